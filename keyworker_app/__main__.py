@@ -1,0 +1,3 @@
+from keyworker_app.cli import main
+
+raise SystemExit(main())

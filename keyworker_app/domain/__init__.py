@@ -1,0 +1,1 @@
+"""Keyworker domain layer."""

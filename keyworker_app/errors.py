@@ -1,0 +1,153 @@
+"""Errors a key worker can understand and act on.
+
+Every ``UserFacingError`` carries a plain-English message and what to do next.
+Messages never contain personal data: they may name ids, files and fields, not people.
+"""
+
+from __future__ import annotations
+
+
+class UserFacingError(Exception):
+    """An error shown to the user as it is, with advice on what to do next."""
+
+    def __init__(self, message: str, advice: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.advice = advice
+
+    def __str__(self) -> str:
+        return f"{self.message} {self.advice}".strip()
+
+
+class WrongPassphraseError(UserFacingError):
+    def __init__(self) -> None:
+        super().__init__(
+            "The passphrase is not correct.",
+            "Check Caps Lock and try again. If you have forgotten it, ask your "
+            "information-governance officer for the recovery key.",
+        )
+
+
+class WrongRecoveryKeyError(UserFacingError):
+    def __init__(self) -> None:
+        super().__init__(
+            "That recovery key does not open this store.",
+            "Check each group against the printed copy; letters and digits only.",
+        )
+
+
+class UnlockThrottledError(UserFacingError):
+    def __init__(self, wait_seconds: float) -> None:
+        self.wait_seconds = wait_seconds
+        super().__init__(
+            f"Too many wrong passphrases. Wait {max(1, round(wait_seconds))} seconds "
+            "before trying again.",
+            "This delay protects the case records if the laptop is lost.",
+        )
+
+
+class StoreDamagedError(UserFacingError):
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(
+            "The case store is damaged" + (f" ({detail})" if detail else "") + ".",
+            "Do not make changes. Restore the most recent backup with "
+            "'keyworker restore', or contact your IT service desk.",
+        )
+
+
+class NotAKeyworkerStoreError(UserFacingError):
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(
+            "This is not a Keyworker case store" + (f" ({detail})" if detail else "") + ".",
+            "Check the store location (--store or KEYWORKER_STORE).",
+        )
+
+
+class HeaderMismatchError(UserFacingError):
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(
+            "The key header and the case store do not belong together"
+            + (f" ({detail})" if detail else "")
+            + ".",
+            "The header may be an old copy or come from another store. Put back the "
+            "header that was saved with this store, or restore both from a backup.",
+        )
+
+
+class DeviceSecretMissingError(UserFacingError):
+    def __init__(self) -> None:
+        super().__init__(
+            "This computer does not hold the device secret for this store.",
+            "The store was created on another computer or the system keyring was reset. "
+            "Open it with the recovery key ('keyworker recover'); that binds it to this "
+            "computer again.",
+        )
+
+
+class NoKeyringError(UserFacingError):
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(
+            "No secure system keyring is available"
+            + (f" ({detail})" if detail else "")
+            + ".",
+            "On Linux install and unlock a Secret Service keyring (for example the "
+            "'gnome-keyring' package, started with your desktop session); on Windows "
+            "the Credential Manager is used. Keyworker never stores keys in plain files.",
+        )
+
+
+class StoreExistsError(UserFacingError):
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            f"A case store already exists at {path}.",
+            "Choose another location with --store, or remove the old store first.",
+        )
+
+
+class StoreMissingError(UserFacingError):
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            f"There is no case store at {path}.",
+            "Create one with 'keyworker init' or point --store at an existing store.",
+        )
+
+
+class DiskFullError(UserFacingError):
+    def __init__(self) -> None:
+        super().__init__(
+            "The disk is full, so nothing was saved.",
+            "Free some space and try again; your earlier records are unchanged.",
+        )
+
+
+class StoreBusyError(UserFacingError):
+    def __init__(self) -> None:
+        super().__init__(
+            "The case store is in use by another Keyworker window or command.",
+            "Close the other one and try again.",
+        )
+
+
+class ValidationError(UserFacingError):
+    """Bad input: names the field (never the value) and says what is wrong."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field}: {problem}")
+
+
+class PolicyError(UserFacingError):
+    def __init__(self, source: str, problem: str) -> None:
+        super().__init__(
+            f"The policy file {source} is not valid: {problem}.",
+            "Ask your IT team to correct or replace the deployed policy file.",
+        )
+
+
+class WeakPassphraseError(UserFacingError):
+    def __init__(self, reason: str) -> None:
+        super().__init__(
+            f"That passphrase is too weak: {reason}.",
+            "Use four or more unrelated words, or at least 12 characters mixing kinds.",
+        )

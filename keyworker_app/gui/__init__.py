@@ -1,0 +1,1 @@
+"""Keyworker gui layer."""

@@ -1,0 +1,60 @@
+"""Where Keyworker keeps its files. The one place that decides paths."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "Keyworker"
+STORE_ENV = "KEYWORKER_STORE"
+
+
+@dataclass(frozen=True)
+class StorePaths:
+    """The files of one case store, all inside one owner-only directory."""
+
+    root: Path
+
+    @property
+    def database(self) -> Path:
+        return self.root / "casestore.db"
+
+    @property
+    def header(self) -> Path:
+        return self.root / "casestore.header"
+
+    @property
+    def throttle(self) -> Path:
+        return self.root / "unlock-attempts.json"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+    def sidecars(self) -> list[Path]:
+        """SQLite's own companion files of the database."""
+        db = self.database
+        return [db.with_name(db.name + s) for s in ("-wal", "-shm", "-journal")]
+
+
+def default_store_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "store"
+
+
+def resolve_store_dir(cli_value: str | None = None) -> Path:
+    """--store beats KEYWORKER_STORE beats the platform's user data dir."""
+    if cli_value:
+        return Path(cli_value).expanduser()
+    env = os.environ.get(STORE_ENV)
+    if env:
+        return Path(env).expanduser()
+    return default_store_dir()
+
+
+def system_policy_dirs() -> list[Path]:
+    """Where an organisation may deploy its own policy file (first found wins)."""
+    dirs = [Path(p) for p in platformdirs.site_config_dir(APP_NAME, multipath=True).split(os.pathsep)]
+    return [d / "policy.toml" for d in dirs]

@@ -1,0 +1,1 @@
+"""Keyworker security layer."""

@@ -1,0 +1,1 @@
+"""Keyworker services layer."""

@@ -1,0 +1,99 @@
+"""Opening the SQLCipher file, and sorting SQLite errors into known ones and bugs."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+from sqlcipher3 import dbapi2
+
+from keyworker_app.errors import DiskFullError, StoreBusyError, StoreDamagedError
+
+log = logging.getLogger("keyworker.store")
+
+# Large enough for the working set of a big caseload (5,000 families is ~20 MB),
+# so encrypted reads come from decrypted pages in memory, not from disk.
+CACHE_KIB = 128 * 1024
+PAGE_SIZE = 4096
+
+Connection = dbapi2.Connection
+DatabaseError = dbapi2.DatabaseError
+
+
+def key_pragma(data_key: bytes) -> str:
+    if len(data_key) != 32:
+        raise ValueError("data key must be 32 bytes")
+    return f"PRAGMA key = \"x'{data_key.hex()}'\""
+
+
+def open_encrypted(path: Path, data_key: bytes) -> Connection:
+    """Open (or create) the store with a raw 256-bit key and the house settings.
+
+    Raises ``dbapi2.DatabaseError`` ("file is not a database") when the key does not
+    fit the file; the vault turns that into a message for the user.
+    """
+    conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(key_pragma(data_key))
+        # The first read is where a wrong key or a foreign file shows itself.
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        configure(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def configure(conn: Connection) -> None:
+    conn.execute("PRAGMA journal_mode = WAL").fetchone()
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA secure_delete = ON")
+    conn.execute("PRAGMA temp_store = MEMORY")  # no plaintext temp files
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    conn.execute("PRAGMA busy_timeout = 5000")
+
+
+def map_sqlite_error(exc: BaseException) -> BaseException:
+    """Known environment errors become user-facing; anything else stays a bug."""
+    if isinstance(exc, dbapi2.OperationalError | dbapi2.DatabaseError):
+        text = str(exc).lower()
+        if "database or disk is full" in text or "disk i/o error" in text and "full" in text:
+            return DiskFullError()
+        if "database is locked" in text or "database is busy" in text:
+            return StoreBusyError()
+        if "malformed" in text or "not a database" in text or "hmac" in text:
+            return StoreDamagedError("a page could not be read")
+    return exc
+
+
+@contextlib.contextmanager
+def transaction(conn: Connection) -> Iterator[Connection]:
+    """One atomic unit of work: everything in it lands, or nothing does."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException as exc:
+        with contextlib.suppress(dbapi2.Error):
+            conn.execute("ROLLBACK")
+        mapped = map_sqlite_error(exc)
+        if mapped is not exc:
+            raise mapped from exc
+        raise
+    else:
+        try:
+            conn.execute("COMMIT")
+        except dbapi2.Error as exc:
+            with contextlib.suppress(dbapi2.Error):
+                conn.execute("ROLLBACK")
+            raise map_sqlite_error(exc) from exc
+
+
+def scalar(conn: Connection, sql: str, params: tuple[Any, ...] = ()) -> Any:
+    row = conn.execute(sql, params).fetchone()
+    return None if row is None else row[0]
