@@ -151,3 +151,32 @@ class WeakPassphraseError(UserFacingError):
             f"That passphrase is too weak: {reason}.",
             "Use four or more unrelated words, or at least 12 characters mixing kinds.",
         )
+
+
+class RecordNotFoundError(UserFacingError):
+    """A record id that is not (or no longer) in the store. Names the kind and id only."""
+
+    def __init__(self, kind: str, record_id: int | str) -> None:
+        self.kind = kind
+        self.record_id = record_id
+        super().__init__(
+            f"No {kind} with id {record_id} was found in the case store.",
+            "It may have been deleted or closed elsewhere. Refresh the list and try again.",
+        )
+
+
+class FamilyImportError(UserFacingError):
+    """A family file was refused whole; says where (line and JSON path), never the value."""
+
+    def __init__(self, source: str, line: int | None, path: str, problem: str) -> None:
+        self.source = source
+        self.line = line
+        self.path = path
+        self.problem = problem
+        where = ", ".join(
+            part for part in (source, f"line {line}" if line is not None else "", path) if part
+        )
+        super().__init__(
+            f"{where}: {problem}.",
+            "Nothing was imported. Correct the file and import it again.",
+        )

@@ -1,0 +1,93 @@
+"""Pure checks on entered or imported values, shared by the import parser and the GUI forms.
+
+Each ``check_*`` returns ``None`` when the value is acceptable and otherwise a short problem in
+plain English that never repeats the value (it may be personal data); the caller adds the
+field's name. The ``is_valid_*`` predicates are for formats alone.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+# Format only (the six outward shapes, then digit and two letters). Letter-position rules are
+# deliberately not applied: they reject the NHS pseudo-postcodes (ZZ99 ...) that records use for
+# people of no fixed abode, and a wrong letter is better caught by a human than refused.
+_POSTCODE_RE = re.compile(
+    r"^(?:[A-Z]{1,2}[0-9]{1,2}|[A-Z][0-9][A-Z]|[A-Z]{2}[0-9][A-Z]) [0-9][A-Z]{2}$"
+)
+_NI_RE = re.compile(r"^(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z][0-9]{6}[A-D]$")
+_UPN_RE = re.compile(r"^[A-Z][0-9]{11}[0-9A-Z]$")
+
+
+def canonical_postcode(text: str) -> str:
+    """Upper case with one space before the inward code, so "le1 6zg" and "LE16ZG" match."""
+    compact = re.sub(r"\s+", "", text).upper()
+    if len(compact) < 5:
+        return compact
+    return f"{compact[:-3]} {compact[-3:]}"
+
+
+def is_valid_uk_postcode(text: str) -> bool:
+    """True for a UK postcode in any spacing or case (e.g. "LE1 6ZG", "ZZ99 3WZ", "sw1a1aa")."""
+    return bool(_POSTCODE_RE.fullmatch(canonical_postcode(text)))
+
+
+def is_valid_nhs_number(text: str) -> bool:
+    """Ten digits (spaces allowed) whose last digit is the modulus-11 check digit."""
+    digits = re.sub(r"\s+", "", text)
+    if not re.fullmatch(r"[0-9]{10}", digits):
+        return False
+    total = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9]))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(digits[9])
+
+
+def is_valid_ni_number(text: str) -> bool:
+    """A National Insurance number: two letters, six digits, A-D (spaces allowed).
+
+    The prefix QQ is never issued but is the one HMRC uses in examples; it is accepted so that
+    training and demo records can be plainly fictitious.
+    """
+    compact = re.sub(r"\s+", "", text).upper()
+    return bool(_NI_RE.fullmatch(compact) or re.fullmatch(r"QQ[0-9]{6}[A-D]", compact))
+
+
+def is_valid_upn(text: str) -> bool:
+    """A Unique Pupil Number's shape: a check letter, eleven digits, a digit or letter."""
+    return bool(_UPN_RE.fullmatch(text.strip().upper()))
+
+
+def check_required_text(text: str, max_length: int = 200) -> str | None:
+    if not text.strip():
+        return "is required"
+    if len(text) > max_length:
+        return f"is longer than {max_length} characters"
+    return None
+
+
+def check_date_of_birth(born: date, today: date, oldest_years: int = 120) -> str | None:
+    if born > today:
+        return "date of birth is in the future"
+    if today.year - born.year > oldest_years:
+        return f"date of birth is more than {oldest_years} years ago"
+    return None
+
+
+def check_not_future(day: date, today: date) -> str | None:
+    return "is in the future" if day > today else None
+
+
+def check_date_order(start: date | None, end: date | None, start_name: str) -> str | None:
+    """For the later of two dates: it must not come before the earlier one."""
+    if start is not None and end is not None and end < start:
+        return f"is before {start_name}"
+    return None
+
+
+def check_percentage(value: float) -> str | None:
+    if not 0 <= value <= 100:
+        return "must be a percentage between 0 and 100"
+    return None

@@ -1,0 +1,376 @@
+"""Reading families from the documented JSON import format (docs/import-format.md).
+
+A file is checked completely before anything is returned: one bad field refuses the whole
+file, so a partner's data set is never half-imported. Every complaint names the line and the
+JSON path of the field at fault and never the value, which may be personal data.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from enum import StrEnum
+from typing import TypeVar
+
+from keyworker_app.domain import validation as v
+from keyworker_app.domain.family import (
+    Address,
+    CaseNote,
+    ContactKind,
+    Family,
+    FamilyStatus,
+    HouseholdRole,
+    Person,
+    Relationship,
+    RelationshipKind,
+)
+from keyworker_app.domain.indicators import (
+    AsbIntervention,
+    AsbKind,
+    Benefit,
+    BenefitSpell,
+    Concern,
+    ConcernKind,
+    Disposal,
+    EducationTerm,
+    Offence,
+    Provision,
+    Term,
+)
+from keyworker_app.errors import FamilyImportError
+from keyworker_app.services.json_positions import JsonPath, Positions, format_path, scan_positions
+
+FORMAT_NAME = "keyworker-families"
+FORMAT_VERSION = 1
+
+_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_DATETIME_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?$")
+_TEXT_MAX = 200
+_LONG_TEXT_MAX = 20_000  # case-note summaries and descriptions
+
+E = TypeVar("E", bound=StrEnum)
+T = TypeVar("T")
+Obj = dict[str, object]
+
+
+class _Reader:
+    """Typed access to the parsed document, failing with the line and path of the field."""
+
+    def __init__(self, source: str, positions: Positions, today: date) -> None:
+        self.source = source
+        self.positions = positions
+        self.today = today
+
+    def fail(self, path: JsonPath, problem: str) -> FamilyImportError:
+        return FamilyImportError(
+            self.source, self.positions.line_of(path), format_path(path), problem
+        )
+
+    def obj(self, value: object, path: JsonPath, allowed: frozenset[str]) -> Obj:
+        if not isinstance(value, dict):
+            raise self.fail(path, "must be an object")
+        unknown = sorted(set(value) - allowed)
+        if unknown:
+            # A misspelt optional field would otherwise be dropped without a word.
+            raise self.fail((*path, unknown[0]),
+                            f"is not a known field (allowed: {', '.join(sorted(allowed))})")
+        return value
+
+    def items(self, obj: Obj, path: JsonPath, key: str) -> list[tuple[object, JsonPath]]:
+        """An optional list field: absent means empty."""
+        value = obj.get(key, [])
+        if not isinstance(value, list):
+            raise self.fail((*path, key), "must be a list")
+        return [(item, (*path, key, i)) for i, item in enumerate(value)]
+
+    def text(self, obj: Obj, path: JsonPath, key: str, *, required: bool = True,
+             max_length: int = _TEXT_MAX) -> str:
+        at = (*path, key)
+        if key not in obj:
+            if required:
+                raise self.fail(at, "is required")
+            return ""
+        value = obj[key]
+        if not isinstance(value, str):
+            raise self.fail(at, "must be text")
+        value = value.strip()
+        if required and (problem := v.check_required_text(value, max_length)):
+            raise self.fail(at, problem)
+        if len(value) > max_length:
+            raise self.fail(at, f"is longer than {max_length} characters")
+        return value
+
+    def enum(self, obj: Obj, path: JsonPath, key: str, kind: type[E],
+             default: E | None = None) -> E:
+        if key not in obj and default is not None:
+            return default
+        value = self.text(obj, path, key)
+        try:
+            return kind(value)
+        except ValueError:
+            allowed = ", ".join(e.value for e in kind)
+            raise self.fail((*path, key), f"must be one of: {allowed}") from None
+
+    def day(self, obj: Obj, path: JsonPath, key: str) -> date:
+        value = self.optional_day(obj, path, key)
+        if value is None:
+            raise self.fail((*path, key), "is required")
+        return value
+
+    def optional_day(self, obj: Obj, path: JsonPath, key: str) -> date | None:
+        if obj.get(key) is None:
+            return None
+        text = obj[key]
+        if not isinstance(text, str) or not _DATE_RE.fullmatch(text):
+            raise self.fail((*path, key), "must be a date written YYYY-MM-DD")
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise self.fail((*path, key), "is not a real calendar date") from None
+
+    def moment(self, obj: Obj, path: JsonPath, key: str) -> datetime:
+        text = obj.get(key)
+        if text is None:
+            raise self.fail((*path, key), "is required")
+        if not isinstance(text, str) or not _DATETIME_RE.fullmatch(text):
+            raise self.fail((*path, key), "must be a local date and time written "
+                                          "YYYY-MM-DDTHH:MM or YYYY-MM-DDTHH:MM:SS")
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            raise self.fail((*path, key), "is not a real date and time") from None
+
+    def integer(self, obj: Obj, path: JsonPath, key: str, low: int, high: int, *,
+                default: int | None = None) -> int:
+        if key not in obj and default is not None:
+            return default
+        value = obj.get(key)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise self.fail((*path, key), "must be a whole number")
+        if not low <= value <= high:
+            raise self.fail((*path, key), f"must be between {low} and {high}")
+        return value
+
+    def percentage(self, obj: Obj, path: JsonPath, key: str) -> float:
+        value = obj.get(key, 0.0)
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise self.fail((*path, key), "must be a number")
+        if problem := v.check_percentage(float(value)):
+            raise self.fail((*path, key), problem)
+        return float(value)
+
+    def flag(self, obj: Obj, path: JsonPath, key: str) -> bool:
+        value = obj.get(key, False)
+        if not isinstance(value, bool):
+            raise self.fail((*path, key), "must be true or false")
+        return value
+
+    def check(self, problem: str | None, path: JsonPath) -> None:
+        if problem:
+            raise self.fail(path, problem)
+
+    def listed(self, obj: Obj, path: JsonPath, key: str, allowed: frozenset[str],
+               build: Callable[[Obj, JsonPath], T]) -> tuple[T, ...]:
+        return tuple(build(self.obj(item, at, allowed), at)
+                     for item, at in self.items(obj, path, key))
+
+
+def _fields(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
+
+_DOCUMENT = _fields("format", "version", "families")
+_FAMILY = _fields("reference", "family_name", "status", "allocated_on", "key_worker",
+                  "review_due", "closed_on", "closure_reason", "addresses", "members",
+                  "relationships", "asb_interventions", "concerns", "notes")
+_ADDRESS = _fields("line1", "line2", "town", "postcode", "from_date", "to_date")
+_MEMBER = _fields("ref", "given_names", "family_name", "date_of_birth", "household_role",
+                  "sex_gender", "upn", "nhs_number", "ni_number", "offences", "education",
+                  "benefits")
+_OFFENCE = _fields("offence_date", "disposal", "description", "disposal_date")
+_EDUCATION = _fields("academic_year", "term", "fixed_exclusions", "permanent_exclusion",
+                     "unauthorised_absence_pct", "provision")
+_BENEFIT = _fields("benefit", "from_date", "to_date")
+_RELATIONSHIP = _fields("subject", "kind", "object")
+_ASB = _fields("kind", "start_date", "end_date", "person_ref")
+_CONCERN = _fields("kind", "noted_on", "ended_on", "detail", "person_ref")
+_NOTE = _fields("kind", "occurred_at", "author", "summary", "person_ref")
+
+
+def _address(r: _Reader, o: Obj, at: JsonPath) -> Address:
+    postcode = r.text(o, at, "postcode")
+    if not v.is_valid_uk_postcode(postcode):
+        raise r.fail((*at, "postcode"), "is not a UK postcode (for example LE1 6ZG)")
+    start = r.optional_day(o, at, "from_date")
+    end = r.optional_day(o, at, "to_date")
+    r.check(v.check_date_order(start, end, "from_date"), (*at, "to_date"))
+    return Address(line1=r.text(o, at, "line1"), line2=r.text(o, at, "line2", required=False),
+                   town=r.text(o, at, "town"), postcode=v.canonical_postcode(postcode),
+                   from_date=start, to_date=end)
+
+
+def _offence(r: _Reader, o: Obj, at: JsonPath) -> Offence:
+    when = r.day(o, at, "offence_date")
+    r.check(v.check_not_future(when, r.today), (*at, "offence_date"))
+    disposed = r.optional_day(o, at, "disposal_date")
+    r.check(v.check_date_order(when, disposed, "offence_date"), (*at, "disposal_date"))
+    return Offence(offence_date=when, disposal=r.enum(o, at, "disposal", Disposal),
+                   description=r.text(o, at, "description", required=False,
+                                      max_length=_LONG_TEXT_MAX),
+                   disposal_date=disposed)
+
+
+def _education(r: _Reader, o: Obj, at: JsonPath) -> EducationTerm:
+    return EducationTerm(
+        academic_year=r.integer(o, at, "academic_year", 1990, r.today.year),
+        term=r.enum(o, at, "term", Term),
+        fixed_exclusions=r.integer(o, at, "fixed_exclusions", 0, 200, default=0),
+        permanent_exclusion=r.flag(o, at, "permanent_exclusion"),
+        unauthorised_absence_pct=r.percentage(o, at, "unauthorised_absence_pct"),
+        provision=r.enum(o, at, "provision", Provision, default=Provision.MAINSTREAM),
+    )
+
+
+def _benefit(r: _Reader, o: Obj, at: JsonPath) -> BenefitSpell:
+    start = r.day(o, at, "from_date")
+    end = r.optional_day(o, at, "to_date")
+    r.check(v.check_date_order(start, end, "from_date"), (*at, "to_date"))
+    return BenefitSpell(benefit=r.enum(o, at, "benefit", Benefit), from_date=start, to_date=end)
+
+
+def _member(r: _Reader, o: Obj, at: JsonPath) -> Person:
+    born = r.day(o, at, "date_of_birth")
+    r.check(v.check_date_of_birth(born, r.today), (*at, "date_of_birth"))
+    ids = {"upn": v.is_valid_upn, "nhs_number": v.is_valid_nhs_number,
+           "ni_number": v.is_valid_ni_number}
+    checked: dict[str, str] = {}
+    for key, valid in ids.items():
+        checked[key] = r.text(o, at, key, required=False)
+        if checked[key] and not valid(checked[key]):
+            raise r.fail((*at, key), f"is not a valid {_ID_NAMES[key]}")
+    return Person(
+        ref=r.text(o, at, "ref", max_length=40),
+        given_names=r.text(o, at, "given_names"),
+        family_name=r.text(o, at, "family_name"),
+        date_of_birth=born,
+        household_role=r.enum(o, at, "household_role", HouseholdRole),
+        sex_gender=r.text(o, at, "sex_gender", required=False),
+        upn=checked["upn"], nhs_number=checked["nhs_number"], ni_number=checked["ni_number"],
+        offences=r.listed(o, at, "offences", _OFFENCE, lambda x, p: _offence(r, x, p)),
+        education=r.listed(o, at, "education", _EDUCATION, lambda x, p: _education(r, x, p)),
+        benefits=r.listed(o, at, "benefits", _BENEFIT, lambda x, p: _benefit(r, x, p)),
+    )
+
+
+_ID_NAMES = {"upn": "Unique Pupil Number (a letter, eleven digits, a digit or letter)",
+             "nhs_number": "NHS number (ten digits with a correct check digit)",
+             "ni_number": "National Insurance number (for example QQ 12 34 56 C)"}
+
+
+def _family(r: _Reader, o: Obj, at: JsonPath) -> Family:
+    allocated = r.day(o, at, "allocated_on")
+    r.check(v.check_not_future(allocated, r.today), (*at, "allocated_on"))
+    closed = r.optional_day(o, at, "closed_on")
+    r.check(v.check_date_order(allocated, closed, "allocated_on"), (*at, "closed_on"))
+
+    members = r.listed(o, at, "members", _MEMBER, lambda x, p: _member(r, x, p))
+    refs: set[str] = set()
+    for i, person in enumerate(members):
+        if person.ref in refs:
+            raise r.fail((*at, "members", i, "ref"), "repeats a member ref used earlier in "
+                                                     "this family")
+        refs.add(person.ref)
+
+    def person_ref(x: Obj, p: JsonPath, key: str = "person_ref") -> str:
+        ref = r.text(x, p, key, required=key != "person_ref", max_length=40)
+        if ref and ref not in refs:
+            raise r.fail((*p, key), "does not name a member of this family")
+        return ref
+
+    def relationship(x: Obj, p: JsonPath) -> Relationship:
+        subject, obj = person_ref(x, p, "subject"), person_ref(x, p, "object")
+        if subject == obj:
+            raise r.fail((*p, "object"), "is the same member as subject")
+        return Relationship(subject_ref=subject, kind=r.enum(x, p, "kind", RelationshipKind),
+                            object_ref=obj)
+
+    def asb(x: Obj, p: JsonPath) -> AsbIntervention:
+        start = r.day(x, p, "start_date")
+        end = r.optional_day(x, p, "end_date")
+        r.check(v.check_date_order(start, end, "start_date"), (*p, "end_date"))
+        return AsbIntervention(kind=r.enum(x, p, "kind", AsbKind), start_date=start,
+                               end_date=end, person_ref=person_ref(x, p))
+
+    def concern(x: Obj, p: JsonPath) -> Concern:
+        noted = r.day(x, p, "noted_on")
+        ended = r.optional_day(x, p, "ended_on")
+        r.check(v.check_date_order(noted, ended, "noted_on"), (*p, "ended_on"))
+        return Concern(kind=r.enum(x, p, "kind", ConcernKind), noted_on=noted, ended_on=ended,
+                       detail=r.text(x, p, "detail", required=False, max_length=_LONG_TEXT_MAX),
+                       person_ref=person_ref(x, p))
+
+    def note(x: Obj, p: JsonPath) -> CaseNote:
+        when = r.moment(x, p, "occurred_at")
+        r.check(v.check_not_future(when.date(), r.today), (*p, "occurred_at"))
+        return CaseNote(kind=r.enum(x, p, "kind", ContactKind), occurred_at=when,
+                        author=r.text(x, p, "author"),
+                        summary=r.text(x, p, "summary", max_length=_LONG_TEXT_MAX),
+                        person_ref=person_ref(x, p))
+
+    review_due = r.optional_day(o, at, "review_due")
+    return Family(
+        reference=r.text(o, at, "reference", max_length=40),
+        family_name=r.text(o, at, "family_name"),
+        status=r.enum(o, at, "status", FamilyStatus),
+        allocated_on=allocated,
+        key_worker=r.text(o, at, "key_worker"),
+        members=members,
+        relationships=r.listed(o, at, "relationships", _RELATIONSHIP, relationship),
+        addresses=r.listed(o, at, "addresses", _ADDRESS, lambda x, p: _address(r, x, p)),
+        asb_interventions=r.listed(o, at, "asb_interventions", _ASB, asb),
+        concerns=r.listed(o, at, "concerns", _CONCERN, concern),
+        notes=r.listed(o, at, "notes", _NOTE, note),
+        closed_on=closed,
+        closure_reason=r.text(o, at, "closure_reason", required=False,
+                              max_length=_LONG_TEXT_MAX),
+        review_due=review_due,
+    )
+
+
+def parse_families_json(text: str, source: str, today: date | None = None) -> list[Family]:
+    """Families from a ``keyworker-families`` document, or ``FamilyImportError``.
+
+    ``source`` names the file in messages; ``today`` (injected for tests) bounds dates that
+    cannot be in the future, such as dates of birth.
+    """
+    today = today or date.today()
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FamilyImportError(source, exc.lineno, f"column {exc.colno}",
+                                f"this is not valid JSON ({exc.msg})") from None
+    positions = scan_positions(text)
+    r = _Reader(source, positions, today)
+    if positions.duplicate is not None:
+        raise r.fail(positions.duplicate, "appears twice in the same object")
+
+    root = r.obj(document, (), _DOCUMENT)
+    if root.get("format") != FORMAT_NAME:
+        raise r.fail(("format",), f'must be "{FORMAT_NAME}"')
+    version = root.get("version")
+    if version != FORMAT_VERSION or isinstance(version, bool):
+        raise r.fail(("version",), f"must be {FORMAT_VERSION}, the only version this "
+                                   "Keyworker reads")
+    if not isinstance(root.get("families"), list):
+        raise r.fail(("families",), "is required and must be a list")
+
+    families = list(r.listed(root, (), "families", _FAMILY, lambda x, p: _family(r, x, p)))
+    seen: set[str] = set()
+    for i, family in enumerate(families):
+        if family.reference in seen:
+            raise r.fail(("families", i, "reference"), "repeats a family reference used "
+                                                       "earlier in the file")
+        seen.add(family.reference)
+    return families
