@@ -56,5 +56,6 @@ def resolve_store_dir(cli_value: str | None = None) -> Path:
 
 def system_policy_dirs() -> list[Path]:
     """Where an organisation may deploy its own policy file (first found wins)."""
-    dirs = [Path(p) for p in platformdirs.site_config_dir(APP_NAME, multipath=True).split(os.pathsep)]
+    joined = platformdirs.site_config_dir(APP_NAME, multipath=True)
+    dirs = [Path(p) for p in joined.split(os.pathsep)]
     return [d / "policy.toml" for d in dirs]

@@ -6,7 +6,7 @@ import contextlib
 import logging
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import sqlcipher3
 from sqlcipher3 import dbapi2
@@ -20,7 +20,8 @@ log = logging.getLogger("keyworker.store")
 CACHE_KIB = 128 * 1024
 PAGE_SIZE = 4096
 
-Connection = dbapi2.Connection
+# sqlcipher3 ships no type information; the alias keeps signatures readable.
+Connection: TypeAlias = Any
 DatabaseError = dbapi2.DatabaseError
 
 

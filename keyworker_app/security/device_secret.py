@@ -1,0 +1,150 @@
+"""The per-store device secret, kept in the operating system's keyring.
+
+It is half of the passphrase slot's wrapping key, so the store cannot be opened with
+the passphrase alone on another computer. Only a keyring that really protects secrets
+is accepted: the ``fail`` and ``null`` backends, any ``keyrings.alt`` backend (its
+``PlaintextKeyring`` merely base64-encodes) and a locked keyring are refused with
+``NoKeyringError``. There is never a silent fallback.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import logging
+import secrets
+from typing import Any
+
+import keyring
+import keyring.backend
+import keyring.errors
+from keyring.backends import chainer, fail, null
+
+from keyworker_app.errors import DeviceSecretMissingError, NoKeyringError
+
+log = logging.getLogger("keyworker.vault")
+
+SERVICE = "Keyworker"
+SECRET_BYTES = 32
+_PROBE_USER = "keyworker-probe"
+
+
+def _backend_errors() -> tuple[type[BaseException], ...]:
+    """Exceptions a keyring backend raises when the keyring itself is unusable."""
+    errors: list[type[BaseException]] = [keyring.errors.KeyringError, OSError, RuntimeError]
+    # D-Bus failures (no session bus, daemon gone) surface as these on Linux.
+    with contextlib.suppress(ImportError):
+        import secretstorage.exceptions
+
+        errors.append(secretstorage.exceptions.SecretStorageException)
+    with contextlib.suppress(ImportError):
+        import jeepney.wrappers  # type: ignore[import-untyped]
+
+        errors.append(jeepney.wrappers.DBusErrorResponse)
+    return tuple(errors)
+
+
+_ERRORS = _backend_errors()
+
+
+def _username(store_id: str) -> str:
+    return f"device-secret:{store_id}"
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, keyring.errors.KeyringLocked):
+        return "the keyring is locked; unlock it (log in to the desktop session) and try again"
+    # Class name only: backend messages can carry paths or user names.
+    return f"the keyring failed: {type(exc).__name__}"
+
+
+def unusable_reason(backend: Any) -> str | None:
+    """Why ``backend`` must not hold secrets, or ``None`` if its kind is acceptable."""
+    module = type(backend).__module__
+    if isinstance(backend, fail.Keyring):
+        return "no keyring backend is installed"
+    if isinstance(backend, null.Keyring):
+        return "the keyring is disabled (null backend)"
+    if module == "keyrings.alt" or module.startswith("keyrings.alt."):
+        return f"the {type(backend).__name__} backend from keyrings.alt does not encrypt secrets"
+    if isinstance(backend, chainer.ChainerBackend):
+        usable = [b for b in backend.backends if unusable_reason(b) is None]
+        if not usable:
+            return "no usable keyring backend is available"
+        # The chainer writes to the first backend that accepts: it must be a safe one.
+        first = backend.backends[0]
+        reason = unusable_reason(first)
+        if reason is not None:
+            return reason
+    return None
+
+
+class DeviceSecrets:
+    """Device secrets per store id. ``backend=None`` means the system default keyring."""
+
+    def __init__(self, backend: keyring.backend.KeyringBackend | None = None) -> None:
+        self._backend = backend
+
+    @property
+    def backend(self) -> keyring.backend.KeyringBackend:
+        return self._backend if self._backend is not None else keyring.get_keyring()
+
+    def check_usable(self) -> None:
+        """Raise ``NoKeyringError`` unless the keyring is safe and answers."""
+        backend = self.backend
+        reason = unusable_reason(backend)
+        if reason is not None:
+            log.warning("Keyring refused: %s (%s)", reason, type(backend).__name__)
+            raise NoKeyringError(reason)
+        try:
+            # A read is enough to make a locked Secret Service collection show itself.
+            backend.get_password(SERVICE, _PROBE_USER)
+        except _ERRORS as exc:
+            log.warning("Keyring probe failed: %s", type(exc).__name__)
+            raise NoKeyringError(_describe(exc)) from exc
+
+    def create(self, store_id: str) -> bytes:
+        """Make (or replace) the device secret for ``store_id`` and return it."""
+        self.check_usable()
+        secret = secrets.token_bytes(SECRET_BYTES)
+        encoded = base64.b64encode(secret).decode("ascii")
+        try:
+            self.backend.set_password(SERVICE, _username(store_id), encoded)
+        except _ERRORS as exc:
+            raise NoKeyringError(_describe(exc)) from exc
+        log.info("Device secret stored for store %s", store_id)
+        return secret
+
+    def get(self, store_id: str) -> bytes:
+        backend = self.backend
+        reason = unusable_reason(backend)
+        if reason is not None:
+            raise NoKeyringError(reason)
+        try:
+            encoded = backend.get_password(SERVICE, _username(store_id))
+        except _ERRORS as exc:
+            raise NoKeyringError(_describe(exc)) from exc
+        if encoded is None:
+            log.info("No device secret in the keyring for store %s", store_id)
+            raise DeviceSecretMissingError()
+        try:
+            secret = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            # Recovery rewrites it, which is the right remedy for a mangled entry.
+            log.warning("Device secret for store %s is malformed", store_id)
+            raise DeviceSecretMissingError() from exc
+        if len(secret) != SECRET_BYTES:
+            log.warning("Device secret for store %s has the wrong length", store_id)
+            raise DeviceSecretMissingError()
+        return secret
+
+    def delete(self, store_id: str) -> None:
+        """Remove the device secret; a missing entry is not an error."""
+        try:
+            self.backend.delete_password(SERVICE, _username(store_id))
+        except keyring.errors.PasswordDeleteError:
+            pass
+        except _ERRORS as exc:
+            raise NoKeyringError(_describe(exc)) from exc
+        log.info("Device secret removed for store %s", store_id)

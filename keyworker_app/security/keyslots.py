@@ -1,0 +1,205 @@
+"""The key header: versioned JSON holding the data key wrapped in key slots.
+
+Format (version 1)::
+
+    {"format": "keyworker-header", "version": 1, "store_id": "<32 hex>",
+     "created": "<ISO 8601 UTC>",
+     "kdf": {"algorithm": "argon2id", "memory_kib": .., "iterations": .., "lanes": ..},
+     "db_salt": "<hex of the DB file's first 16 bytes>",
+     "slots": [{"type": "passphrase", "salt": hex, "nonce": hex, "wrapped": hex},
+               {"type": "recovery", "salt": hex, "nonce": hex, "wrapped": hex}]}
+
+Each slot wraps the 32-byte data key with AES-256-GCM. The associated data is the
+canonical JSON of format, version, store id, KDF parameters, slot type and slot salt, so
+none of them can be changed (e.g. a KDF downgrade) without the slot failing to open.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from keyworker_app.errors import NotAKeyworkerStoreError, StoreDamagedError
+from keyworker_app.security.kdf import KdfParams, derive_passphrase_key, derive_recovery_key
+
+FORMAT = "keyworker-header"
+VERSION = 1
+SALT_BYTES = 16
+NONCE_BYTES = 12
+PASSPHRASE = "passphrase"
+RECOVERY = "recovery"
+_MAX_HEADER_BYTES = 64 * 1024
+
+
+@dataclass
+class Slot:
+    type: str
+    salt: bytes
+    nonce: bytes
+    wrapped: bytes
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "type": self.type,
+            "salt": self.salt.hex(),
+            "nonce": self.nonce.hex(),
+            "wrapped": self.wrapped.hex(),
+        }
+
+
+@dataclass
+class Header:
+    store_id: str
+    created: str
+    kdf: KdfParams
+    db_salt: bytes
+    slots: list[Slot] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "store_id": self.store_id,
+            "created": self.created,
+            "kdf": self.kdf.to_json(),
+            "db_salt": self.db_salt.hex(),
+            "slots": [s.to_json() for s in self.slots],
+        }
+
+    def to_bytes(self) -> bytes:
+        return (json.dumps(self.to_json(), indent=2) + "\n").encode("ascii")
+
+    def slot(self, slot_type: str) -> Slot:
+        for s in self.slots:
+            if s.type == slot_type:
+                return s
+        raise StoreDamagedError(f"the key header has no {slot_type} slot")
+
+    def context(self, slot_type: str) -> bytes:
+        """HKDF info: binds the derived key to this store and slot type."""
+        return f"{self.store_id}/{slot_type}".encode("ascii")
+
+    def associated_data(self, slot_type: str, salt: bytes) -> bytes:
+        fixed = {
+            "format": FORMAT,
+            "version": VERSION,
+            "store_id": self.store_id,
+            "kdf": self.kdf.to_json(),
+            "slot": {"type": slot_type, "salt": salt.hex()},
+        }
+        return json.dumps(fixed, sort_keys=True, separators=(",", ":")).encode("ascii")
+
+
+def new_header(store_id: str, kdf: KdfParams, db_salt: bytes, created: str | None = None) -> Header:
+    created = created or datetime.now(UTC).isoformat(timespec="seconds")
+    return Header(store_id, created, kdf, db_salt)
+
+
+def _hex(value: Any, length: int | None = None) -> bytes:
+    if not isinstance(value, str):
+        raise ValueError("expected hex")
+    raw = bytes.fromhex(value)
+    if length is not None and len(raw) != length:
+        raise ValueError("wrong length")
+    return raw
+
+
+def parse_header(raw: bytes) -> Header:
+    """Raises NotAKeyworkerStoreError for foreign content, StoreDamagedError for a broken
+    Keyworker header."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise NotAKeyworkerStoreError("the key header is not a Keyworker header") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise NotAKeyworkerStoreError("the key header is not a Keyworker header")
+    if data.get("version") != VERSION:
+        raise StoreDamagedError("the key header has a version this Keyworker cannot read")
+    try:
+        store_id = data["store_id"]
+        if not isinstance(store_id, str) or len(store_id) != 32:
+            raise ValueError("bad store id")
+        int(store_id, 16)
+        slots = []
+        for item in data["slots"]:
+            if item["type"] not in (PASSPHRASE, RECOVERY):
+                raise ValueError("unknown slot")
+            slots.append(
+                Slot(
+                    item["type"],
+                    _hex(item["salt"], SALT_BYTES),
+                    _hex(item["nonce"], NONCE_BYTES),
+                    _hex(item["wrapped"], 48),
+                )
+            )
+        return Header(
+            store_id=store_id,
+            created=str(data["created"]),
+            kdf=KdfParams.from_json(data["kdf"]),
+            db_salt=_hex(data["db_salt"], 16),
+            slots=slots,
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise StoreDamagedError("the key header is incomplete or malformed") from None
+
+
+def read_header(path: Path) -> Header:
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(_MAX_HEADER_BYTES + 1)
+    except FileNotFoundError:
+        raise StoreDamagedError("the key header file is missing") from None
+    if len(raw) > _MAX_HEADER_BYTES:
+        raise NotAKeyworkerStoreError("the key header is not a Keyworker header")
+    return parse_header(raw)
+
+
+def _wrap(
+    header: Header, slot_type: str, salt: bytes, wrapping_key: bytes, data_key: bytes
+) -> Slot:
+    nonce = os.urandom(NONCE_BYTES)
+    aad = header.associated_data(slot_type, salt)
+    wrapped = AESGCM(wrapping_key).encrypt(nonce, bytes(data_key), aad)
+    return Slot(slot_type, salt, nonce, wrapped)
+
+
+def _unwrap(header: Header, slot: Slot, wrapping_key: bytes) -> bytes:
+    """Raises ``cryptography.exceptions.InvalidTag`` when the key is wrong."""
+    aad = header.associated_data(slot.type, slot.salt)
+    return AESGCM(wrapping_key).decrypt(slot.nonce, slot.wrapped, aad)
+
+
+def wrap_passphrase_slot(
+    header: Header, data_key: bytes | bytearray, passphrase: str, device_secret: bytes
+) -> Slot:
+    salt = os.urandom(SALT_BYTES)
+    key = derive_passphrase_key(
+        passphrase, salt, header.kdf, device_secret, header.context(PASSPHRASE)
+    )
+    return _wrap(header, PASSPHRASE, salt, key, bytes(data_key))
+
+
+def wrap_recovery_slot(header: Header, data_key: bytes | bytearray, recovery: bytes) -> Slot:
+    salt = os.urandom(SALT_BYTES)
+    key = derive_recovery_key(recovery, salt, header.context(RECOVERY))
+    return _wrap(header, RECOVERY, salt, key, bytes(data_key))
+
+
+def unwrap_passphrase(header: Header, passphrase: str, device_secret: bytes) -> bytes:
+    slot = header.slot(PASSPHRASE)
+    key = derive_passphrase_key(
+        passphrase, slot.salt, header.kdf, device_secret, header.context(PASSPHRASE)
+    )
+    return _unwrap(header, slot, key)
+
+
+def unwrap_recovery(header: Header, recovery: bytes) -> bytes:
+    slot = header.slot(RECOVERY)
+    key = derive_recovery_key(recovery, slot.salt, header.context(RECOVERY))
+    return _unwrap(header, slot, key)

@@ -1,0 +1,478 @@
+"""The vault: the key header, its key slots, and the life of a store.
+
+The store directory holds ``casestore.db`` (SQLCipher 4, opened with a random 256-bit
+raw data key) and ``casestore.header`` (versioned JSON). The header keeps the data key
+only wrapped with AES-256-GCM, once per slot:
+
+* ``passphrase`` slot: key = HKDF(Argon2id(passphrase) || device secret); the device
+  secret lives in the OS keyring, so the passphrase alone does not open a copied store.
+* ``recovery`` slot: key = HKDF(160-bit recovery key); opens the store anywhere.
+
+The GCM associated data is the canonical JSON of the fixed fields (format, version,
+store id, KDF parameters, slot type and salt), so a header edited to a cheaper KDF or
+another store id fails like a wrong passphrase. ``db_salt`` (first 16 bytes of the DB
+file, which ``PRAGMA rekey`` keeps) is *not* bound: a backup copy gets a new salt and is
+written without knowing any passphrase.
+
+Crash safety of ``rotate_key``: the new header is first written atomically to
+``casestore.header.pending``; then ``PRAGMA rekey`` runs (one SQLite transaction); then the
+pending file replaces the header. If the process dies after the rekey but before the
+replace, the main header's key no longer fits; ``unlock`` then tries the pending header
+and, if it opens the store, promotes it. A pending header next to a main header that
+still works is a rotation that never happened and is deleted after a successful unlock.
+The new recovery key is shown only when ``rotate_key`` returns, so after such a crash the
+information-governance officer must rotate again to get a recovery key they have seen.
+
+Key material held by the vault is kept in ``bytearray`` and overwritten on ``lock`` /
+``close``. This is best effort only: Python, ``cryptography`` and SQLCipher make copies
+that we cannot reach.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import secrets
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+
+from keyworker_app.errors import (
+    HeaderMismatchError,
+    NotAKeyworkerStoreError,
+    StoreDamagedError,
+    StoreExistsError,
+    StoreMissingError,
+    WrongPassphraseError,
+    WrongRecoveryKeyError,
+)
+from keyworker_app.paths import StorePaths
+from keyworker_app.security.atomic import atomic_write_bytes, fsync_dir
+from keyworker_app.security.device_secret import DeviceSecrets
+from keyworker_app.security.kdf import KdfParams, calibrate_kdf
+from keyworker_app.security.keyslots import (
+    Header,
+    new_header,
+    read_header,
+    unwrap_passphrase,
+    unwrap_recovery,
+    wrap_passphrase_slot,
+    wrap_recovery_slot,
+)
+from keyworker_app.security.recovery import new_recovery_key, parse_recovery_key
+from keyworker_app.security.throttle import UnlockThrottle
+from keyworker_app.store import vault_files
+from keyworker_app.store.connection import Connection, configure, key_pragma
+from keyworker_app.store.vault_files import check_db_file, read_db_salt
+
+log = logging.getLogger("keyworker.vault")
+
+_DB_ERROR_WORDS = ("not a database", "malformed", "hmac", "corrupt")
+
+
+def wipe(buffer: bytearray) -> None:
+    """Overwrite key material in place (best effort; see the module docstring)."""
+    for i in range(len(buffer)):
+        buffer[i] = 0
+
+
+@dataclass
+class Unlocked:
+    """An open store. ``failed_attempts`` are the failures since the last success,
+    for the caller to write to the audit trail."""
+
+    conn: Connection
+    store_id: str
+    failed_attempts: list[datetime] = field(default_factory=list)
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.conn.close()
+
+
+@dataclass
+class CreatedStore:
+    conn: Connection
+    recovery_key: str  # show once, then forget
+    store_id: str
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.conn.close()
+
+
+def _pending_path(paths: StorePaths) -> Path:
+    return paths.header.with_name(paths.header.name + ".pending")
+
+
+def _raw_open(path: Path, data_key: bytes | bytearray) -> Connection:
+    """Open without the house pragmas (no journal-mode change) so failed checks write nothing."""
+    import sqlcipher3
+
+    conn: Connection = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    conn.execute(key_pragma(bytes(data_key)))
+    return conn
+
+
+def _is_db_error(exc: BaseException) -> bool:
+    from sqlcipher3 import dbapi2
+
+    return isinstance(exc, dbapi2.DatabaseError) and any(
+        w in str(exc).lower() for w in _DB_ERROR_WORDS
+    )
+
+
+def _bad_pages(conn: Connection) -> list[str]:
+    return [str(row[0]) for row in conn.execute("PRAGMA cipher_integrity_check").fetchall()]
+
+
+def open_verified(path: Path, data_key: bytes | bytearray, store_id: str) -> Connection:
+    """Open the DB with a key that the header vouched for, and tell apart what can fail.
+
+    * every page fails its HMAC -> the key is not this file's key -> HeaderMismatchError
+    * some pages fail             -> StoreDamagedError
+    * store id inside differs     -> HeaderMismatchError
+    """
+    page_count = max(1, path.stat().st_size // 4096)
+    conn = _raw_open(path, data_key)
+    try:
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            readable = True
+        except Exception as exc:
+            if not _is_db_error(exc):
+                raise
+            readable = False
+        bad = _bad_pages(conn)
+        if not readable and (not bad or len(bad) >= page_count):
+            raise HeaderMismatchError("the key in the header does not fit the case store")
+        if bad:
+            log.error("Store %s: %d page(s) failed the integrity check", store_id, len(bad))
+            raise StoreDamagedError(f"{len(bad)} page(s) failed the integrity check")
+        try:
+            row = conn.execute("SELECT value FROM vault_meta WHERE key = 'store_id'").fetchone()
+        except Exception as exc:
+            if _is_db_error(exc):
+                raise StoreDamagedError("a page could not be read") from exc
+            raise StoreDamagedError("the store id record is missing") from exc
+        if row is None or row[0] != store_id:
+            raise HeaderMismatchError("the header names another store")
+        configure(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+class Vault:
+    def __init__(
+        self,
+        paths: StorePaths,
+        secrets: DeviceSecrets,
+        kdf: KdfParams | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.paths = paths
+        self.secrets = secrets
+        self._kdf = kdf
+        self._clock = clock
+        self.throttle = UnlockThrottle(paths.throttle, clock)
+
+    # ---- creation -------------------------------------------------------------------
+
+    def _refuse_existing(self) -> None:
+        if self.paths.database.exists() or self.paths.header.exists():
+            raise StoreExistsError(str(self.paths.root))
+
+    def _make_root(self) -> bool:
+        """Create the owner-only store directory; True if it did not exist."""
+        root = self.paths.root
+        created = not root.exists()
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if os.name == "posix":
+            os.chmod(root, 0o700)
+        return created
+
+    def _cleanup(self, created_root: bool, store_id: str | None) -> None:
+        for p in [self.paths.database, *self.paths.sidecars(), self.paths.header]:
+            with contextlib.suppress(OSError):
+                p.unlink()
+        if store_id is not None:
+            with contextlib.suppress(Exception):
+                self.secrets.delete(store_id)
+        if created_root:
+            with contextlib.suppress(OSError):
+                self.paths.root.rmdir()
+
+    def create(self, passphrase: str) -> CreatedStore:
+        self._refuse_existing()
+        self.secrets.check_usable()
+        kdf = self._kdf or calibrate_kdf()
+        created_root = self._make_root()
+        store_id = uuid.uuid4().hex
+        data_key = bytearray(secrets.token_bytes(32))
+        recovery_secret, recovery_text = new_recovery_key()
+        conn: Connection | None = None
+        made_secret = False
+        try:
+            device_secret = self.secrets.create(store_id)
+            made_secret = True
+            # Create the file ourselves so it is owner-only from its first byte;
+            # SQLite gives -wal/-shm the same mode.
+            os.close(os.open(self.paths.database, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            conn = _raw_open(self.paths.database, data_key)
+            configure(conn)
+            conn.execute("CREATE TABLE vault_meta(key TEXT PRIMARY KEY, value TEXT)")
+            conn.execute("INSERT INTO vault_meta VALUES ('store_id', ?)", (store_id,))
+            # Page 1 (with the salt) must be in the main file before we record it.
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            header = new_header(store_id, kdf, read_db_salt(self.paths.database))
+            header.slots.append(wrap_passphrase_slot(header, data_key, passphrase, device_secret))
+            header.slots.append(wrap_recovery_slot(header, data_key, recovery_secret))
+            atomic_write_bytes(self.paths.header, header.to_bytes())
+            fsync_dir(self.paths.root)
+        except BaseException:
+            if conn is not None:
+                conn.close()
+            self._cleanup(created_root, store_id if made_secret else None)
+            raise
+        finally:
+            wipe(data_key)
+        log.info("Store %s created", store_id)
+        assert conn is not None
+        return CreatedStore(conn, recovery_text, store_id)
+
+    # ---- unlocking ------------------------------------------------------------------
+
+    def _load_checked(self) -> Header:
+        """Header and DB file plausibility checks that need no secret."""
+        db = self.paths.database
+        header_path = self.paths.header
+        if not db.exists() and not header_path.exists():
+            raise StoreMissingError(str(self.paths.root))
+        if not db.exists():
+            raise StoreDamagedError("the database file is missing")
+        check_db_file(db)
+        if not header_path.exists():
+            raise StoreDamagedError("the key header file is missing")
+        header = read_header(header_path)
+        if header.db_salt != read_db_salt(db):
+            raise HeaderMismatchError("the header was made for another database file")
+        return header
+
+    def _finish_unlock(self, conn: Connection, store_id: str) -> Unlocked:
+        failures = self.throttle.reset()
+        if failures:
+            log.warning("Store %s unlocked after %d failed attempts", store_id, len(failures))
+        return Unlocked(conn, store_id, failures)
+
+    def unlock(self, passphrase: str) -> Unlocked:
+        self.throttle.check()
+        header = self._load_checked()
+        device_secret = self.secrets.get(header.store_id)
+        try:
+            data_key = bytearray(unwrap_passphrase(header, passphrase, device_secret))
+        except InvalidTag:
+            self.throttle.record_failure()
+            log.info("Wrong passphrase for store %s", header.store_id)
+            raise WrongPassphraseError() from None
+        try:
+            try:
+                conn = open_verified(self.paths.database, data_key, header.store_id)
+            except HeaderMismatchError:
+                conn = self._try_pending(passphrase, device_secret, header)
+            else:
+                self._drop_stale_pending()
+        finally:
+            wipe(data_key)
+        log.info("Store %s unlocked", header.store_id)
+        return self._finish_unlock(conn, header.store_id)
+
+    def _try_pending(self, passphrase: str, device_secret: bytes, main: Header) -> Connection:
+        """Finish a key rotation that crashed between rekey and header replace."""
+        pending_path = _pending_path(self.paths)
+        mismatch = HeaderMismatchError("the key in the header does not fit the case store")
+        if not pending_path.exists():
+            raise mismatch
+        try:
+            pending = read_header(pending_path)
+            if pending.store_id != main.store_id:
+                raise mismatch
+            key = bytearray(unwrap_passphrase(pending, passphrase, device_secret))
+        except (InvalidTag, NotAKeyworkerStoreError, StoreDamagedError):
+            raise mismatch from None
+        try:
+            conn = open_verified(self.paths.database, key, pending.store_id)
+        finally:
+            wipe(key)
+        os.replace(pending_path, self.paths.header)
+        fsync_dir(self.paths.root)
+        log.warning("Store %s: completed an interrupted key rotation", main.store_id)
+        return conn
+
+    def _drop_stale_pending(self) -> None:
+        pending = _pending_path(self.paths)
+        if pending.exists():
+            # Its key was never applied; it only holds unused key material.
+            pending.unlink()
+            log.warning("Removed a header from a key rotation that did not happen")
+
+    def unlock_with_recovery(self, recovery_key: str, new_passphrase: str) -> Unlocked:
+        """Open with the recovery key and bind the store to this computer's keyring."""
+        self.throttle.check()
+        recovery_secret = parse_recovery_key(recovery_key)
+        header = self._load_checked()
+        self.secrets.check_usable()
+        try:
+            data_key = bytearray(unwrap_recovery(header, recovery_secret))
+        except InvalidTag:
+            self.throttle.record_failure()
+            log.info("Wrong recovery key for store %s", header.store_id)
+            raise WrongRecoveryKeyError() from None
+        try:
+            conn = open_verified(self.paths.database, data_key, header.store_id)
+            try:
+                self._rebind(header, data_key, new_passphrase)
+            except BaseException:
+                conn.close()
+                raise
+        finally:
+            wipe(data_key)
+        log.info("Store %s opened with the recovery key and re-bound", header.store_id)
+        return self._finish_unlock(conn, header.store_id)
+
+    def _rebind(self, header: Header, data_key: bytearray, new_passphrase: str) -> None:
+        # A new device secret first: if the header write then fails, the recovery
+        # slot (unchanged) still opens the store and the user can simply retry.
+        device_secret = self.secrets.create(header.store_id)
+        header.slots = [s for s in header.slots if s.type != "passphrase"]
+        header.slots.insert(
+            0, wrap_passphrase_slot(header, data_key, new_passphrase, device_secret)
+        )
+        atomic_write_bytes(self.paths.header, header.to_bytes())
+
+    # ---- key changes ----------------------------------------------------------------
+
+    def _unwrap_with_passphrase(self, header: Header, passphrase: str) -> bytearray:
+        self.throttle.check()
+        device_secret = self.secrets.get(header.store_id)
+        try:
+            return bytearray(unwrap_passphrase(header, passphrase, device_secret))
+        except InvalidTag:
+            self.throttle.record_failure()
+            raise WrongPassphraseError() from None
+
+    def change_passphrase(self, old: str, new: str) -> None:
+        """Re-wrap the data key under ``new``; the database is not touched."""
+        header = read_header(self.paths.header)
+        data_key = self._unwrap_with_passphrase(header, old)
+        try:
+            device_secret = self.secrets.get(header.store_id)
+            slot = wrap_passphrase_slot(header, data_key, new, device_secret)
+        finally:
+            wipe(data_key)
+        header.slots = [slot if s.type == "passphrase" else s for s in header.slots]
+        atomic_write_bytes(self.paths.header, header.to_bytes())
+        log.info("Passphrase changed for store %s", header.store_id)
+
+    def rotate_key(self, conn: Connection, passphrase: str) -> str:
+        """Re-encrypt the store under a new data key; returns the NEW recovery key."""
+        header = read_header(self.paths.header)
+        old_key = self._unwrap_with_passphrase(header, passphrase)
+        wipe(old_key)  # only proves the passphrase; the open connection holds the key
+        device_secret = self.secrets.get(header.store_id)
+        row = conn.execute("SELECT value FROM vault_meta WHERE key = 'store_id'").fetchone()
+        if row is None or row[0] != header.store_id:
+            raise HeaderMismatchError("the open connection is not this vault's store")
+        new_key = bytearray(secrets.token_bytes(32))
+        recovery_secret, recovery_text = new_recovery_key()
+        try:
+            # PRAGMA rekey keeps the file's salt, so db_salt carries over unchanged.
+            fresh = new_header(header.store_id, header.kdf, header.db_salt, header.created)
+            fresh.slots.append(wrap_passphrase_slot(fresh, new_key, passphrase, device_secret))
+            fresh.slots.append(wrap_recovery_slot(fresh, new_key, recovery_secret))
+            pending = _pending_path(self.paths)
+            atomic_write_bytes(pending, fresh.to_bytes())
+            try:
+                conn.execute(f"PRAGMA rekey = \"x'{bytes(new_key).hex()}'\"")
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except BaseException:
+                # rekey is one transaction: on failure the old key still applies.
+                with contextlib.suppress(OSError):
+                    pending.unlink()
+                raise
+            os.replace(pending, self.paths.header)
+            fsync_dir(self.paths.root)
+        finally:
+            wipe(new_key)
+        log.warning("Data key rotated for store %s", header.store_id)
+        return recovery_text
+
+    # ---- backup and restore ---------------------------------------------------------
+
+    def backup(self, conn: Connection, dest: Path) -> None:
+        """Write one encrypted backup file (format in ``vault_files``)."""
+        header = read_header(self.paths.header)
+        vault_files.write_backup(conn, header, Path(dest))
+        log.info("Backup written for store %s", header.store_id)
+
+    def restore(self, src: Path, recovery_key: str | None, passphrase: str) -> Unlocked:
+        """Restore a backup into this (empty) store directory.
+
+        With the recovery key the store is bound to this computer under ``passphrase``;
+        without it, this keyring must still hold the store's device secret and
+        ``passphrase`` must be the one current when the backup was taken.
+        Restore attempts are not throttled: whoever holds the backup file can attack it
+        offline anyway, and the Argon2id cost applies either way.
+        """
+        self._refuse_existing()
+        header, db_bytes = vault_files.read_backup(Path(src))
+        if recovery_key is not None:
+            self.secrets.check_usable()
+            try:
+                data_key = bytearray(unwrap_recovery(header, parse_recovery_key(recovery_key)))
+            except InvalidTag:
+                raise WrongRecoveryKeyError() from None
+        else:
+            device_secret = self.secrets.get(header.store_id)
+            try:
+                data_key = bytearray(unwrap_passphrase(header, passphrase, device_secret))
+            except InvalidTag:
+                raise WrongPassphraseError() from None
+        created_root = self._make_root()
+        try:
+            atomic_write_bytes(self.paths.database, db_bytes)
+            conn = open_verified(self.paths.database, data_key, header.store_id)
+            try:
+                if recovery_key is not None:
+                    self._rebind(header, data_key, passphrase)
+                else:
+                    atomic_write_bytes(self.paths.header, header.to_bytes())
+                fsync_dir(self.paths.root)
+            except BaseException:
+                conn.close()
+                raise
+        except BaseException:
+            # Never leave a half-restored store; the device secret is not ours to delete.
+            self._cleanup(created_root, None)
+            raise
+        finally:
+            wipe(data_key)
+        log.info("Store %s restored from backup", header.store_id)
+        return Unlocked(conn, header.store_id, [])
+
+    # ---- locking --------------------------------------------------------------------
+
+    @staticmethod
+    def lock(store: Unlocked | CreatedStore) -> None:
+        """Close the connection. SQLCipher wipes its own key copies on close."""
+        store.close()
+        log.info("Store %s locked", store.store_id)
