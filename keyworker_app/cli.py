@@ -1,0 +1,313 @@
+"""The ``keyworker`` command: the desktop app with no arguments, admin tasks otherwise.
+
+Passphrases are read without echo. For scripts and tests they may come from
+``--passphrase-file`` or the ``KEYWORKER_PASSPHRASE`` environment variable (and the
+``NEW_``/``RECOVERY_KEY`` counterparts); never put them on the command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from keyworker_app import PRODUCT_NAME, __version__
+from keyworker_app.domain.audit import Actor, Role
+from keyworker_app.domain.passphrase import assess
+from keyworker_app.errors import UserFacingError, ValidationError
+from keyworker_app.logging_setup import configure_logging
+from keyworker_app.paths import StorePaths, resolve_store_dir
+
+if TYPE_CHECKING:  # the store layer loads only when a command needs it
+    from keyworker_app.services.case_store import CaseStore
+
+PASSPHRASE_ENV = "KEYWORKER_PASSPHRASE"
+NEW_PASSPHRASE_ENV = "KEYWORKER_NEW_PASSPHRASE"
+RECOVERY_ENV = "KEYWORKER_RECOVERY_KEY"
+
+Out = Callable[[str], None]
+
+
+def _read_secret_file(path: str) -> str:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UserFacingError(f"Cannot read {path}: {exc.strerror}.") from None
+    return text.splitlines()[0] if text else ""
+
+
+def _secret(args: argparse.Namespace, file_attr: str, env: str, prompt: str,
+            confirm: bool = False) -> str:
+    path = getattr(args, file_attr, None)
+    if path:
+        return _read_secret_file(path)
+    if os.environ.get(env):
+        return os.environ[env]
+    if not sys.stdin.isatty():
+        raise UserFacingError(
+            f"{prompt} needed, but there is no terminal to ask on.",
+            f"Use --{file_attr.replace('_', '-')} or set {env} (for scripts and tests).")
+    first = getpass.getpass(f"{prompt}: ")
+    if confirm:
+        strength = assess(first)
+        print(f"Strength: {strength.label}" + (f" — {strength.problem}" if strength.problem
+                                                 else ""))
+        if getpass.getpass(f"{prompt} again: ") != first:
+            raise ValidationError(prompt, "the two entries do not match")
+    return first
+
+
+def _store(args: argparse.Namespace) -> CaseStore:
+    from keyworker_app.services.case_store import CaseStore
+
+    return CaseStore(StorePaths(resolve_store_dir(args.store)))
+
+
+def _print_recovery_key(key: str, out: Out) -> None:
+    out("")
+    out("RECOVERY KEY — shown once, never stored on this computer:")
+    out("")
+    out(f"    {key}")
+    out("")
+    out("Write it down or print this screen now and hand it to your information-governance")
+    out("officer to keep securely. It opens the store if you forget your passphrase or this")
+    out("computer is replaced. Do not keep it with the laptop.")
+    out("")
+
+
+def _owner(args: argparse.Namespace, out: Out) -> Actor:
+    from keyworker_app.services.policy_loader import find_policy
+
+    policy, _ = find_policy()
+    partners = [p.name for p in policy.partners]
+    name = args.name or (input("Your name: ").strip() if sys.stdin.isatty() else "")
+    if not name:
+        raise ValidationError("Name", "give the name of the person this store belongs to")
+    role_text = args.role or (input("Role (key-worker / team-lead): ").strip()
+                              if sys.stdin.isatty() else "")
+    try:
+        role = Role(role_text)
+    except ValueError:
+        raise ValidationError("Role", "choose key-worker or team-lead") from None
+    org = args.organisation
+    if not org and sys.stdin.isatty():
+        for number, partner in enumerate(partners, 1):
+            out(f"  {number:2}. {partner}")
+        choice = input("Organisation (number): ").strip()
+        org = partners[int(choice) - 1] if choice.isdigit() and 0 < int(choice) <= len(
+            partners) else ""
+    if org not in partners:
+        raise ValidationError("Organisation", "choose one of the policy's partners")
+    return Actor(name=name, role=role, organisation=org)
+
+
+def cmd_init(args: argparse.Namespace, out: Out) -> int:
+    store = _store(args)
+    owner = _owner(args, out)
+    passphrase = _secret(args, "passphrase_file", PASSPHRASE_ENV, "New passphrase", True)
+    out("Creating the store (tuning the key derivation to this computer)...")
+    session, recovery = store.create(passphrase, owner)
+    session.lock()
+    out(f"Case store created at {store.paths.root}.")
+    _print_recovery_key(recovery, out)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, out: Out) -> int:
+    from datetime import date
+
+    from keyworker_app.services.demo_data import generate_families
+
+    store = _store(args)
+    if store.exists():
+        raise UserFacingError(f"A store already exists at {store.paths.root}.",
+                              "Demo data goes only into a new store: choose another --store.")
+    passphrase = _secret(args, "passphrase_file", PASSPHRASE_ENV, "New passphrase", True)
+    owner = Actor("Demo Key Worker", Role.KEY_WORKER, "Leicester City Council")
+    session, recovery = store.create(passphrase, owner)
+    try:
+        families = generate_families(args.families, args.seed, date.today())
+        session.import_families(families, f"demo-seed-{args.seed}")
+    finally:
+        session.lock()
+    out(f"Demo store with {args.families} fictitious families created at {store.paths.root}.")
+    _print_recovery_key(recovery, out)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, out: Out) -> int:
+    from keyworker_app.services.family_import import parse_families_json
+
+    path = Path(args.file)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserFacingError(f"Cannot read {path.name}: {exc}.",
+                              "Check the file is UTF-8 JSON and readable.") from None
+    families = parse_families_json(text, path.name)
+    store = _store(args)
+    store.require_exists()
+    session = store.unlock(_secret(args, "passphrase_file", PASSPHRASE_ENV, "Passphrase"))
+    try:
+        session.import_families(families, path.name)
+    finally:
+        session.lock()
+    out(f"Imported {len(families)} families from {path.name}.")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace, out: Out) -> int:
+    store = _store(args)
+    store.require_exists()
+    session = store.unlock(_secret(args, "passphrase_file", PASSPHRASE_ENV, "Passphrase"))
+    try:
+        report = session.verify()
+    finally:
+        session.lock()
+    out(f"Schema version {report.schema_version}; {report.families} families, "
+        f"{report.people} people, {report.audit_rows} audit events.")
+    if report.ok:
+        out("Store verified: encryption, integrity, foreign keys and audit chain are sound.")
+        return 0
+    out("STORE PROBLEMS FOUND:")
+    for problem in report.problems:
+        out(f"  - {problem}")
+    return 1
+
+
+def cmd_passwd(args: argparse.Namespace, out: Out) -> int:
+    store = _store(args)
+    old = _secret(args, "passphrase_file", PASSPHRASE_ENV, "Current passphrase")
+    new = _secret(args, "new_passphrase_file", NEW_PASSPHRASE_ENV, "New passphrase", True)
+    store.change_passphrase(old, new)
+    out("Passphrase changed. The old passphrase no longer opens the store.")
+    return 0
+
+
+def cmd_recover(args: argparse.Namespace, out: Out) -> int:
+    store = _store(args)
+    key = _secret(args, "recovery_key_file", RECOVERY_ENV, "Recovery key")
+    new = _secret(args, "new_passphrase_file", NEW_PASSPHRASE_ENV, "New passphrase", True)
+    store.recover(key, new).lock()
+    out("Store recovered and bound to this computer. Use your new passphrase from now on.")
+    return 0
+
+
+def cmd_rotate(args: argparse.Namespace, out: Out) -> int:
+    store = _store(args)
+    recovery = store.rotate_key(_secret(args, "passphrase_file", PASSPHRASE_ENV, "Passphrase"))
+    out("The store now has a new data key. Old copies of the key header no longer open it.")
+    out("The old recovery key no longer works: hand the new one below to your")
+    out("information-governance officer and ask them to destroy the old one.")
+    _print_recovery_key(recovery, out)
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace, out: Out) -> int:
+    store = _store(args)
+    dest = Path(args.file)
+    store.backup(_secret(args, "passphrase_file", PASSPHRASE_ENV, "Passphrase"), dest)
+    out(f"Encrypted backup written to {dest}. Restoring it on another computer needs the "
+        "recovery key.")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, out: Out) -> int:
+    store = _store(args)
+    key = None
+    if args.recovery_key_file or os.environ.get(RECOVERY_ENV) or not args.same_computer:
+        key = _secret(args, "recovery_key_file", RECOVERY_ENV, "Recovery key")
+    prompt = "New passphrase" if key else "Passphrase"
+    passphrase = _secret(args, "passphrase_file", PASSPHRASE_ENV, prompt, key is not None)
+    store.restore(Path(args.file), passphrase, key)
+    out(f"Backup restored to {store.paths.root}.")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace, out: Out) -> int:
+    store = _store(args)
+    session = store.unlock(_secret(args, "passphrase_file", PASSPHRASE_ENV, "Passphrase"))
+    try:
+        events = session.audit().events(limit=args.limit, offset=0)
+    finally:
+        session.lock()
+    for e in events:
+        out(f"{e.seq:6} {e.at:%d/%m/%Y %H:%M:%S} {e.actor} ({e.actor_role}) {e.action} "
+            f"{e.object_type}:{e.object_id} {e.detail}".rstrip())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="keyworker",
+        description=f"{PRODUCT_NAME}: encrypted case records for family key workers. "
+        "With no command, opens the desktop app.",
+        epilog=f"Passphrases: prompted without echo; for scripts and tests use "
+        f"--passphrase-file or {PASSPHRASE_ENV}.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PRODUCT_NAME} {__version__}")
+    parser.add_argument("--store", help="store folder (default: KEYWORKER_STORE or the "
+                        "user data folder)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, handler: Callable[[argparse.Namespace, Out], int], help_text: str,
+            passphrase: bool = True) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(handler=handler)
+        p.add_argument("--store", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        if passphrase:
+            p.add_argument("--passphrase-file", help="read the passphrase from this file")
+        return p
+
+    p = add("init", cmd_init, "create a new case store for you")
+    p.add_argument("--name", help="your name as it should appear in the audit trail")
+    p.add_argument("--role", choices=[r.value for r in Role])
+    p.add_argument("--organisation", help="your organisation, one of the policy's partners")
+    p = add("demo", cmd_demo, "create a store of clearly fictitious demo families")
+    p.add_argument("--families", type=int, default=25)
+    p.add_argument("--seed", type=int, default=1)
+    p = add("import-families", cmd_import, "add families from a JSON file (docs/import-format.md)")
+    p.add_argument("file")
+    add("verify", cmd_verify, "check encryption, integrity, schema and the audit chain")
+    p = add("passwd", cmd_passwd, "change the passphrase")
+    p.add_argument("--new-passphrase-file")
+    p = add("recover", cmd_recover, "open with the recovery key and set a new passphrase",
+            passphrase=False)
+    p.add_argument("--recovery-key-file")
+    p.add_argument("--new-passphrase-file")
+    add("rotate-key", cmd_rotate, "give the store a new data key (after a suspected compromise)")
+    p = add("backup", cmd_backup, "write one encrypted backup file")
+    p.add_argument("file")
+    p = add("restore", cmd_restore, "restore a backup into an empty store folder")
+    p.add_argument("file")
+    p.add_argument("--recovery-key-file")
+    p.add_argument("--same-computer", action="store_true",
+                   help="restore on the computer that made the backup (no recovery key)")
+    p = add("audit", cmd_audit, "show the latest audit events")
+    p.add_argument("--limit", type=int, default=50)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: Out = print) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    configure_logging()
+    if args.command is None:
+        from keyworker_app.app import launch_desktop
+
+        return launch_desktop(args.store)
+    try:
+        result: int = args.handler(args, out)
+        return result
+    except UserFacingError as exc:
+        print(f"keyworker: {exc.message}", file=sys.stderr)
+        if exc.advice:
+            print(exc.advice, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("keyworker: cancelled.", file=sys.stderr)
+        return 130

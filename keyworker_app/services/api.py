@@ -1,0 +1,89 @@
+"""The service interface the desktop app and the command line use.
+
+The GUI talks only to these two objects: ``CaseStoreService`` (a store that may be
+locked) and ``Session`` (an unlocked store). It never sees SQL or key material.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from keyworker_app.domain.audit import Actor
+from keyworker_app.domain.family import Family, FamilyStatus, FamilySummary
+
+SORT_KEYS = ("reference", "family_name", "members", "status", "key_worker", "review_due")
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """An unsaved edit kept (encrypted, inside the store) across a lock."""
+
+    id: int
+    form: str  # which editor, e.g. "person", "case-note", "family"
+    record_key: str  # what it edits, e.g. "family:12/person:new"
+    payload: dict[str, Any]
+    saved_at: datetime
+
+
+class Session(Protocol):
+    """An unlocked case store. Every method raises UserFacingError for known problems."""
+
+    @property
+    def actor(self) -> Actor: ...
+
+    @property
+    def is_open(self) -> bool: ...
+
+    def family_ids(
+        self, sort_key: str = "reference", descending: bool = False,
+        status: FamilyStatus | None = None,
+    ) -> list[int]: ...
+
+    def summaries(self, ids: Sequence[int]) -> list[FamilySummary]: ...
+
+    def search(self, text: str) -> list[int]: ...
+
+    def view_family(self, family_id: int) -> Family:
+        """Read a whole family record; an audited 'view' event."""
+        ...
+
+    def add_family(self, family: Family) -> Family: ...
+
+    def update_family(self, family: Family) -> Family: ...
+
+    def close_family(self, family_id: int, closed_on: date, reason: str) -> Family: ...
+
+    def save_draft(self, form: str, record_key: str, payload: dict[str, Any]) -> Draft: ...
+
+    def drafts(self) -> list[Draft]: ...
+
+    def discard_draft(self, draft_id: int) -> None: ...
+
+    def lock(self) -> None:
+        """Audit the lock, close the store and overwrite held key material."""
+        ...
+
+
+class CaseStoreService(Protocol):
+    """A case store on disk, locked until a passphrase opens it."""
+
+    def exists(self) -> bool: ...
+
+    def keyring_problem(self) -> str | None:
+        """None when a secure OS keyring is usable, else what to install or enable."""
+        ...
+
+    def throttle_wait(self) -> float:
+        """Seconds before another unlock attempt is allowed (0 when allowed)."""
+        ...
+
+    def create(self, passphrase: str, owner: Actor) -> tuple[Session, str]:
+        """Create the store; returns the open session and the recovery key text."""
+        ...
+
+    def unlock(self, passphrase: str) -> Session: ...
+
+    def recover(self, recovery_key: str, new_passphrase: str) -> Session: ...

@@ -1,0 +1,266 @@
+"""The case store as the app and the command line see it: create, unlock, administer.
+
+This module is the seam between the use cases and the storage layers. It owns the
+transactions and writes the audit events; the GUI and CLI call it and nothing below.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from keyworker_app.domain.audit import Actor, AuditAction
+from keyworker_app.domain.family import Family, FamilyStatus, FamilySummary
+from keyworker_app.domain.passphrase import assess
+from keyworker_app.errors import (
+    NoKeyringError,
+    StoreMissingError,
+    UserFacingError,
+    WeakPassphraseError,
+)
+from keyworker_app.paths import StorePaths
+from keyworker_app.security.device_secret import DeviceSecrets
+from keyworker_app.security.kdf import KdfParams
+from keyworker_app.services.api import Draft
+from keyworker_app.services.clock import Clock, SystemClock
+from keyworker_app.store import meta
+from keyworker_app.store.audit import AuditLog
+from keyworker_app.store.connection import Connection, transaction
+from keyworker_app.store.drafts import DraftRepository
+from keyworker_app.store.repositories import FamilyRepository
+from keyworker_app.store.schema import migrate
+from keyworker_app.store.vault import Vault
+from keyworker_app.store.verify import VerifyReport, verify_store
+
+log = logging.getLogger("keyworker.services")
+
+
+def require_strong(passphrase: str) -> None:
+    strength = assess(passphrase)
+    if not strength.acceptable:
+        raise WeakPassphraseError(strength.problem)
+
+
+class CaseSession:
+    """An unlocked store. Implements ``services.api.Session``."""
+
+    def __init__(self, conn: Connection, actor: Actor, clock: Clock,
+                 on_close: Callable[[], None] | None = None) -> None:
+        self._conn: Connection | None = conn
+        self._actor = actor
+        self._clock = clock
+        self._on_close = on_close
+
+    # -- plumbing -------------------------------------------------------------
+    @property
+    def actor(self) -> Actor:
+        return self._actor
+
+    @property
+    def is_open(self) -> bool:
+        return self._conn is not None
+
+    @property
+    def connection(self) -> Connection:
+        if self._conn is None:
+            raise UserFacingError("The case store is locked.", "Unlock it and try again.")
+        return self._conn
+
+    def audit(self) -> AuditLog:
+        return AuditLog(self.connection, self._actor, self._clock.now)
+
+    def families(self) -> FamilyRepository:
+        return FamilyRepository(self.connection)
+
+    def record(self, action: AuditAction, object_type: str, object_id: str | int,
+               detail: str = "") -> None:
+        """An audit event in its own transaction (for reads such as views)."""
+        with transaction(self.connection):
+            self.audit().record(action, object_type, object_id, detail)
+
+    # -- caseload -------------------------------------------------------------
+    def family_ids(self, sort_key: str = "reference", descending: bool = False,
+                   status: FamilyStatus | None = None) -> list[int]:
+        return self.families().ids_sorted(sort_key, descending, status)
+
+    def summaries(self, ids: Sequence[int]) -> list[FamilySummary]:
+        return self.families().summaries(ids)
+
+    def search(self, text: str) -> list[int]:
+        return self.families().search(text)
+
+    def view_family(self, family_id: int) -> Family:
+        family = self.families().get(family_id)
+        self.record(AuditAction.VIEW, "family", family_id)
+        return family
+
+    def add_family(self, family: Family) -> Family:
+        with transaction(self.connection):
+            saved = self.families().add(family)
+            assert saved.id is not None
+            self.audit().record(AuditAction.CREATE, "family", saved.id,
+                                f"members={len(saved.members)}")
+        return saved
+
+    def import_families(self, families: Sequence[Family], source: str) -> list[Family]:
+        """All or nothing: one transaction for the whole file."""
+        saved: list[Family] = []
+        with transaction(self.connection):
+            repo = self.families()
+            for family in families:
+                saved.append(repo.add(family))
+            self.audit().record(AuditAction.IMPORT, "families", source,
+                                f"families={len(saved)}")
+        return saved
+
+    def update_family(self, family: Family) -> Family:
+        if family.id is None:
+            raise ValueError("update_family needs a saved family")
+        with transaction(self.connection):
+            saved = self.families().update(family)
+            self.audit().record(AuditAction.UPDATE, "family", family.id)
+        return saved
+
+    def close_family(self, family_id: int, closed_on: date, reason: str) -> Family:
+        if not reason.strip():
+            from keyworker_app.errors import ValidationError
+
+            raise ValidationError("Closure reason", "say why the family's case is closing")
+        with transaction(self.connection):
+            self.families().close(family_id, closed_on, reason)
+            self.audit().record(AuditAction.UPDATE, "family", family_id, "closed")
+        return self.families().get(family_id)
+
+    # -- drafts ---------------------------------------------------------------
+    def save_draft(self, form: str, record_key: str, payload: dict[str, Any]) -> Draft:
+        with transaction(self.connection):
+            return DraftRepository(self.connection).save(form, record_key, payload,
+                                                         self._clock.now())
+
+    def drafts(self) -> list[Draft]:
+        return DraftRepository(self.connection).all()
+
+    def discard_draft(self, draft_id: int) -> None:
+        with transaction(self.connection):
+            DraftRepository(self.connection).delete(draft_id)
+
+    # -- lifecycle ------------------------------------------------------------
+    def verify(self) -> VerifyReport:
+        return verify_store(self.connection)
+
+    def lock(self) -> None:
+        if self._conn is None:
+            return
+        try:
+            self.record(AuditAction.LOCK, "store", "-")
+        except UserFacingError:
+            log.warning("lock event could not be audited")
+        finally:
+            self._conn.close()
+            self._conn = None
+            if self._on_close is not None:
+                self._on_close()
+            log.info("store locked")
+
+
+class CaseStore:
+    """A store on disk. Implements ``services.api.CaseStoreService``."""
+
+    def __init__(self, paths: StorePaths, secrets: DeviceSecrets | None = None,
+                 clock: Clock | None = None, kdf: KdfParams | None = None) -> None:
+        self.paths = paths
+        self.secrets = secrets or DeviceSecrets()
+        self.clock = clock or SystemClock()
+        self.vault = Vault(paths, self.secrets, kdf=kdf)
+
+    def exists(self) -> bool:
+        return self.paths.header.exists() or self.paths.database.exists()
+
+    def require_exists(self) -> None:
+        if not self.exists():
+            raise StoreMissingError(str(self.paths.root))
+
+    def keyring_problem(self) -> str | None:
+        try:
+            self.secrets.check_usable()
+        except NoKeyringError as exc:
+            return str(exc)
+        return None
+
+    def throttle_wait(self) -> float:
+        return self.vault.throttle.wait_seconds()
+
+    def _session(self, conn: Connection, failed: Sequence[object] = (),
+                 first_event: AuditAction = AuditAction.UNLOCK) -> CaseSession:
+        migrate(conn)
+        owner = meta.get_owner(conn)
+        if owner is None:
+            raise UserFacingError("The case store has no owner recorded.",
+                                  "Run 'keyworker verify' and contact your IT service desk.")
+        session = CaseSession(conn, owner, self.clock)
+        with transaction(conn):
+            audit = session.audit()
+            for when in failed:
+                audit.record(AuditAction.UNLOCK_FAILED, "store", "-", f"at={when}")
+            audit.record(first_event, "store", "-")
+        return session
+
+    def create(self, passphrase: str, owner: Actor) -> tuple[CaseSession, str]:
+        require_strong(passphrase)
+        created = self.vault.create(passphrase)
+        conn = created.conn
+        migrate(conn)
+        with transaction(conn):
+            meta.set_owner(conn, owner)
+            AuditLog(conn, owner, self.clock.now).record(
+                AuditAction.STORE_CREATED, "store", created.store_id)
+        log.info("store created id=%s", created.store_id)
+        return CaseSession(conn, owner, self.clock), created.recovery_key
+
+    def unlock(self, passphrase: str) -> CaseSession:
+        self.require_exists()
+        unlocked = self.vault.unlock(passphrase)
+        return self._session(unlocked.conn, unlocked.failed_attempts)
+
+    def recover(self, recovery_key: str, new_passphrase: str) -> CaseSession:
+        self.require_exists()
+        require_strong(new_passphrase)
+        unlocked = self.vault.unlock_with_recovery(recovery_key, new_passphrase)
+        return self._session(unlocked.conn, unlocked.failed_attempts, AuditAction.RECOVERED)
+
+    def change_passphrase(self, old: str, new: str) -> None:
+        self.require_exists()
+        require_strong(new)
+        session = self.unlock(old)
+        try:
+            self.vault.change_passphrase(old, new)
+            session.record(AuditAction.PASSPHRASE_CHANGED, "store", "-")
+        finally:
+            session.lock()
+
+    def rotate_key(self, passphrase: str) -> str:
+        session = self.unlock(passphrase)
+        try:
+            recovery = self.vault.rotate_key(session.connection, passphrase)
+            session.record(AuditAction.KEY_ROTATED, "store", "-")
+        finally:
+            session.lock()
+        return recovery
+
+    def backup(self, passphrase: str, dest: Path) -> None:
+        session = self.unlock(passphrase)
+        try:
+            session.record(AuditAction.BACKUP, "store", "-")
+            self.vault.backup(session.connection, dest)
+        finally:
+            session.lock()
+
+    def restore(self, src: Path, passphrase: str, recovery_key: str | None) -> None:
+        """Restore into an empty folder; a recovery key re-binds it to this computer."""
+        if recovery_key:
+            require_strong(passphrase)
+        unlocked = self.vault.restore(src, recovery_key, passphrase)
+        self._session(unlocked.conn, unlocked.failed_attempts, AuditAction.RESTORE).lock()

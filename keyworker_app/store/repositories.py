@@ -1,0 +1,301 @@
+"""Repositories: domain objects in, domain objects out; SQL stays in the store.
+
+Repositories never open transactions: services wrap writes in ``transaction(conn)``
+together with their audit events. Reads may run anywhere.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from typing import Any, Protocol, TypeVar
+
+from sqlcipher3 import dbapi2
+
+from keyworker_app.domain.family import (
+    Address,
+    CaseNote,
+    Family,
+    FamilyStatus,
+    FamilySummary,
+    Person,
+    Relationship,
+)
+from keyworker_app.domain.indicators import (
+    AsbIntervention,
+    BenefitSpell,
+    Concern,
+    EducationTerm,
+    Offence,
+)
+from keyworker_app.errors import RecordNotFoundError, ValidationError
+from keyworker_app.store import family_read as rd
+from keyworker_app.store.connection import Connection, scalar
+from keyworker_app.store.search import refresh_terms, search_ids
+
+log = logging.getLogger("keyworker.store")
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+R = TypeVar("R", bound=_HasId)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _family_values(f: Family) -> tuple[Any, ...]:
+    return (f.reference, f.family_name, f.status.value, f.allocated_on.isoformat(),
+            f.key_worker, rd.iso(f.closed_on), f.closure_reason, rd.iso(f.review_due))
+
+
+def _person(p: Person) -> tuple[Any, ...]:
+    return (p.ref, p.given_names, p.family_name, p.date_of_birth.isoformat(),
+            p.household_role.value, p.sex_gender, p.upn, p.nhs_number, p.ni_number)
+
+
+def _relationship(r: Relationship) -> tuple[Any, ...]:
+    return (r.subject_ref, r.kind.value, r.object_ref)
+
+
+def _address(a: Address) -> tuple[Any, ...]:
+    return (a.line1, a.line2, a.town, a.postcode, rd.iso(a.from_date), rd.iso(a.to_date))
+
+
+def _note(n: CaseNote) -> tuple[Any, ...]:
+    return (n.kind.value, n.occurred_at.isoformat(), n.author, n.summary, n.person_ref)
+
+
+def _offence(o: Offence) -> tuple[Any, ...]:
+    return (o.offence_date.isoformat(), o.disposal.value, o.description, rd.iso(o.disposal_date))
+
+
+def _asb(a: AsbIntervention) -> tuple[Any, ...]:
+    return (a.kind.value, a.start_date.isoformat(), rd.iso(a.end_date), a.person_ref)
+
+
+def _education(e: EducationTerm) -> tuple[Any, ...]:
+    return (e.academic_year, e.term.value, e.fixed_exclusions, int(e.permanent_exclusion),
+            e.unauthorised_absence_pct, e.provision.value)
+
+
+def _benefit(b: BenefitSpell) -> tuple[Any, ...]:
+    return (b.benefit.value, b.from_date.isoformat(), rd.iso(b.to_date))
+
+
+def _concern(c: Concern) -> tuple[Any, ...]:
+    return (c.kind.value, c.noted_on.isoformat(), rd.iso(c.ended_on), c.detail, c.person_ref)
+
+
+def validate(family: Family) -> None:
+    """Checks the schema would reject less helpfully. Messages name fields, never values."""
+    refs = [p.ref for p in family.members]
+    if len(set(refs)) != len(refs):
+        raise ValidationError("members", "two members have the same reference")
+    known = set(refs)
+    for rel in family.relationships:
+        if rel.subject_ref not in known or rel.object_ref not in known:
+            raise ValidationError("relationships", "a relationship names someone not in the family")
+    for person in family.members:
+        terms = [(e.academic_year, e.term) for e in person.education]
+        if len(set(terms)) != len(terms):
+            raise ValidationError("education", "a school term is recorded twice for one member")
+
+
+class FamilyRepository:
+    def __init__(self, conn: Connection, clock: Callable[[], datetime] = _utc_now) -> None:
+        self._conn = conn
+        self._clock = clock
+
+    # -- writes (caller's transaction) -------------------------------------------------
+
+    def add(self, family: Family) -> Family:
+        """Insert a new family; any ids on the records are ignored. Returns it with ids set."""
+        validate(family)
+        now = self._now()
+        try:
+            cur = self._conn.execute(
+                f"INSERT INTO family ({rd.FAMILY_COLUMNS}, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*_family_values(family), now, now),
+            )
+        except dbapi2.IntegrityError as exc:
+            raise self._integrity(exc) from exc
+        family_id = int(cur.lastrowid)
+        saved = self._save_children(family_id, family, fresh=True)
+        log.info("family %d added", family_id)
+        return saved
+
+    def update(self, family: Family) -> Family:
+        """Bring the stored family in line with ``family`` (which must carry its id).
+
+        In every collection: stored rows whose id is absent are deleted, rows with an
+        id are updated, rows without one are inserted.
+        """
+        if family.id is None:
+            raise ValueError("update needs a saved family (id is None)")
+        validate(family)
+        try:
+            cur = self._conn.execute(
+                "UPDATE family SET reference = ?, family_name = ?, status = ?, allocated_on = ?, "
+                "key_worker = ?, closed_on = ?, closure_reason = ?, review_due = ?, "
+                "updated_at = ? WHERE id = ?",
+                (*_family_values(family), self._now(), family.id),
+            )
+        except dbapi2.IntegrityError as exc:
+            raise self._integrity(exc) from exc
+        if cur.rowcount == 0:
+            raise RecordNotFoundError("family", family.id)
+        saved = self._save_children(family.id, family, fresh=False)
+        log.info("family %d updated", family.id)
+        return saved
+
+    def close(self, family_id: int, closed_on: date, reason: str) -> None:
+        cur = self._conn.execute(
+            "UPDATE family SET status = ?, closed_on = ?, closure_reason = ?, updated_at = ? "
+            "WHERE id = ?",
+            (FamilyStatus.CLOSED.value, closed_on.isoformat(), reason, self._now(), family_id),
+        )
+        if cur.rowcount == 0:
+            raise RecordNotFoundError("family", family_id)
+        log.info("family %d closed", family_id)
+
+    def delete(self, family_id: int) -> None:
+        """Remove the family and everything about it (members, indicators, notes, terms)."""
+        cur = self._conn.execute("DELETE FROM family WHERE id = ?", (family_id,))
+        if cur.rowcount == 0:
+            raise RecordNotFoundError("family", family_id)
+        log.info("family %d deleted", family_id)
+
+    # -- reads -------------------------------------------------------------------------
+
+    def get(self, family_id: int) -> Family:
+        return rd.load_family(self._conn, family_id)
+
+    def find_id_by_reference(self, reference: str) -> int | None:
+        value = scalar(self._conn, "SELECT id FROM family WHERE reference = ?", (reference,))
+        return None if value is None else int(value)
+
+    def count(self) -> int:
+        return int(scalar(self._conn, "SELECT count(*) FROM family"))
+
+    def ids_sorted(
+        self, sort_key: str, descending: bool = False, status: FamilyStatus | None = None
+    ) -> list[int]:
+        """Ids in caseload order. sort_key: reference, family_name, members, status,
+        key_worker or review_due."""
+        return rd.sorted_ids(self._conn, sort_key, descending, status)
+
+    def summaries(self, ids: Sequence[int]) -> list[FamilySummary]:
+        return rd.load_summaries(self._conn, ids)
+
+    def search(self, text: str, limit: int = 200) -> list[int]:
+        return search_ids(self._conn, text, limit)
+
+    # -- internals ---------------------------------------------------------------------
+
+    def _now(self) -> str:
+        return self._clock().astimezone(UTC).isoformat(timespec="seconds")
+
+    @staticmethod
+    def _integrity(exc: Exception) -> Exception:
+        if "family.reference" in str(exc):
+            return ValidationError("reference", "another family already has this reference")
+        return exc
+
+    def _save_children(self, family_id: int, family: Family, *, fresh: bool) -> Family:
+        fam = ("family_id", family_id, fresh)
+        members: list[Person] = []
+        saved_members = self._sync("person", rd.PERSON_COLUMNS, fam, family.members, _person)
+        for given, person in zip(family.members, saved_members, strict=True):
+            # A member inserted just now has no stored indicators, whatever ids they carry.
+            own = ("person_id", _id(person), fresh or given.id is None)
+            members.append(replace(
+                person,
+                offences=tuple(self._sync("offence", rd.OFFENCE_COLUMNS, own,
+                                          person.offences, _offence)),
+                education=tuple(self._sync("education_term", rd.EDUCATION_COLUMNS, own,
+                                           person.education, _education)),
+                benefits=tuple(self._sync("benefit_spell", rd.BENEFIT_COLUMNS, own,
+                                          person.benefits, _benefit)),
+            ))
+        saved = replace(
+            family,
+            id=family_id,
+            members=tuple(members),
+            relationships=tuple(self._sync("relationship", rd.RELATIONSHIP_COLUMNS, fam,
+                                           family.relationships, _relationship)),
+            addresses=tuple(self._sync("address", rd.ADDRESS_COLUMNS, fam, family.addresses,
+                                       _address)),
+            asb_interventions=tuple(self._sync("asb_intervention", rd.ASB_COLUMNS, fam,
+                                               family.asb_interventions, _asb)),
+            concerns=tuple(self._sync("concern", rd.CONCERN_COLUMNS, fam, family.concerns,
+                                      _concern)),
+            notes=tuple(self._sync("case_note", rd.NOTE_COLUMNS, fam, family.notes, _note)),
+        )
+        refresh_terms(self._conn, family_id, saved)
+        return saved
+
+    def _sync(
+        self,
+        table: str,
+        columns: str,
+        owner: tuple[str, int, bool],
+        records: Sequence[R],
+        values: Callable[[R], tuple[Any, ...]],
+    ) -> list[R]:
+        """Make ``table``'s rows for one owner match ``records``; returns them with ids.
+
+        ``owner`` is (column, id, fresh); a fresh owner has no rows yet, so every record
+        is inserted and any ids it carries are ignored.
+        """
+        owner_column, owner_id, fresh = owner
+        names = [c.strip() for c in columns.split(",")]
+        if fresh:
+            existing: set[int] = set()
+            keep: list[int | None] = [None] * len(records)
+        else:
+            existing = {
+                int(row[0])
+                for row in self._conn.execute(
+                    f"SELECT id FROM {table} WHERE {owner_column} = ?", (owner_id,)
+                )
+            }
+            keep = [r.id for r in records]
+            wanted = [i for i in keep if i is not None]
+            if len(set(wanted)) != len(wanted):
+                raise ValueError(f"{table}: the same id appears twice")
+            unknown = set(wanted) - existing
+            if unknown:
+                raise RecordNotFoundError(table.replace("_", " "), min(unknown))
+            for gone in sorted(existing - set(wanted)):
+                self._conn.execute(f"DELETE FROM {table} WHERE id = ?", (gone,))
+        insert = (
+            f"INSERT INTO {table} ({owner_column}, position, {columns}) "
+            f"VALUES ({', '.join('?' * (len(names) + 2))})"
+        )
+        update = (
+            f"UPDATE {table} SET position = ?, {', '.join(n + ' = ?' for n in names)} "
+            "WHERE id = ?"
+        )
+        saved: list[R] = []
+        for position, (record, given_id) in enumerate(zip(records, keep, strict=True)):
+            if given_id is None:
+                cur = self._conn.execute(insert, (owner_id, position, *values(record)))
+                record_id = int(cur.lastrowid)
+            else:
+                self._conn.execute(update, (position, *values(record), given_id))
+                record_id = given_id
+            saved.append(replace(record, id=record_id))  # type: ignore[type-var]
+        return saved
+
+
+def _id(record: _HasId) -> int:
+    assert record.id is not None  # set by _sync
+    return record.id

@@ -1,0 +1,67 @@
+"""One check of everything the store promises: encryption, structure, links, audit chain.
+
+Problems are plain sentences naming pages, tables and row numbers, never contents.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from keyworker_app.store.audit import verify_chain
+from keyworker_app.store.connection import Connection, scalar
+from keyworker_app.store.schema import SCHEMA_VERSION, current_version
+
+log = logging.getLogger("keyworker.store")
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyReport:
+    ok: bool
+    problems: list[str] = field(default_factory=list)
+    schema_version: int = 0
+    families: int = 0
+    people: int = 0
+    audit_rows: int = 0
+
+
+def _table_exists(conn: Connection, name: str) -> bool:
+    return bool(
+        scalar(conn, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
+               (name,))
+    )
+
+
+def verify_store(conn: Connection) -> VerifyReport:
+    problems: list[str] = []
+    for (page_problem,) in conn.execute("PRAGMA cipher_integrity_check").fetchall():
+        problems.append(f"encryption check: {page_problem}")
+    integrity = [str(r[0]) for r in conn.execute("PRAGMA integrity_check").fetchall()]
+    if integrity != ["ok"]:
+        problems.extend(f"integrity check: {line}" for line in integrity)
+    for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check").fetchall():
+        problems.append(f"{table} row {rowid} points to a missing {parent} record")
+
+    version = current_version(conn)
+    if version != SCHEMA_VERSION:
+        problems.append(
+            f"schema version is {version}; this version of Keyworker expects {SCHEMA_VERSION}"
+        )
+    counts = {"family": 0, "person": 0, "audit": 0}
+    for table in counts:
+        if _table_exists(conn, table):
+            counts[table] = int(scalar(conn, f"SELECT count(*) FROM {table}"))
+        elif version >= 1:
+            problems.append(f"table {table} is missing")
+    if _table_exists(conn, "audit") and _table_exists(conn, "store_meta"):
+        problems.extend(verify_chain(conn))
+
+    log.info("verify: %d problem(s)", len(problems))
+    return VerifyReport(
+        ok=not problems,
+        problems=problems,
+        schema_version=version,
+        families=counts["family"],
+        people=counts["person"],
+        audit_rows=counts["audit"],
+    )
