@@ -23,6 +23,7 @@ from keyworker_app.logging_setup import configure_logging
 from keyworker_app.paths import StorePaths, resolve_store_dir
 
 if TYPE_CHECKING:  # the store layer loads only when a command needs it
+    from keyworker_app.domain.policy import Policy
     from keyworker_app.services.case_store import CaseStore
 
 PASSPHRASE_ENV = "KEYWORKER_PASSPHRASE"
@@ -79,6 +80,18 @@ def _print_recovery_key(key: str, out: Out) -> None:
     out("")
 
 
+def _partner_name(policy: Policy, text: str) -> str:
+    """The partner's full name for its id, its name, or the start of its name."""
+    wanted = text.strip().casefold()
+    if not wanted:
+        return ""
+    for partner in policy.partners:
+        if wanted in (partner.id.casefold(), partner.name.casefold()):
+            return partner.name
+    matches = [p.name for p in policy.partners if p.name.casefold().startswith(wanted)]
+    return matches[0] if len(matches) == 1 else ""
+
+
 def _owner(args: argparse.Namespace, out: Out) -> Actor:
     from keyworker_app.services.policy_loader import find_policy
 
@@ -93,15 +106,16 @@ def _owner(args: argparse.Namespace, out: Out) -> Actor:
         role = Role(role_text)
     except ValueError:
         raise ValidationError("Role", "choose key-worker or team-lead") from None
-    org = args.organisation
+    org = _partner_name(policy, args.organisation or "")
     if not org and sys.stdin.isatty():
         for number, partner in enumerate(partners, 1):
             out(f"  {number:2}. {partner}")
         choice = input("Organisation (number): ").strip()
         org = partners[int(choice) - 1] if choice.isdigit() and 0 < int(choice) <= len(
             partners) else ""
-    if org not in partners:
-        raise ValidationError("Organisation", "choose one of the policy's partners")
+    if not org:
+        raise ValidationError("Organisation", "give one of the policy's partners, by its id "
+                              "or its name (see resources/policy)")
     return Actor(name=name, role=role, organisation=org)
 
 
@@ -127,7 +141,10 @@ def cmd_demo(args: argparse.Namespace, out: Out) -> int:
         raise UserFacingError(f"A store already exists at {store.paths.root}.",
                               "Demo data goes only into a new store: choose another --store.")
     passphrase = _secret(args, "passphrase_file", PASSPHRASE_ENV, "New passphrase", True)
-    owner = Actor("Demo Key Worker", Role.KEY_WORKER, "Leicester City Council")
+    from keyworker_app.services.policy_loader import find_policy
+
+    owner = Actor("Demo Key Worker", Role.KEY_WORKER,
+                  _partner_name(find_policy()[0], "leicester-city") or "Demo organisation")
     session, recovery = store.create(passphrase, owner)
     try:
         families = generate_families(args.families, args.seed, date.today())

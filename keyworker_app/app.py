@@ -1,0 +1,22 @@
+"""Composition root: builds the services from the policy and paths, then the desktop app."""
+
+from __future__ import annotations
+
+import logging
+
+from keyworker_app.paths import StorePaths, resolve_store_dir
+
+log = logging.getLogger("keyworker.app")
+
+
+def launch_desktop(store_dir: str | None) -> int:
+    from keyworker_app.gui.app import run_app
+    from keyworker_app.gui.lock import LockSettings
+    from keyworker_app.services.case_store import CaseStore
+    from keyworker_app.services.policy_loader import find_policy
+
+    policy, policy_path = find_policy()
+    log.info("policy in force: %s", policy_path.name)
+    store = CaseStore(StorePaths(resolve_store_dir(store_dir)))
+    settings = LockSettings.from_device_rules(policy.device).with_dev_override()
+    return run_app(store, settings, partner_names=[p.name for p in policy.partners])

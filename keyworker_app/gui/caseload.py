@@ -1,0 +1,277 @@
+"""The caseload: a table model over family ids with lazily fetched rows, and its search box.
+
+The model holds ids only; summaries are fetched in batches the first time a row is painted
+and cached. Sorting asks the store for the id order (``session.family_ids``) so it never needs
+every row; searching asks the store for matching ids (``session.search``) and the proxy shows
+only those. ``data()`` never raises: a failing fetch shows an empty cell and logs the type.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from keyworker_app.domain.dates import format_date
+from keyworker_app.domain.family import FamilySummary
+from keyworker_app.services.api import Session
+
+log = logging.getLogger("keyworker.gui.caseload")
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+FAMILY_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+BATCH = 200
+COLUMNS: tuple[tuple[str, str | None], ...] = (
+    ("Reference", "reference"),
+    ("Family name", "family_name"),
+    ("Members", "members"),
+    ("Status", "status"),
+    ("Key worker", "key_worker"),
+    ("Next action due", None),
+    ("Review due", "review_due"),
+)
+
+
+def _cell(summary: FamilySummary, column: int) -> str:
+    match column:
+        case 0:
+            return summary.reference
+        case 1:
+            return summary.family_name
+        case 2:
+            return str(summary.member_count)
+        case 3:
+            return summary.status.label
+        case 4:
+            return summary.key_worker
+        case 5:
+            return format_date(summary.next_action_due)
+        case 6:
+            return format_date(summary.review_due)
+    return ""
+
+
+class CaseloadModel(QAbstractTableModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._session: Session | None = None
+        self._ids: list[int] = []
+        self._rows: dict[int, FamilySummary] = {}
+
+    # -- loading --------------------------------------------------------------------------
+    def load(self, session: Session, sort_key: str = "reference",
+             descending: bool = False) -> None:
+        self.beginResetModel()
+        self._session = session
+        self._ids = session.family_ids(sort_key, descending)
+        self._rows = {}
+        self.endResetModel()
+
+    def clear(self) -> None:
+        """Forget the session, the ids and every cached row (on lock)."""
+        self.beginResetModel()
+        self._session = None
+        self._ids = []
+        self._rows = {}
+        self.endResetModel()
+
+    def refresh_family(self, family_id: int) -> None:
+        self._rows.pop(family_id, None)
+        if family_id in self._ids:
+            row = self._ids.index(family_id)
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def sort_by(self, column: int, order: Qt.SortOrder) -> bool:
+        key = COLUMNS[column][1] if 0 <= column < len(COLUMNS) else None
+        if key is None or self._session is None:
+            return False
+        self.layoutAboutToBeChanged.emit()
+        ids = self._session.family_ids(key, order == Qt.SortOrder.DescendingOrder)
+        old_ids = self._ids
+        persistent = self.persistentIndexList()
+        self._ids = ids
+        new = {fid: row for row, fid in enumerate(ids)}
+        for index in persistent:
+            old_row = index.row()
+            fid = old_ids[old_row] if 0 <= old_row < len(old_ids) else None
+            row = new.get(fid, -1) if fid is not None else -1
+            target = self.index(row, index.column()) if row >= 0 else QModelIndex()
+            self.changePersistentIndex(index, target)
+        self.layoutChanged.emit()
+        return True
+
+    def family_id(self, row: int) -> int | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def summary(self, row: int) -> FamilySummary | None:
+        fid = self.family_id(row)
+        if fid is None:
+            return None
+        if fid not in self._rows and self._session is not None:
+            batch = [i for i in self._ids[row:row + BATCH] if i not in self._rows]
+            for s in self._session.summaries(batch):
+                self._rows[s.id] = s
+        return self._rows.get(fid)
+
+    # -- Qt model API ---------------------------------------------------------------------
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(COLUMNS)):
+            return COLUMNS[section][0]
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        try:
+            if not index.isValid() or not 0 <= index.column() < len(COLUMNS):
+                return None
+            if role == FAMILY_ID_ROLE:
+                return self.family_id(index.row())
+            if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 2:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+                return None
+            summary = self.summary(index.row())
+            return _cell(summary, index.column()) if summary is not None else None
+        except Exception as exc:  # data() must never raise into Qt
+            log.error("caseload row fetch failed: %s", type(exc).__name__)
+            return None
+
+
+class CaseloadProxy(QSortFilterProxyModel):
+    """Shows the store's search hits; sorting is delegated to the store's id order."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._matching: set[int] | None = None
+        self.setDynamicSortFilter(False)
+
+    def set_matching_ids(self, ids: set[int] | None) -> None:
+        self._change_filter(ids)
+
+    def _change_filter(self, ids: set[int] | None) -> None:
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+            self._matching = ids
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # Qt < 6.10
+            self._matching = ids
+            self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:  # noqa: N802
+        if self._matching is None:
+            return True
+        source = self.sourceModel()
+        if not isinstance(source, CaseloadModel):
+            return True
+        return source.family_id(source_row) in self._matching
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        source = self.sourceModel()
+        if isinstance(source, CaseloadModel):
+            source.sort_by(column, order)
+
+
+class CaseloadView(QWidget):
+    """Search box and table. Emits ``family_chosen(id)`` on Enter or double-click."""
+
+    family_chosen = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session: Session | None = None
+        self.model = CaseloadModel(self)
+        self.proxy = CaseloadProxy(self)
+        self.proxy.setSourceModel(self.model)
+        label = QLabel("&Search by name, reference or postcode")
+        self.search = QLineEdit()
+        self.search.setObjectName("caseloadSearch")
+        self.search.setAccessibleName("Search the caseload")
+        self.search.setPlaceholderText("Type a name, reference or postcode")
+        self.search.setClearButtonEnabled(True)
+        label.setBuddy(self.search)
+        self.table = QTableView()
+        self.table.setObjectName("caseloadTable")
+        self.table.setAccessibleName("Caseload")
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.setTabKeyNavigation(False)
+        self.count_label = QLabel()
+        self.count_label.setAccessibleName("Number of families shown")
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addWidget(self.search)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
+        # Coalesce keystrokes typed faster than one event-loop pass; no fixed debounce delay.
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(0)
+        self._search_timer.timeout.connect(self.apply_search)
+        self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        self.table.doubleClicked.connect(self._chosen)
+        self.table.activated.connect(self._chosen)
+
+    def load(self, session: Session) -> None:
+        self._session = session
+        self.model.load(session)
+        for col, width in enumerate((110, 180, 80, 110, 150, 130)):
+            self.table.setColumnWidth(col, width)
+        self.apply_search()
+
+    def clear(self) -> None:
+        self._session = None
+        self._search_timer.stop()
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.proxy.set_matching_ids(None)
+        self.model.clear()
+        self.count_label.clear()
+
+    def apply_search(self) -> None:
+        text = self.search.text().strip()
+        if self._session is None or not text:
+            self.proxy.set_matching_ids(None)
+        else:
+            self.proxy.set_matching_ids(set(self._session.search(text)))
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count_label.setText(f"{shown} of {total} families")
+
+    def _chosen(self, index: QModelIndex) -> None:
+        fid = self.proxy.data(index, FAMILY_ID_ROLE)
+        if isinstance(fid, int):
+            self.family_chosen.emit(fid)

@@ -1,0 +1,129 @@
+"""Field lists and value conversions for the family record's editing dialogs.
+
+Each form turns the dialog's strings into a new domain record; checks live in
+``keyworker_app.domain.input_checks`` so they are tested without Qt.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from datetime import date
+
+from keyworker_app.domain.dates import format_date, parse_date, parse_datetime
+from keyworker_app.domain.family import (
+    Address,
+    CaseNote,
+    ContactKind,
+    Family,
+    HouseholdRole,
+    Person,
+)
+from keyworker_app.domain.input_checks import (
+    date_of_birth_problem,
+    date_problem,
+    datetime_problem,
+    normalise_postcode,
+    postcode_problem,
+    required_problem,
+)
+from keyworker_app.gui.form_dialog import FieldSpec
+
+PERSON_FORM = "person"
+ADDRESS_FORM = "address"
+NOTE_FORM = "case-note"
+CLOSE_FORM = "close-family"
+
+
+def person_fields(today: Callable[[], date]) -> list[FieldSpec]:
+    return [
+        FieldSpec("given_names", "&Given names", lambda t: required_problem(t, "given names")),
+        FieldSpec("family_name", "&Family name", lambda t: required_problem(t, "a family name")),
+        FieldSpec("date_of_birth", "&Date of birth",
+                  lambda t: date_of_birth_problem(t, today()), placeholder="DD/MM/YYYY"),
+        FieldSpec("household_role", "&Role in household",
+                  choices=tuple((r.value, r.label) for r in HouseholdRole)),
+        FieldSpec("sex_gender", "&Sex or gender (as recorded)"),
+        FieldSpec("upn", "&Unique Pupil Number"),
+    ]
+
+
+def person_values(person: Person) -> dict[str, str]:
+    return {"given_names": person.given_names, "family_name": person.family_name,
+            "date_of_birth": format_date(person.date_of_birth),
+            "household_role": person.household_role.value,
+            "sex_gender": person.sex_gender, "upn": person.upn}
+
+
+def apply_person(family: Family, ref: str | None, values: dict[str, str]) -> Family:
+    def edited(person: Person) -> Person:
+        return dataclasses.replace(
+            person,
+            given_names=values["given_names"].strip(),
+            family_name=values["family_name"].strip(),
+            date_of_birth=parse_date(values["date_of_birth"]),
+            household_role=HouseholdRole(values["household_role"]),
+            sex_gender=values["sex_gender"].strip(),
+            upn=values["upn"].strip(),
+        )
+
+    if ref is None:
+        taken = {p.ref for p in family.members}
+        new_ref = next(f"p{n}" for n in range(1, len(taken) + 2) if f"p{n}" not in taken)
+        blank = Person(new_ref, "", "", date.min, HouseholdRole.OTHER_ADULT)
+        members = (*family.members, edited(blank))
+    else:
+        members = tuple(edited(p) if p.ref == ref else p for p in family.members)
+    return dataclasses.replace(family, members=members)
+
+
+def address_fields() -> list[FieldSpec]:
+    return [
+        FieldSpec("line1", "Address line &1", lambda t: required_problem(t, "the first line")),
+        FieldSpec("line2", "Address line &2"),
+        FieldSpec("town", "&Town", lambda t: required_problem(t, "a town")),
+        FieldSpec("postcode", "&Postcode", postcode_problem, placeholder="e.g. LS1 4AP"),
+        FieldSpec("from_date", "Lived here &from", lambda t: date_problem(t, required=False),
+                  placeholder="DD/MM/YYYY"),
+    ]
+
+
+def apply_address(family: Family, values: dict[str, str]) -> Family:
+    start = parse_date(values["from_date"]) if values["from_date"].strip() else None
+    # The new address becomes current: the previous current one ends the day it starts.
+    end = start or date.today()
+    old = tuple(dataclasses.replace(a, to_date=end) if a.is_current else a
+                for a in family.addresses)
+    new = Address(line1=values["line1"].strip(), line2=values["line2"].strip(),
+                  town=values["town"].strip(), postcode=normalise_postcode(values["postcode"]),
+                  from_date=start)
+    return dataclasses.replace(family, addresses=(*old, new))
+
+
+def note_fields(family: Family) -> list[FieldSpec]:
+    about = (("", "The whole family"),) + tuple((p.ref, p.display_name) for p in family.members)
+    return [
+        FieldSpec("kind", "&Kind of contact",
+                  choices=tuple((k.value, k.label) for k in ContactKind)),
+        FieldSpec("occurred_at", "&When", datetime_problem, placeholder="DD/MM/YYYY HH:MM"),
+        FieldSpec("person_ref", "&About", choices=about),
+        FieldSpec("summary", "&Summary", lambda t: required_problem(t, "a summary"),
+                  multiline=True),
+    ]
+
+
+def apply_note(family: Family, author: str, values: dict[str, str]) -> Family:
+    note = CaseNote(kind=ContactKind(values["kind"]),
+                    occurred_at=parse_datetime(values["occurred_at"]), author=author,
+                    summary=values["summary"].strip(), person_ref=values["person_ref"])
+    return dataclasses.replace(family, notes=(*family.notes, note))
+
+
+def close_fields(today: Callable[[], date]) -> list[FieldSpec]:
+    return [
+        FieldSpec("closed_on", "&Closed on", lambda t: date_problem(
+            t, not_after=today(), future_message="The closing date cannot be in the future."),
+            placeholder="DD/MM/YYYY"),
+        FieldSpec("reason", "&Reason", lambda t: required_problem(t, "a reason"),
+                  multiline=True),
+    ]

@@ -1,0 +1,363 @@
+"""One family's record: members, addresses, relationships, indicators and the contact log.
+
+Opening it is an audited view (``session.view_family``); every change goes through
+``session.update_family`` / ``close_family`` and the view then shows what the store returned.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from keyworker_app.domain.dates import age_on, format_date, format_datetime, parse_date
+from keyworker_app.domain.family import Family
+from keyworker_app.gui import family_forms as forms
+from keyworker_app.gui.clipboard import ClipboardGuard
+from keyworker_app.gui.form_dialog import DraftRegistry, FieldSpec, FormDialog
+from keyworker_app.gui.record_model import Column, RecordTableModel
+from keyworker_app.services.api import Session
+
+log = logging.getLogger("keyworker.gui.family_view")
+
+
+def _benefit_label(value: str) -> str:
+    text = value.replace("-", " ")
+    return text.upper() if len(text) <= 3 else text.capitalize()
+
+
+class FamilyView(QWidget):
+    family_changed = Signal(int)
+
+    def __init__(self, session: Session, family_id: int, registry: DraftRegistry | None,
+                 clipboard: ClipboardGuard, *, today: Callable[[], date] = date.today,
+                 now: Callable[[], datetime] = datetime.now,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("familyView")
+        self.setAccessibleName("Family record")
+        self._session = session
+        self._registry = registry
+        self._clipboard = clipboard
+        self._today = today
+        self._now = now
+        self.family: Family = session.view_family(family_id)
+        self.family_id = family_id
+        self.models: list[RecordTableModel[Any]] = []
+        self.dialogs: list[FormDialog] = []
+
+        self.heading = QLabel()
+        self.heading.setObjectName("familyHeading")
+        self.heading.setAccessibleName("Family")
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        heading_font = self.heading.font()
+        heading_font.setPointSizeF(heading_font.pointSizeF() * 1.4)
+        heading_font.setBold(True)
+        self.heading.setFont(heading_font)
+        self.details = QLabel()
+        self.details.setAccessibleName("Family details")
+        self.details.setTextFormat(Qt.TextFormat.PlainText)
+        self.close_button = self._button("Close &family…", "Close this family's case",
+                                         self.open_close_dialog)
+        top = QHBoxLayout()
+        text = QVBoxLayout()
+        text.addWidget(self.heading)
+        text.addWidget(self.details)
+        top.addLayout(text, 1)
+        top.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Parts of the family record")
+        self.members = self._table("Members", [
+            ("Name", lambda p: p.display_name),
+            ("Date of birth", lambda p: format_date(p.date_of_birth)),
+            ("Age", lambda p: str(age_on(p.date_of_birth, self._today()))),
+            ("Role", lambda p: p.household_role.label),
+            ("UPN", lambda p: p.upn),
+        ])
+        self.addresses = self._table("Addresses", [
+            ("Address", lambda a: ", ".join(x for x in (a.line1, a.line2) if x)),
+            ("Town", lambda a: a.town), ("Postcode", lambda a: a.postcode),
+            ("From", lambda a: format_date(a.from_date)),
+            ("To", lambda a: format_date(a.to_date) or "Current"),
+        ])
+        self.relationships = self._table("Relationships", [
+            ("Person", lambda r: self._name(r.subject_ref)),
+            ("Relationship", lambda r: r.kind.label),
+            ("To", lambda r: self._name(r.object_ref)),
+        ])
+        self.notes = self._table("Contact log", [
+            ("When", lambda n: format_datetime(n.occurred_at)),
+            ("Kind", lambda n: n.kind.label), ("About", lambda n: self._name(n.person_ref)),
+            ("Recorded by", lambda n: n.author), ("Summary", lambda n: n.summary),
+        ])
+        self.offences = self._table("Offences", [
+            ("Person", lambda r: self._name(r[0])),
+            ("Date", lambda r: format_date(r[1].offence_date)),
+            ("Disposal", lambda r: r[1].disposal.label),
+            ("Proven", lambda r: "Yes" if r[1].disposal.is_formal else "No"),
+        ])
+        self.asb = self._table("Anti-social behaviour", [
+            ("Intervention", lambda a: a.kind.label),
+            ("Person", lambda a: self._name(a.person_ref)),
+            ("From", lambda a: format_date(a.start_date)),
+            ("To", lambda a: format_date(a.end_date)),
+        ])
+        self.education = self._table("Education by term", [
+            ("Person", lambda r: self._name(r[0])),
+            ("Year", lambda r: f"{r[1].academic_year}/{(r[1].academic_year + 1) % 100:02d}"),
+            ("Term", lambda r: r[1].term.value.capitalize()),
+            ("Fixed exclusions", lambda r: str(r[1].fixed_exclusions)),
+            ("Permanent exclusion", lambda r: "Yes" if r[1].permanent_exclusion else "No"),
+            ("Unauthorised absence", lambda r: f"{r[1].unauthorised_absence_pct:.1f}%"),
+        ])
+        self.benefits = self._table("Benefits", [
+            ("Person", lambda r: self._name(r[0])),
+            ("Benefit", lambda r: _benefit_label(r[1].benefit.value)),
+            ("From", lambda r: format_date(r[1].from_date)),
+            ("To", lambda r: format_date(r[1].to_date)),
+        ])
+        self.concerns = self._table("Concerns", [
+            ("Concern", lambda c: c.kind.label), ("Person", lambda c: self._name(c.person_ref)),
+            ("Noted", lambda c: format_date(c.noted_on)),
+            ("Ended", lambda c: format_date(c.ended_on)), ("Detail", lambda c: c.detail),
+        ])
+
+        self.add_member_button = self._button("&Add member…", "Add a member",
+                                              lambda: self.open_person_dialog(None))
+        self.edit_member_button = self._button("&Edit member…", "Edit the selected member",
+                                               self.edit_selected_member)
+        self.add_address_button = self._button("Add a&ddress…", "Add an address",
+                                               self.open_address_dialog)
+        self.add_note_button = self._button("Add case &note…", "Add a case note",
+                                            self.open_note_dialog)
+        self.members.doubleClicked.connect(lambda _i: self.edit_selected_member())
+        self.tabs.addTab(self._page(self.members, self.add_member_button,
+                                    self.edit_member_button), "&Members")
+        self.tabs.addTab(self._page(self.addresses, self.add_address_button), "Add&resses")
+        self.tabs.addTab(self._page(self.relationships), "Re&lationships")
+        self.tabs.addTab(self._indicator_page(), "&Indicators")
+        self.tabs.addTab(self._page(self.notes, self.add_note_button), "&Contact log")
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+        self.show_family(self.family)
+
+    # -- building -------------------------------------------------------------------------
+    def _button(self, text: str, accessible: str, slot: Callable[[], object]) -> QPushButton:
+        button = QPushButton(text)
+        button.setAccessibleName(accessible)
+        button.clicked.connect(lambda _checked=False: slot())
+        return button
+
+    def _table(self, name: str, columns: Sequence[Column]) -> QTableView:
+        model: RecordTableModel[Any] = RecordTableModel(columns, self)
+        self.models.append(model)
+        table = QTableView()
+        table.setObjectName(name)
+        table.setAccessibleName(name)
+        table.setModel(model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.verticalHeader().setVisible(False)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.setTabKeyNavigation(False)
+        table.setAlternatingRowColors(True)
+        copy = QAction("&Copy", table)
+        copy.setShortcut(QKeySequence.StandardKey.Copy)
+        copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        copy.triggered.connect(lambda _checked=False, t=table: self.copy_selection(t))
+        table.addAction(copy)
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        return table
+
+    def _page(self, table: QTableView, *buttons: QPushButton) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(table, 1)
+        if buttons:
+            row = QHBoxLayout()
+            for button in buttons:
+                row.addWidget(button)
+            row.addStretch(1)
+            layout.addLayout(row)
+        return page
+
+    def _indicator_page(self) -> QWidget:
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
+        for title, table in (("Offences", self.offences), ("Anti-social behaviour", self.asb),
+                             ("Education by term", self.education),
+                             ("Benefits", self.benefits), ("Concerns", self.concerns)):
+            box = QGroupBox(title)
+            box_layout = QVBoxLayout(box)
+            table.setMinimumHeight(110)
+            box_layout.addWidget(table)
+            layout.addWidget(box)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        scroll.setAccessibleName("Indicator records")
+        return scroll
+
+    # -- showing --------------------------------------------------------------------------
+    def _name(self, ref: str) -> str:
+        if not ref:
+            return "Household"
+        try:
+            return self.family.member(ref).display_name
+        except KeyError:
+            return "Unknown member"
+
+    def show_family(self, family: Family) -> None:
+        self.family = family
+        self.heading.setText(f"{family.reference} — {family.family_name}")
+        parts = [family.status.label, f"Key worker: {family.key_worker}",
+                 f"Allocated {format_date(family.allocated_on)}"]
+        if family.review_due:
+            parts.append(f"Review due {format_date(family.review_due)}")
+        if family.closed_on:
+            parts.append(f"Closed {format_date(family.closed_on)}")
+        self.details.setText("   ·   ".join(parts))
+        self.close_button.setEnabled(family.closed_on is None)
+        people = family.members
+        self._rows(self.members, people)
+        self._rows(self.addresses, family.addresses)
+        self._rows(self.relationships, family.relationships)
+        self._rows(self.notes, sorted(family.notes, key=lambda n: n.occurred_at, reverse=True))
+        self._rows(self.offences, [(p.ref, o) for p in people for o in p.offences])
+        self._rows(self.asb, family.asb_interventions)
+        self._rows(self.education, [(p.ref, e) for p in people
+                                    for e in sorted(p.education, key=lambda e: e.sort_key)])
+        self._rows(self.benefits, [(p.ref, b) for p in people for b in p.benefits])
+        self._rows(self.concerns, family.concerns)
+        for table in (self.members, self.addresses, self.notes):
+            table.resizeColumnsToContents()
+
+    @staticmethod
+    def _rows(table: QTableView, rows: Sequence[Any]) -> None:
+        model = table.model()
+        assert isinstance(model, RecordTableModel)
+        model.set_rows(rows)
+
+    def clear(self) -> None:
+        """Empty every table and label (on lock, before the view is destroyed)."""
+        for model in self.models:
+            model.clear()
+        self.heading.clear()
+        self.details.clear()
+
+    def copy_selection(self, table: QTableView) -> None:
+        rows = sorted({i.row() for i in table.selectionModel().selectedIndexes()})
+        model = table.model()
+        lines = ["\t".join(str(model.index(r, c).data() or "")
+                           for c in range(model.columnCount())) for r in rows]
+        if lines:
+            self._clipboard.copy("\n".join(lines))
+
+    # -- editing --------------------------------------------------------------------------
+    def _save(self, family: Family) -> None:
+        saved = self._session.update_family(family)
+        self.show_family(saved)
+        self.family_changed.emit(self.family_id)
+
+    def _dialog(self, title: str, form: str, record_key: str, *, fields: list[FieldSpec],
+                on_submit: Callable[[dict[str, str]], None], initial: dict[str, str],
+                restored: bool) -> FormDialog:
+        dialog = FormDialog(self, title, form, record_key, fields=fields, on_submit=on_submit,
+                            initial=initial, registry=self._registry, restored=restored)
+        self.dialogs.append(dialog)
+        dialog.finished.connect(lambda _c: self.dialogs.remove(dialog)
+                                if dialog in self.dialogs else None)
+        dialog.open()
+        return dialog
+
+    def edit_selected_member(self) -> None:
+        index = self.members.currentIndex()
+        model = self.members.model()
+        assert isinstance(model, RecordTableModel)
+        person = model.record(index.row()) if index.isValid() else None
+        if person is not None:
+            self.open_person_dialog(person.ref)
+
+    def open_person_dialog(self, ref: str | None, initial: dict[str, str] | None = None,
+                           restored: bool = False) -> FormDialog:
+        if initial is None:
+            initial = ({"family_name": self.family.family_name} if ref is None
+                       else forms.person_values(self.family.member(ref)))
+        title = "Add a member" if ref is None else "Edit member"
+        key = f"family:{self.family_id}/person:{ref or 'new'}"
+        return self._dialog(title, forms.PERSON_FORM, key,
+                            fields=forms.person_fields(self._today),
+                            on_submit=lambda v: self._save(forms.apply_person(self.family, ref, v)),
+                            initial=initial, restored=restored)
+
+    def open_address_dialog(self, initial: dict[str, str] | None = None,
+                            restored: bool = False) -> FormDialog:
+        return self._dialog("Add an address", forms.ADDRESS_FORM,
+                            f"family:{self.family_id}/address:new",
+                            fields=forms.address_fields(),
+                            on_submit=lambda v: self._save(forms.apply_address(self.family, v)),
+                            initial=initial or {}, restored=restored)
+
+    def open_note_dialog(self, initial: dict[str, str] | None = None,
+                         restored: bool = False) -> FormDialog:
+        author = self._session.actor.name
+
+        def submit(values: dict[str, str]) -> None:
+            self._save(forms.apply_note(self.family, author, values))
+
+        return self._dialog("Add a case note", forms.NOTE_FORM,
+                            f"family:{self.family_id}/note:new",
+                            fields=forms.note_fields(self.family),
+                            on_submit=submit,
+                            initial=initial or {"occurred_at": format_datetime(self._now())},
+                            restored=restored)
+
+    def open_close_dialog(self, initial: dict[str, str] | None = None,
+                          restored: bool = False) -> FormDialog:
+        def submit(values: dict[str, str]) -> None:
+            closed = self._session.close_family(self.family_id, parse_date(values["closed_on"]),
+                                                values["reason"].strip())
+            self.show_family(closed)
+            self.family_changed.emit(self.family_id)
+
+        return self._dialog("Close the family's case", forms.CLOSE_FORM,
+                            f"family:{self.family_id}/close",
+                            fields=forms.close_fields(self._today), on_submit=submit,
+                            initial=initial or {"closed_on": format_date(self._today())},
+                            restored=restored)
+
+    def restore_draft(self, form: str, record_key: str, payload: dict[str, Any]) -> bool:
+        values = {k: str(v) for k, v in payload.items()}
+        tail = record_key.rsplit("/", 1)[-1]
+        if form == forms.PERSON_FORM:
+            ref = tail.removeprefix("person:")
+            self.open_person_dialog(None if ref == "new" else ref, values, restored=True)
+        elif form == forms.ADDRESS_FORM:
+            self.open_address_dialog(values, restored=True)
+        elif form == forms.NOTE_FORM:
+            self.open_note_dialog(values, restored=True)
+        elif form == forms.CLOSE_FORM:
+            self.open_close_dialog(values, restored=True)
+        else:
+            log.warning("unknown draft form %s", form)
+            return False
+        return True

@@ -1,0 +1,203 @@
+"""A declarative editing dialog with inline validation that never loses input.
+
+A bad entry keeps the dialog open with the problem shown next to the field. While open, the
+dialog is registered with the lock controller, which collects its input as a draft before a lock
+(``collect_draft``); the lock then closes the dialog without saving anything half-done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from keyworker_app.errors import UserFacingError, ValidationError
+from keyworker_app.gui.errors import show_error
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    key: str
+    label: str  # with a mnemonic, e.g. "&Given names"
+    check: Callable[[str], str | None] | None = None
+    choices: tuple[tuple[str, str], ...] = ()  # (value, label): a combo box
+    multiline: bool = False
+    placeholder: str = ""
+
+
+class DraftRegistry(Protocol):
+    def register_editor(self, editor: Any) -> None: ...
+
+    def unregister_editor(self, editor: Any) -> None: ...
+
+
+class FormDialog(QDialog):
+    def __init__(
+        self,
+        parent: QWidget | None,
+        title: str,
+        form: str,
+        record_key: str,
+        *,
+        fields: Sequence[FieldSpec],
+        on_submit: Callable[[dict[str, str]], None],
+        initial: dict[str, str] | None = None,
+        registry: DraftRegistry | None = None,
+        restored: bool = False,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self.setModal(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.form = form
+        self.record_key = record_key
+        self._fields = tuple(fields)
+        self._on_submit = on_submit
+        self._registry = registry
+        self._initial = dict(initial or {})
+        self._restored = restored
+        self.editors: dict[str, QLineEdit | QComboBox | QPlainTextEdit] = {}
+        self.problems: dict[str, QLabel] = {}
+
+        self.general_problem = QLabel()
+        self.general_problem.setWordWrap(True)
+        self.general_problem.setVisible(False)
+        self.general_problem.setAccessibleName("Problem")
+        layout = QFormLayout()
+        for spec in self._fields:
+            editor = self._make_editor(spec)
+            self.editors[spec.key] = editor
+            label = QLabel(spec.label)
+            label.setBuddy(editor)
+            problem = QLabel()
+            problem.setObjectName(f"problem_{spec.key}")
+            problem.setAccessibleName(f"Problem with {spec.label.replace('&', '').lower()}")
+            problem.setWordWrap(True)
+            problem.setVisible(False)
+            palette = problem.palette()
+            palette.setColor(QPalette.ColorRole.WindowText, Qt.GlobalColor.red)
+            problem.setPalette(palette)
+            font = QFont(problem.font())
+            font.setBold(True)
+            problem.setFont(font)
+            self.problems[spec.key] = problem
+            column = QVBoxLayout()
+            column.setSpacing(2)
+            column.addWidget(editor)
+            column.addWidget(problem)
+            layout.addRow(label, column)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setAccessibleName("Save")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName("Cancel")
+        buttons.accepted.connect(self.try_save)
+        buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.general_problem)
+        outer.addLayout(layout)
+        outer.addWidget(buttons)
+        self.setMinimumWidth(460)
+        chain: list[QWidget] = [*self.editors.values(), buttons]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+        self._baseline = self.values()
+        if registry is not None:
+            registry.register_editor(self)
+            self.finished.connect(lambda _code: registry.unregister_editor(self))
+
+    def _make_editor(self, spec: FieldSpec) -> QLineEdit | QComboBox | QPlainTextEdit:
+        name = spec.label.replace("&", "")
+        value = self._initial.get(spec.key, "")
+        editor: QLineEdit | QComboBox | QPlainTextEdit
+        if spec.choices:
+            editor = QComboBox()
+            for choice, text in spec.choices:
+                editor.addItem(text, choice)
+            found = editor.findData(value)
+            editor.setCurrentIndex(max(found, 0))
+        elif spec.multiline:
+            editor = QPlainTextEdit(value)
+            editor.setTabChangesFocus(True)
+            editor.setPlaceholderText(spec.placeholder)
+        else:
+            editor = QLineEdit(value)
+            editor.setPlaceholderText(spec.placeholder)
+        editor.setAccessibleName(name)
+        editor.setObjectName(f"field_{spec.key}")
+        return editor
+
+    def values(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for key, editor in self.editors.items():
+            if isinstance(editor, QComboBox):
+                out[key] = str(editor.currentData())
+            elif isinstance(editor, QPlainTextEdit):
+                out[key] = editor.toPlainText()
+            else:
+                out[key] = editor.text()
+        return out
+
+    def is_dirty(self) -> bool:
+        return self._restored or self.values() != self._baseline
+
+    def collect_draft(self) -> tuple[str, str, dict[str, Any]] | None:
+        return (self.form, self.record_key, dict(self.values())) if self.is_dirty() else None
+
+    def show_problem(self, key: str, message: str) -> None:
+        label = self.problems.get(key)
+        if label is None:
+            self.general_problem.setText(message)
+            self.general_problem.setVisible(True)
+            return
+        label.setText(message)
+        label.setVisible(True)
+
+    def clear_problems(self) -> None:
+        for label in self.problems.values():
+            label.clear()
+            label.setVisible(False)
+        self.general_problem.clear()
+        self.general_problem.setVisible(False)
+
+    def try_save(self) -> bool:
+        self.clear_problems()
+        values = self.values()
+        first_bad: str | None = None
+        for spec in self._fields:
+            problem = spec.check(values[spec.key]) if spec.check else None
+            if problem:
+                self.show_problem(spec.key, problem)
+                first_bad = first_bad or spec.key
+        if first_bad is not None:
+            self.editors[first_bad].setFocus()
+            self.adjustSize()
+            return False
+        try:
+            self._on_submit(values)
+        except ValidationError as exc:
+            key = next((s.key for s in self._fields
+                        if s.label.replace("&", "").lower() == exc.field.lower()
+                        or s.key == exc.field), None)
+            self.show_problem(key or "", exc.problem if key else exc.message)
+            return False
+        except UserFacingError as exc:
+            show_error(self, exc)
+            return False
+        self.accept()
+        return True

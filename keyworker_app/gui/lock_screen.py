@@ -1,0 +1,198 @@
+"""The unlock screen: product name, user name, passphrase field — nothing else.
+
+Unlocking runs the key derivation off the GUI thread (``worker.run_in_background``) with a busy
+indicator; a throttled store shows a live countdown and keeps the Unlock button disabled.
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import math
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from keyworker_app.errors import UnlockThrottledError, UserFacingError
+from keyworker_app.gui.errors import CRASH_MESSAGE
+from keyworker_app.gui.worker import run_in_background
+from keyworker_app.services.api import CaseStoreService
+
+log = logging.getLogger("keyworker.gui.lock_screen")
+
+PRODUCT_NAME = "Keyworker"
+
+
+def os_user_name() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return ""
+
+
+class LockScreen(QWidget):
+    unlocked = Signal(object)  # the open Session
+
+    def __init__(self, store: CaseStoreService, clock: Callable[[], float] = time.monotonic,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lockScreen")
+        self.setAccessibleName("Keyworker is locked")
+        self._store = store
+        self._clock = clock
+        self._until = 0.0
+        self.busy = False
+
+        title = QLabel(PRODUCT_NAME)
+        title.setObjectName("productName")
+        font = QFont(title.font())
+        font.setPointSizeF(font.pointSizeF() * 2.2)
+        font.setBold(True)
+        title.setFont(font)
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        title.setAccessibleName("Product name")
+        self.user_label = QLabel()
+        self.user_label.setObjectName("userName")
+        self.user_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.user_label.setAccessibleName("User")
+
+        prompt = QLabel("&Passphrase")
+        self.passphrase = QLineEdit()
+        self.passphrase.setObjectName("passphrase")
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setAccessibleName("Passphrase")
+        self.passphrase.setMinimumWidth(320)
+        prompt.setBuddy(self.passphrase)
+        self.unlock_button = QPushButton("&Unlock")
+        self.unlock_button.setObjectName("unlockButton")
+        self.unlock_button.setAccessibleName("Unlock")
+        self.unlock_button.setDefault(True)
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setTextVisible(False)
+        self.busy_bar.setMaximumHeight(6)
+        self.busy_bar.setAccessibleName("Unlocking, please wait")
+        self.busy_bar.setVisible(False)
+        self.message = QLabel()
+        self.message.setObjectName("unlockMessage")
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("Unlock message")
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.countdown = QLabel()
+        self.countdown.setObjectName("countdown")
+        self.countdown.setAccessibleName("Wait before trying again")
+        self.countdown.setVisible(False)
+
+        card = QFrame()
+        card.setFrameShape(QFrame.Shape.StyledPanel)
+        card.setMaximumWidth(460)
+        inner = QVBoxLayout(card)
+        inner.setContentsMargins(28, 24, 28, 24)
+        inner.setSpacing(10)
+        inner.addWidget(title)
+        inner.addWidget(self.user_label)
+        inner.addSpacing(12)
+        widgets: tuple[QWidget, ...] = (prompt, self.passphrase, self.unlock_button,
+                                        self.busy_bar, self.message, self.countdown)
+        for widget in widgets:
+            inner.addWidget(widget)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(2)
+        self.setTabOrder(self.passphrase, self.unlock_button)
+
+        self._tick_timer = QTimer(self)
+        self._tick_timer.setInterval(250)
+        self._tick_timer.timeout.connect(self.tick)
+        self.passphrase.returnPressed.connect(self.submit)
+        self.unlock_button.clicked.connect(self.submit)
+        self.set_user_name(os_user_name())
+
+    def set_user_name(self, name: str) -> None:
+        self.user_label.setText(name)
+
+    def reset(self) -> None:
+        """Ready for a passphrase: empty field, no message; resumes a throttle countdown."""
+        self.passphrase.clear()
+        self.message.clear()
+        self._set_busy(False)
+        try:
+            wait = self._store.throttle_wait()
+        except Exception as exc:
+            log.warning("throttle check failed: %s", type(exc).__name__)
+            wait = 0.0
+        if wait > 0:
+            self.start_countdown(wait)
+        self.passphrase.setFocus()
+
+    def submit(self) -> None:
+        if self.busy or not self.unlock_button.isEnabled():
+            return
+        passphrase = self.passphrase.text()
+        self.passphrase.clear()
+        if not passphrase:
+            self.message.setText("Enter your passphrase.")
+            return
+        self.message.clear()
+        self._set_busy(True)
+        store = self._store
+        run_in_background(lambda: store.unlock(passphrase), self._succeeded, self._failed)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.busy_bar.setVisible(busy)
+        self.passphrase.setEnabled(not busy)
+        self.unlock_button.setEnabled(not busy and not self._tick_timer.isActive())
+
+    def _succeeded(self, session: object) -> None:
+        self._set_busy(False)
+        self.unlocked.emit(session)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        if isinstance(exc, UserFacingError):
+            self.message.setText(f"{exc.message}\n{exc.advice}".strip())
+        else:
+            log.error("unlock failed unexpectedly: %s", type(exc).__name__)
+            self.message.setText(CRASH_MESSAGE)
+        wait = exc.wait_seconds if isinstance(exc, UnlockThrottledError) else 0.0
+        try:
+            wait = max(wait, self._store.throttle_wait())
+        except Exception as check_exc:
+            log.warning("throttle check failed: %s", type(check_exc).__name__)
+        if wait > 0:
+            self.start_countdown(wait)
+        self.passphrase.setFocus()
+
+    def start_countdown(self, seconds: float) -> None:
+        self._until = self._clock() + seconds
+        self._tick_timer.start()
+        self.unlock_button.setEnabled(False)
+        self.countdown.setVisible(True)
+        self.tick()
+
+    def remaining_seconds(self) -> int:
+        return max(0, math.ceil(self._until - self._clock()))
+
+    def tick(self) -> None:
+        left = self.remaining_seconds()
+        if left <= 0:
+            self._tick_timer.stop()
+            self.countdown.setVisible(False)
+            self.countdown.clear()
+            self.unlock_button.setEnabled(not self.busy)
+            return
+        unit = "second" if left == 1 else "seconds"
+        self.countdown.setText(f"You can try again in {left} {unit}.")

@@ -1,0 +1,259 @@
+"""The main window: lock screen or first-run wizard, then caseload and open family records.
+
+The window title is always generic. The window implements ``LockTarget`` for the lock controller.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QWidget,
+)
+
+from keyworker_app.errors import UserFacingError
+from keyworker_app.gui.caseload import CaseloadView
+from keyworker_app.gui.clipboard import ClipboardGuard
+from keyworker_app.gui.errors import show_error
+from keyworker_app.gui.family_view import FamilyView
+from keyworker_app.gui.first_run import FirstRunWizard
+from keyworker_app.gui.lock import LockController, LockSettings
+from keyworker_app.gui.lock_screen import PRODUCT_NAME, LockScreen
+from keyworker_app.gui.session_watch import SessionWatcher
+from keyworker_app.gui.system_idle import IdleSource
+from keyworker_app.services.api import CaseStoreService, Draft, Session
+
+log = logging.getLogger("keyworker.gui.main_window")
+
+TITLE = PRODUCT_NAME
+LOCKED_TITLE = f"{PRODUCT_NAME} — Locked"
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        store: CaseStoreService,
+        settings: LockSettings,
+        *,
+        partner_names: Sequence[str] = (),
+        system_idle: IdleSource | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        today: Callable[[], date] = date.today,
+        now: Callable[[], datetime] = datetime.now,
+        watch_desktop: bool = True,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setAccessibleName(PRODUCT_NAME)
+        self.setWindowTitle(LOCKED_TITLE)
+        self._store = store
+        self._partner_names = tuple(partner_names)
+        self._today = today
+        self._now = now
+        self._session: Session | None = None
+        self.draft_prompt: QMessageBox | None = None
+        self.clipboard = ClipboardGuard(settings.clipboard_clear_seconds, self)
+        self.lock = LockController(self, settings, self.clipboard, system_idle=system_idle,
+                                   clock=clock, parent=self)
+
+        self.stack = QStackedWidget()
+        self.lock_screen = LockScreen(store, clock)
+        self.lock_screen.unlocked.connect(self.session_opened)
+        self.caseload = CaseloadView()
+        self.caseload.family_chosen.connect(self.open_family)
+        self.family_tabs = QTabWidget()
+        self.family_tabs.setAccessibleName("Open family records")
+        self.family_tabs.setTabsClosable(True)
+        self.family_tabs.setDocumentMode(True)
+        self.family_tabs.tabCloseRequested.connect(self.close_family_tab)
+        self.work = QSplitter(Qt.Orientation.Horizontal)
+        self.work.addWidget(self.caseload)
+        self.work.addWidget(self.family_tabs)
+        self.work.setStretchFactor(0, 2)
+        self.work.setStretchFactor(1, 3)
+        self.wizard: FirstRunWizard | None = None
+        self.stack.addWidget(self.lock_screen)
+        self.stack.addWidget(self.work)
+        self.setCentralWidget(self.stack)
+        self._build_menus()
+        self.resize(1280, 800)
+        if watch_desktop:
+            self.watcher = SessionWatcher(self)
+            self.watcher.lock_requested.connect(self.lock.lock)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.lock_action = QAction("&Lock now", self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(lambda _c=False: self.lock.lock("menu"))
+        self.lock_action.setEnabled(False)
+        file_menu.addAction(self.lock_action)
+        close_tab = QAction("&Close family record", self)
+        close_tab.setShortcut(QKeySequence.StandardKey.Close)
+        close_tab.triggered.connect(
+            lambda _c=False: self.close_family_tab(self.family_tabs.currentIndex()))
+        file_menu.addAction(close_tab)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(lambda _c=False: self.close())
+        file_menu.addAction(quit_action)
+        find = QAction("&Find family", self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(lambda _c=False: self.caseload.search.setFocus())
+        self.addAction(find)
+
+    # -- start ----------------------------------------------------------------------------
+    def start(self) -> None:
+        """Show the first-run wizard for a new store, else the lock screen."""
+        if self._store.exists():
+            self.show_lock_screen()
+            return
+        self.setWindowTitle(f"{PRODUCT_NAME} — set up")
+        self.wizard = FirstRunWizard(self._store, self._partner_names)
+        self.wizard.setWindowFlags(Qt.WindowType.Widget)
+        self.wizard.created.connect(self.session_opened)
+        self.stack.addWidget(self.wizard)
+        self.stack.setCurrentWidget(self.wizard)
+
+    def session_opened(self, session: object) -> None:
+        assert not isinstance(session, BaseException)
+        self._session = session  # type: ignore[assignment]
+        if self.wizard is not None:
+            self.stack.removeWidget(self.wizard)
+            self.wizard.deleteLater()
+            self.wizard = None
+        try:
+            assert self._session is not None
+            self.lock_screen.set_user_name(self._session.actor.name)
+            self.caseload.load(self._session)
+        except UserFacingError as exc:
+            show_error(self, exc)
+        self.setWindowTitle(TITLE)
+        self.stack.setCurrentWidget(self.work)
+        self.lock_action.setEnabled(True)
+        self.lock.unlocked()
+        self.caseload.search.setFocus()
+        self.offer_drafts()
+
+    # -- families -------------------------------------------------------------------------
+    def open_family(self, family_id: int) -> FamilyView | None:
+        for i in range(self.family_tabs.count()):
+            view = self.family_tabs.widget(i)
+            if isinstance(view, FamilyView) and view.family_id == family_id:
+                self.family_tabs.setCurrentIndex(i)
+                return view
+        if self._session is None:
+            return None
+        try:
+            view = FamilyView(self._session, family_id, self.lock, self.clipboard,
+                              today=self._today, now=self._now)
+        except UserFacingError as exc:
+            show_error(self, exc)
+            return None
+        view.family_changed.connect(self.caseload.model.refresh_family)
+        index = self.family_tabs.addTab(view, view.family.reference)
+        self.family_tabs.setCurrentIndex(index)
+        return view
+
+    def family_views(self) -> list[FamilyView]:
+        return [w for i in range(self.family_tabs.count())
+                if isinstance(w := self.family_tabs.widget(i), FamilyView)]
+
+    def close_family_tab(self, index: int) -> None:
+        view = self.family_tabs.widget(index)
+        if view is None:
+            return
+        self.family_tabs.removeTab(index)
+        if isinstance(view, FamilyView):
+            view.clear()
+        view.deleteLater()
+
+    # -- drafts ---------------------------------------------------------------------------
+    def offer_drafts(self) -> None:
+        if self._session is None:
+            return
+        try:
+            drafts = self._session.drafts()
+        except UserFacingError as exc:
+            show_error(self, exc)
+            return
+        if not drafts:
+            return
+        box = QMessageBox(self)
+        box.setWindowTitle(PRODUCT_NAME)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setText("You have unsaved work from before the screen locked.")
+        box.setInformativeText("Restore it to carry on, or discard it.")
+        box.setAccessibleName("Unsaved work from before the screen locked")
+        restore = box.addButton("&Restore", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(restore)
+        box.finished.connect(
+            lambda _c: self._drafts_answered(drafts, box.clickedButton() is restore))
+        self.draft_prompt = box
+        box.open()
+
+    def _drafts_answered(self, drafts: list[Draft], restore: bool) -> None:
+        self.draft_prompt = None
+        if self._session is None:
+            return
+        for draft in drafts:
+            try:
+                if restore:
+                    self.restore_draft(draft)
+                self._session.discard_draft(draft.id)
+            except UserFacingError as exc:
+                show_error(self, exc)
+
+    def restore_draft(self, draft: Draft) -> None:
+        head = draft.record_key.split("/", 1)[0]
+        if not head.startswith("family:"):
+            log.warning("draft %d for an unknown record kind", draft.id)
+            return
+        view = self.open_family(int(head.removeprefix("family:")))
+        if view is not None:
+            view.restore_draft(draft.form, draft.record_key, draft.payload)
+
+    # -- LockTarget -----------------------------------------------------------------------
+    def current_session(self) -> Session | None:
+        return self._session
+
+    def clear_personal_data(self) -> None:
+        self.setWindowTitle(LOCKED_TITLE)
+        self.draft_prompt = None
+        while self.family_tabs.count():
+            self.close_family_tab(0)
+        self.caseload.clear()
+
+    def end_session(self) -> None:
+        session, self._session = self._session, None
+        self.lock_action.setEnabled(False)
+        if session is not None:
+            try:
+                session.lock()
+            except Exception as exc:
+                log.error("closing the store failed: %s", type(exc).__name__)
+
+    def show_lock_screen(self) -> None:
+        self.setWindowTitle(LOCKED_TITLE)
+        self.stack.setCurrentWidget(self.lock_screen)
+        self.lock_screen.reset()
+
+    def lock_screen_widget(self) -> QWidget:
+        return self.lock_screen
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if not self.lock.is_locked:
+            self.lock.lock("quit")
+        super().closeEvent(event)

@@ -1,0 +1,124 @@
+"""Acceptance 4 (every item model passes qtmodeltester) and 6 (wrong passphrase, countdown)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from keyworker_app.errors import WrongPassphraseError
+from keyworker_app.gui.caseload import CaseloadModel, CaseloadProxy
+from keyworker_app.gui.record_model import RecordTableModel
+from tests.gui.conftest import FakeClock, Planted, WindowFactory, unlock
+
+
+def test_caseload_models_pass_modeltester(qtbot: Any, qtmodeltester: Any, planted: Planted,
+                                          make_window: WindowFactory) -> None:
+    window = make_window()
+    unlock(qtbot, window)
+    qtmodeltester.check(window.caseload.model)
+    qtmodeltester.check(window.caseload.proxy)
+    window.caseload.search.setText(planted.canary)
+    window.caseload.apply_search()
+    assert window.caseload.proxy.rowCount() == 1
+    qtmodeltester.check(window.caseload.proxy)
+    window.caseload.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(window.caseload.proxy)
+    window.caseload.clear()
+    qtmodeltester.check(window.caseload.model)
+
+
+def test_caseload_sorts_through_the_store(qtbot: Any, planted: Planted,
+                                          make_window: WindowFactory) -> None:
+    window = make_window()
+    unlock(qtbot, window)
+    proxy = window.caseload.proxy
+    window.caseload.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+    names = [proxy.index(r, 1).data() for r in range(proxy.rowCount())]
+    assert names == sorted(names)
+    window.caseload.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    assert [proxy.index(r, 1).data() for r in range(proxy.rowCount())] == sorted(names)[::-1]
+
+
+def test_caseload_model_data_never_raises(qtmodeltester: Any) -> None:
+    class Broken:
+        def family_ids(self, *_a: Any, **_k: Any) -> list[int]:
+            return [1, 2]
+
+        def summaries(self, _ids: Any) -> list[Any]:
+            raise RuntimeError("backend fell over")
+
+    model = CaseloadModel()
+    model.load(Broken())  # type: ignore[arg-type]
+    assert model.index(0, 1).data() is None
+    qtmodeltester.check(model)
+    proxy = CaseloadProxy()
+    proxy.setSourceModel(model)
+    qtmodeltester.check(proxy)
+
+
+def test_family_record_models_pass_modeltester(qtbot: Any, qtmodeltester: Any,
+                                               planted: Planted,
+                                               make_window: WindowFactory) -> None:
+    window = make_window()
+    unlock(qtbot, window)
+    view = window.open_family(planted.family_id)
+    assert view is not None
+    assert len(view.models) >= 9
+    for model in view.models:
+        assert isinstance(model, RecordTableModel)
+        qtmodeltester.check(model)
+    assert view.models[0].rowCount() == len(view.family.members)
+
+
+def test_wrong_passphrase_shows_message_and_countdown(
+        qtbot: Any, planted: Planted, make_window: WindowFactory, clock: FakeClock,
+        store_fingerprint: Any) -> None:
+    before = store_fingerprint()
+    window = make_window()
+    screen = window.lock_screen
+    for _attempt in range(10):
+        screen.passphrase.setText("not the passphrase")
+        screen.unlock_button.click()
+        qtbot.waitUntil(lambda: not screen.busy, timeout=5000)
+        assert screen.message.text()
+        assert screen.passphrase.text() == ""  # never left in the field
+        if screen.countdown.isVisible():
+            break
+    assert screen.countdown.isVisible()
+    assert "seconds" in screen.countdown.text() or "second" in screen.countdown.text()
+    assert not screen.unlock_button.isEnabled()
+    assert (WrongPassphraseError().message in screen.message.text()
+            or "Too many" in screen.message.text())
+    assert window.lock.is_locked
+    assert store_fingerprint() == before  # the store is untouched
+    first = screen.remaining_seconds()
+    clock.advance(1)
+    screen.tick()
+    assert screen.remaining_seconds() == first - 1
+    clock.advance(3600)
+    screen.tick()
+    assert screen.unlock_button.isEnabled()
+    assert not screen.countdown.isVisible()
+
+
+def test_unlock_runs_off_the_gui_thread(qtbot: Any, planted: Planted,
+                                        make_window: WindowFactory) -> None:
+    import threading
+
+    seen: list[str] = []
+    store: Any = planted.store
+    original = store.unlock
+
+    def spy(passphrase: str) -> Any:
+        seen.append(threading.current_thread().name)
+        return original(passphrase)
+
+    store.unlock = spy
+    window = make_window()
+    window.lock_screen.passphrase.setText(planted.passphrase)
+    window.lock_screen.unlock_button.click()
+    assert window.lock_screen.busy_bar.isVisibleTo(window.lock_screen)
+    qtbot.waitUntil(lambda: not window.lock.is_locked, timeout=5000)
+    assert seen and seen[0] != threading.main_thread().name
+    assert window.lock_screen.user_label.text() == window.current_session().actor.name  # type: ignore[union-attr]
