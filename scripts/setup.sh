@@ -11,7 +11,7 @@ APT_PACKAGES=(
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0
   libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0
-  qpdf poppler-utils sqlite3
+  qpdf poppler-utils sqlite3 tesseract-ocr tesseract-ocr-eng
 )
 
 missing=()
