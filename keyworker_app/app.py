@@ -19,4 +19,5 @@ def launch_desktop(store_dir: str | None) -> int:
     log.info("policy in force: %s", policy_path.name)
     store = CaseStore(StorePaths(resolve_store_dir(store_dir)))
     settings = LockSettings.from_device_rules(policy.device).with_dev_override()
-    return run_app(store, settings, partner_names=[p.name for p in policy.partners])
+    return run_app(store, settings, partner_names=[p.name for p in policy.partners],
+                   policy=policy)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
+from keyworker_app.domain.policy import Policy
 from keyworker_app.gui.capture import CaptureGuard
 from keyworker_app.gui.errors import install_excepthook
 from keyworker_app.gui.lock import LockSettings
@@ -21,7 +22,8 @@ log = logging.getLogger("keyworker.gui.app")
 
 
 def run_app(store: CaseStoreService, policy_settings: LockSettings, *,
-            partner_names: Sequence[str] = (), argv: Sequence[str] | None = None) -> int:
+            partner_names: Sequence[str] = (), argv: Sequence[str] | None = None,
+            policy: Policy | None = None) -> int:
     """Create the application and main window, and run until the user quits.
 
     Qt 6 scales for high-DPI screens by default and takes the OS light/dark palette, so
@@ -37,7 +39,7 @@ def run_app(store: CaseStoreService, policy_settings: LockSettings, *,
     capture = CaptureGuard(policy_settings.screen_capture_protection, app)
     app.installEventFilter(capture)
     window = MainWindow(store, policy_settings, partner_names=partner_names,
-                        system_idle=system_idle_source())
+                        system_idle=system_idle_source(), policy=policy)
     window.lock.install(app)
     install_excepthook(window)
     window.start()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from keyworker_app.domain.policy import Policy
 from keyworker_app.errors import UserFacingError
 from keyworker_app.gui.caseload import CaseloadView
 from keyworker_app.gui.clipboard import ClipboardGuard
@@ -51,8 +52,11 @@ class MainWindow(QMainWindow):
         today: Callable[[], date] = date.today,
         now: Callable[[], datetime] = datetime.now,
         watch_desktop: bool = True,
+        policy: Policy | None = None,
     ) -> None:
         super().__init__()
+        # The policy in force (the ISA as data); None only in tests that need none of it.
+        self.policy = policy
         self.setObjectName("mainWindow")
         self.setAccessibleName(PRODUCT_NAME)
         self.setWindowTitle(LOCKED_TITLE)
