@@ -53,7 +53,9 @@ class SessionWatcher(QObject):
                 log.info("no D-Bus %s bus; skipping its lock signals", bus.name())
                 continue
             for service, path, interface, name, slot in signals:
-                if bus.connect(service, path, interface, name, self, SLOT(slot)):
+                # The stubs say bytes, but PySide6 only accepts the str SLOT() returns.
+                if bus.connect(service, path, interface, name, self,  # type: ignore[call-overload]
+                               SLOT(slot)):
                     self.connected.append(f"{interface}.{name}")
         log.info("watching %d desktop lock signals", len(self.connected))
 
