@@ -12,6 +12,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractTableModel,
     QModelIndex,
     QObject,
@@ -122,6 +123,11 @@ class CaseloadModel(QAbstractTableModel):
     def family_id(self, row: int) -> int | None:
         return self._ids[row] if 0 <= row < len(self._ids) else None
 
+    @property
+    def ids(self) -> list[int]:
+        """The row order. Replaced (never mutated) whenever the order changes."""
+        return self._ids
+
     def summary(self, row: int) -> FamilySummary | None:
         fid = self.family_id(row)
         if fid is None:
@@ -169,12 +175,22 @@ class CaseloadProxy(QSortFilterProxyModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._matching: set[int] | None = None
+        self._source: CaseloadModel | None = None
+        # Row -> shown, worked out once per filter and row order: Qt asks for every row
+        # on each keystroke, so the per-row answer must be a list lookup.
+        self._accept: list[bool] = []
+        self._accept_for: list[int] | None = None
         self.setDynamicSortFilter(False)
+
+    def setSourceModel(self, model: QAbstractItemModel) -> None:  # noqa: N802
+        super().setSourceModel(model)
+        self._source = model if isinstance(model, CaseloadModel) else None
 
     def set_matching_ids(self, ids: set[int] | None) -> None:
         self._change_filter(ids)
 
     def _change_filter(self, ids: set[int] | None) -> None:
+        self._accept_for = None
         if hasattr(self, "beginFilterChange"):
             self.beginFilterChange()
             self._matching = ids
@@ -184,12 +200,14 @@ class CaseloadProxy(QSortFilterProxyModel):
             self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:  # noqa: N802
-        if self._matching is None:
+        matching, source = self._matching, self._source
+        if matching is None or source is None:
             return True
-        source = self.sourceModel()
-        if not isinstance(source, CaseloadModel):
-            return True
-        return source.family_id(source_row) in self._matching
+        ids = source.ids
+        if self._accept_for is not ids:
+            self._accept = [fid in matching for fid in ids]
+            self._accept_for = ids
+        return 0 <= source_row < len(self._accept) and self._accept[source_row]
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         source = self.sourceModel()

@@ -37,6 +37,8 @@ from keyworker_app.store.verify import VerifyReport, verify_store
 
 log = logging.getLogger("keyworker.services")
 
+CASELOAD_LIMIT = 1_000_000
+
 
 def require_strong(passphrase: str) -> None:
     strength = assess(passphrase)
@@ -90,7 +92,8 @@ class CaseSession:
         return self.families().summaries(ids)
 
     def search(self, text: str) -> list[int]:
-        return self.families().search(text)
+        # Every match: the caseload shows "N of M families", so a cap would mislead.
+        return self.families().search(text, limit=CASELOAD_LIMIT)
 
     def view_family(self, family_id: int) -> Family:
         family = self.families().get(family_id)

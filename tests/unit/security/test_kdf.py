@@ -4,6 +4,7 @@ import pytest
 
 from keyworker_app.security.kdf import (
     FAST_TEST_KDF,
+    MAX_MEMORY_KIB,
     MIN_MEMORY_KIB,
     KdfParams,
     calibrate_kdf,
@@ -45,7 +46,7 @@ def test_calibration_raises_memory_then_passes() -> None:
         return 0.09 * (p.memory_kib / MIN_MEMORY_KIB) * (p.iterations / 3)
 
     params = calibrate_kdf(0.5, measure=measure)
-    assert params.memory_kib == 256 * 1024
+    assert params.memory_kib == MAX_MEMORY_KIB
     assert 0.4 <= measure(params) <= 0.65
 
 
