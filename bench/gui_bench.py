@@ -91,10 +91,10 @@ def main() -> None:
         lock_ms = []
         for _ in range(5):
             locked_at: list[float] = []
-            window.lock.locked.connect(lambda: locked_at.append(time.perf_counter()))
+            window.lock.locked.connect(lambda at=locked_at: at.append(time.perf_counter()))
             window.lock.unlocked()
             deadline = time.perf_counter() + idle
-            pump_until(lambda: bool(locked_at), timeout=10)
+            pump_until(lambda at=locked_at: bool(at), timeout=10)
             session_closed = window.current_session() is None
             lock_ms.append((locked_at[0] - deadline) * 1000)
             window.lock.locked.disconnect()
