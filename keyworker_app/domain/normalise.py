@@ -6,11 +6,11 @@ only meets its own kind of term (see ``search_terms_for``).
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable
 
 from keyworker_app.domain.family import Family
+from keyworker_app.domain.validation import is_valid_uk_postcode
 
 NAME_PREFIX = "n:"
 REFERENCE_PREFIX = "r:"
@@ -25,11 +25,6 @@ _LETTER_FOLDS = str.maketrans(
 _APOSTROPHES = "'’‘ʼ`´"
 _HYPHENS = "-‐‑‒–—"
 
-_POSTCODE = re.compile(
-    r"^(?:GIR0AA|"
-    r"(?:[A-PR-UWYZ](?:[0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPS-UW]|[A-HK-Y][0-9][ABEHMNPRV-Y]))"
-    r"[0-9][ABD-HJLNP-UW-Z]{2})$"
-)
 
 
 def _fold(text: str) -> str:
@@ -91,15 +86,6 @@ def format_postcode(text: str) -> str:
     if not is_valid_uk_postcode(compact):
         return compact
     return f"{compact[:-3]} {compact[-3:]}"
-
-
-def is_valid_uk_postcode(text: str) -> bool:
-    """The standard UK format (outward code, inward code), with or without the space.
-
-    Includes the special GIR 0AA; British Forces and overseas territory codes are not
-    accepted.
-    """
-    return bool(_POSTCODE.match(normalise_postcode(text)))
 
 
 def postcode_terms(postcode: str) -> list[str]:

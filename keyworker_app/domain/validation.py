@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
-# Format only (the six outward shapes, then digit and two letters). Letter-position rules are
-# deliberately not applied: they reject the NHS pseudo-postcodes (ZZ99 ...) that records use for
-# people of no fixed abode, and a wrong letter is better caught by a human than refused.
+# The Royal Mail rules for which letters may stand where, plus two special cases: GIR 0AA and
+# the NHS pseudo-postcodes ZZ99 9ZZ that records use for people of no fixed abode (the strict
+# rules would reject those, and they are real in case files).
 _POSTCODE_RE = re.compile(
-    r"^(?:[A-Z]{1,2}[0-9]{1,2}|[A-Z][0-9][A-Z]|[A-Z]{2}[0-9][A-Z]) [0-9][A-Z]{2}$"
+    r"^(?:GIR 0AA|ZZ99 [0-9][A-Z]{2}|[A-PR-UWYZ](?:[0-9][0-9A-HJKPSTUW]?"
+    r"|[A-HK-Y][0-9][0-9ABEHMNPRVWXY]?) [0-9][ABD-HJLNP-UW-Z]{2})$"
 )
 _NI_RE = re.compile(r"^(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z][0-9]{6}[A-D]$")
 _UPN_RE = re.compile(r"^[A-Z][0-9]{11}[0-9A-Z]$")

@@ -23,10 +23,10 @@ from keyworker_app.domain.input_checks import (
     date_of_birth_problem,
     date_problem,
     datetime_problem,
-    normalise_postcode,
     postcode_problem,
     required_problem,
 )
+from keyworker_app.domain.validation import canonical_postcode
 from keyworker_app.gui.form_dialog import FieldSpec
 
 PERSON_FORM = "person"
@@ -95,7 +95,7 @@ def apply_address(family: Family, values: dict[str, str]) -> Family:
     old = tuple(dataclasses.replace(a, to_date=end) if a.is_current else a
                 for a in family.addresses)
     new = Address(line1=values["line1"].strip(), line2=values["line2"].strip(),
-                  town=values["town"].strip(), postcode=normalise_postcode(values["postcode"]),
+                  town=values["town"].strip(), postcode=canonical_postcode(values["postcode"]),
                   from_date=start)
     return dataclasses.replace(family, addresses=(*old, new))
 

@@ -9,10 +9,10 @@ import pytest
 from keyworker_app.domain.dates import age_on, format_date, format_datetime, parse_date
 from keyworker_app.domain.input_checks import (
     date_of_birth_problem,
-    normalise_postcode,
     passphrase_strength,
     postcode_problem,
 )
+from keyworker_app.domain.validation import canonical_postcode
 
 
 @pytest.mark.parametrize("text", ["SW1A 1AA", "sw1a1aa", "LS1 4AP", "M1 1AE", "B33 8TH",
@@ -26,8 +26,13 @@ def test_invalid_postcodes(text: str) -> None:
     assert postcode_problem(text)
 
 
-def test_normalise_postcode() -> None:
-    assert normalise_postcode(" ls14ap ") == "LS1 4AP"
+def test_canonical_postcode() -> None:
+    assert canonical_postcode(" ls14ap ") == "LS1 4AP"
+
+
+def test_form_and_import_agree_on_pseudo_postcodes() -> None:
+    # The NHS "no fixed abode" postcodes appear in real records and in the demo store.
+    assert postcode_problem("ZZ99 3WZ") is None
 
 
 def test_dates_are_british() -> None:
