@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from keyworker_app import PRODUCT_NAME, __version__
+from keyworker_app import PRODUCT_NAME
 from keyworker_app.domain.audit import Actor, Role
 from keyworker_app.domain.passphrase import assess
 from keyworker_app.errors import UserFacingError, ValidationError
@@ -258,6 +258,71 @@ def cmd_audit(args: argparse.Namespace, out: Out) -> int:
     return 0
 
 
+def _export_password(args: argparse.Namespace, required: bool, out: Out) -> str:
+    """From --password-file, or typed twice on a terminal when the recipient needs one.
+    Never from the command line or the environment (both leak to other processes)."""
+    if args.password_file:
+        return _read_secret_file(args.password_file)
+    if not required or not sys.stdin.isatty():
+        return ""  # the export service refuses an unprotected file where one is required
+    out("This recipient is not on a secure e-mail convention: the report must be protected.")
+    first = getpass.getpass("Password for the report: ")
+    if getpass.getpass("Password for the report again: ") != first:
+        raise ValidationError("Password", "the two entries do not match")
+    return first
+
+
+def cmd_export(args: argparse.Namespace, out: Out) -> int:
+    from keyworker_app.domain.handling import Recipient, password_required
+    from keyworker_app.errors import RecordNotFoundError
+    from keyworker_app.services.export import ExportRequest, ExportService, ReportKind
+    from keyworker_app.services.policy_loader import find_policy
+
+    policy, _ = find_policy()
+    store = _store(args)
+    store.require_exists()
+    session = store.unlock(_secret(args, "passphrase_file", PASSPHRASE_ENV, "Passphrase"))
+    try:
+        service = ExportService(session, policy)
+        if args.recipient is not None:
+            recipient = service.recipient_for(args.recipient)
+        else:
+            recipient = Recipient.printing() if args.print else Recipient.meeting()
+        family_id = session.families().find_id_by_reference(args.family.strip())
+        if family_id is None:
+            raise RecordNotFoundError("family", args.family.strip())
+        password = _export_password(args, password_required(recipient.kind), out)
+        request = ExportRequest(
+            family_id=family_id, report=ReportKind(args.report), destination=Path(args.out),
+            recipient=recipient, purpose_id=args.purpose, password=password,
+            meeting_id=args.meeting, replace=args.force)
+        result = service.export(request)
+    finally:
+        session.lock()
+    out(f"{request.report.label} for {args.family.strip()} written to {result.destination} "
+        f"({'password-protected, AES-256' if result.protected else 'not password-protected'}).")
+    out(f"SHA-256 {result.sha256}")
+    if result.protected:
+        out("Send the password by another route (for example by telephone), never with the "
+            "file.")
+    return 0
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: the app's and SQLCipher's versions and the policy in force (for IT)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
+                 default: str = argparse.SUPPRESS, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=default, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        from keyworker_app.services.about import about_info
+
+        print("\n".join(about_info().lines()))
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="keyworker",
@@ -266,7 +331,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=f"Passphrases: prompted without echo; for scripts and tests use "
         f"--passphrase-file or {PASSPHRASE_ENV}.",
     )
-    parser.add_argument("--version", action="version", version=f"{PRODUCT_NAME} {__version__}")
+    parser.add_argument("--version", action=_VersionAction,
+                        help="show the version, the SQLCipher version and the policy in force")
     parser.add_argument("--store", help="store folder (default: KEYWORKER_STORE or the "
                         "user data folder)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -304,8 +370,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--recovery-key-file")
     p.add_argument("--same-computer", action="store_true",
                    help="restore on the computer that made the backup (no recovery key)")
+    p = add("export", cmd_export, "export a marked PDF report (protected unless the recipient "
+            "is on a secure e-mail convention)")
+    p.add_argument("--family", required=True, help="the family reference, e.g. KW-0001")
+    p.add_argument("--report", required=True,
+                   choices=["meeting-record", "taf-pack", "case-summary"])
+    p.add_argument("--meeting", type=int, help="the meeting id (meeting record only)")
+    p.add_argument("--out", required=True, help="the PDF file to write")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--recipient", metavar="ADDRESS",
+                       help="the e-mail address it will be sent to")
+    where.add_argument("--print", action="store_true", help="it will be printed")
+    p.add_argument("--password-file", dest="password_file",
+                   help="read the report's password from this file (first line)")
+    p.add_argument("--purpose", required=True,
+                   help="the agreement's purpose it is shared for (a purpose id)")
+    p.add_argument("--force", action="store_true", help="replace an existing file")
     p = add("audit", cmd_audit, "show the latest audit events")
     p.add_argument("--limit", type=int, default=50)
+    from keyworker_app.cli_programme import register as register_programme_commands
+
+    register_programme_commands(add)
     return parser
 
 
@@ -313,11 +398,12 @@ def main(argv: Sequence[str] | None = None, out: Out = print) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     configure_logging()
-    if args.command is None:
-        from keyworker_app.app import launch_desktop
-
-        return launch_desktop(args.store)
     try:
+        if args.command is None:
+            from keyworker_app.app import launch_desktop
+
+            # A deployed policy that fails its checks is refused here, before any window.
+            return launch_desktop(args.store)
         result: int = args.handler(args, out)
         return result
     except UserFacingError as exc:

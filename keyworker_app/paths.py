@@ -54,8 +54,16 @@ def resolve_store_dir(cli_value: str | None = None) -> Path:
     return default_store_dir()
 
 
-def system_policy_dirs() -> list[Path]:
-    """Where an organisation may deploy its own policy file (first found wins)."""
-    joined = platformdirs.site_config_dir(APP_NAME, multipath=True)
+def system_policy_dirs(
+    platform_dirs: type[platformdirs.PlatformDirsABC] = platformdirs.PlatformDirs,
+) -> list[Path]:
+    """Where an organisation may deploy its own policy file (first found wins).
+
+    Linux: each of ``$XDG_CONFIG_DIRS`` (default ``/etc/xdg``) + ``Keyworker/policy.toml``;
+    Windows: ``%PROGRAMDATA%\\Keyworker\\policy.toml``. ``appauthor=False`` keeps platformdirs
+    from adding the app name twice on Windows (``ProgramData\\Keyworker\\Keyworker``).
+    ``platform_dirs`` lets a test ask what another platform would answer.
+    """
+    joined = platform_dirs(APP_NAME, appauthor=False, multipath=True).site_config_dir
     dirs = [Path(p) for p in joined.split(os.pathsep)]
     return [d / "policy.toml" for d in dirs]

@@ -12,6 +12,7 @@ APT_PACKAGES=(
   libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0
   libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0
   qpdf poppler-utils sqlite3 tesseract-ocr tesseract-ocr-eng
+  python3-venv desktop-file-utils
 )
 
 missing=()
@@ -34,7 +35,12 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=.venv/.keyworker-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[dev]"
+  echo "Installing Keyworker and its test tools into .venv (log: .venv/install.log)"
+  if ! { .venv/bin/python -m pip install --upgrade pip \
+         && .venv/bin/python -m pip install -e ".[dev]"; } >.venv/install.log 2>&1; then
+    tail -n 30 .venv/install.log
+    echo "Setting up .venv failed; the full log is in .venv/install.log" >&2
+    exit 1
+  fi
   touch "$stamp"
 fi

@@ -197,15 +197,9 @@ class Policy:
     def is_secure_email(self, address: str) -> bool:
         """True if the address's domain is, or ends with whole labels of, a secure suffix.
 
-        Matching by whole labels stops ``evil-pnn.police.uk.example.com`` or
-        ``notgsi.gov.uk`` passing as secure.
+        The rule lives in ``domain.handling`` (strict parsing: look-alikes, lists, display
+        names and non-ASCII domains are never secure).
         """
-        _, at, domain = address.strip().rpartition("@")
-        if not at or not domain:
-            return False
-        labels = domain.lower().rstrip(".").split(".")
-        for suffix in self.handling.secure_email_suffixes:
-            wanted = suffix.lower().split(".")
-            if len(labels) >= len(wanted) and labels[-len(wanted):] == wanted:
-                return True
-        return False
+        from keyworker_app.domain.handling import is_secure_email
+
+        return is_secure_email(address, self.handling.secure_email_suffixes)

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from keyworker_app.domain.policy import Policy
@@ -16,14 +17,26 @@ from keyworker_app.gui.lock import LockSettings
 from keyworker_app.gui.lock_screen import PRODUCT_NAME
 from keyworker_app.gui.main_window import MainWindow
 from keyworker_app.gui.system_idle import system_idle_source
+from keyworker_app.resources import resource_path
+from keyworker_app.services.about import AboutInfo
 from keyworker_app.services.api import CaseStoreService
 
 log = logging.getLogger("keyworker.gui.app")
 
+ICON_SIZES = (16, 32, 48, 64, 128, 256)
+
+
+def app_icon() -> QIcon:
+    """The Keyworker icon at every shipped size (window title bars, task switchers)."""
+    icon = QIcon()
+    for size in ICON_SIZES:
+        icon.addFile(str(resource_path("icons", f"keyworker-{size}.png")))
+    return icon
+
 
 def run_app(store: CaseStoreService, policy_settings: LockSettings, *,
             partner_names: Sequence[str] = (), argv: Sequence[str] | None = None,
-            policy: Policy | None = None) -> int:
+            policy: Policy | None = None, about: AboutInfo | None = None) -> int:
     """Create the application and main window, and run until the user quits.
 
     Qt 6 scales for high-DPI screens by default and takes the OS light/dark palette, so
@@ -36,10 +49,12 @@ def run_app(store: CaseStoreService, policy_settings: LockSettings, *,
         list(argv if argv is not None else sys.argv))
     app.setApplicationDisplayName(PRODUCT_NAME)
     app.setQuitOnLastWindowClosed(True)
+    app.setWindowIcon(app_icon())
+    app.setDesktopFileName("keyworker")  # matches resources/linux/keyworker.desktop
     capture = CaptureGuard(policy_settings.screen_capture_protection, app)
     app.installEventFilter(capture)
     window = MainWindow(store, policy_settings, partner_names=partner_names,
-                        system_idle=system_idle_source(), policy=policy)
+                        system_idle=system_idle_source(), policy=policy, about=about)
     window.lock.install(app)
     install_excepthook(window)
     window.start()

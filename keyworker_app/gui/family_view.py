@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QTableView,
@@ -28,11 +29,15 @@ from PySide6.QtWidgets import (
 
 from keyworker_app.domain.dates import age_on, format_date, format_datetime, parse_date
 from keyworker_app.domain.family import Family
+from keyworker_app.domain.policy import Policy
 from keyworker_app.gui import family_forms as forms
 from keyworker_app.gui.clipboard import ClipboardGuard
+from keyworker_app.gui.export_dialog import PASSWORD_REMINDER, ExportDialog
 from keyworker_app.gui.form_dialog import DraftRegistry, FieldSpec, FormDialog
 from keyworker_app.gui.record_model import Column, RecordTableModel
+from keyworker_app.gui.taf_pages import TafPages
 from keyworker_app.services.api import Session
+from keyworker_app.services.export import ExportResult, ExportService
 
 log = logging.getLogger("keyworker.gui.family_view")
 
@@ -48,6 +53,7 @@ class FamilyView(QWidget):
     def __init__(self, session: Session, family_id: int, registry: DraftRegistry | None,
                  clipboard: ClipboardGuard, *, today: Callable[[], date] = date.today,
                  now: Callable[[], datetime] = datetime.now,
+                 policy: Policy | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("familyView")
@@ -57,6 +63,8 @@ class FamilyView(QWidget):
         self._clipboard = clipboard
         self._today = today
         self._now = now
+        self._policy = policy
+        self.export_dialog: ExportDialog | None = None
         self.family: Family = session.view_family(family_id)
         self.family_id = family_id
         self.models: list[RecordTableModel[Any]] = []
@@ -79,7 +87,10 @@ class FamilyView(QWidget):
         text = QVBoxLayout()
         text.addWidget(self.heading)
         text.addWidget(self.details)
+        self.export_button = self._button("E&xport…", "Export a report", self.open_export_dialog)
+        self.export_button.setEnabled(policy is not None)
         top.addLayout(text, 1)
+        top.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
 
         self.tabs = QTabWidget()
@@ -154,6 +165,14 @@ class FamilyView(QWidget):
         self.tabs.addTab(self._page(self.relationships), "Re&lationships")
         self.tabs.addTab(self._indicator_page(), "&Indicators")
         self.tabs.addTab(self._page(self.notes, self.add_note_button), "&Contact log")
+        self.taf: TafPages | None = None  # TAF meetings, plan and sharing need the policy
+        if policy is not None:
+            self.taf = TafPages(session.meetings(policy), self.family, registry, today=today,
+                                now=now, author=session.actor.name, parent=self,
+                                on_change=lambda: self.family_changed.emit(self.family_id))
+            self.tabs.addTab(self.taf.meetings_page, "Mee&tings")
+            self.tabs.addTab(self.taf.plan_page, "Family &plan")
+            self.tabs.addTab(self.taf.sharing_page, "Consent and s&haring")
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -228,6 +247,8 @@ class FamilyView(QWidget):
 
     def show_family(self, family: Family) -> None:
         self.family = family
+        if self.taf is not None:
+            self.taf.set_family(family)
         self.heading.setText(f"{family.reference} — {family.family_name}")
         parts = [family.status.label, f"Key worker: {family.key_worker}",
                  f"Allocated {format_date(family.allocated_on)}"]
@@ -261,6 +282,8 @@ class FamilyView(QWidget):
         """Empty every table and label (on lock, before the view is destroyed)."""
         for model in self.models:
             model.clear()
+        if self.taf is not None:
+            self.taf.clear()
         self.heading.clear()
         self.details.clear()
 
@@ -345,7 +368,35 @@ class FamilyView(QWidget):
                             initial=initial or {"closed_on": format_date(self._today())},
                             restored=restored)
 
+    # -- export ---------------------------------------------------------------------------
+    def open_export_dialog(self) -> ExportDialog | None:
+        if self._policy is None:
+            return None
+        service = ExportService(self._session, self._policy)
+        dialog = ExportDialog(service, self.family_id, self.family.reference,
+                              today=self._today, parent=self)
+        dialog.exported.connect(self._exported)
+        dialog.finished.connect(lambda _c: setattr(self, "export_dialog", None))
+        self.export_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _exported(self, result: object) -> None:
+        assert isinstance(result, ExportResult)
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle("Report exported")
+        box.setText(f"The {result.report.label.lower()} was saved as "
+                    f"{result.destination.name}.")
+        box.setInformativeText(PASSWORD_REMINDER if result.protected else
+                               "It is not password-protected: keep it on a secure address, "
+                               "printer or encrypted device.")
+        box.setAccessibleName("Report exported")
+        box.open()
+
     def restore_draft(self, form: str, record_key: str, payload: dict[str, Any]) -> bool:
+        if self.taf is not None and self.taf.restore_draft(form, record_key, payload):
+            return True
         values = {k: str(v) for k, v in payload.items()}
         tail = record_key.rsplit("/", 1)[-1]
         if form == forms.PERSON_FORM:

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -32,6 +33,8 @@ from keyworker_app.gui.lock import LockController, LockSettings
 from keyworker_app.gui.lock_screen import PRODUCT_NAME, LockScreen
 from keyworker_app.gui.session_watch import SessionWatcher
 from keyworker_app.gui.system_idle import IdleSource
+from keyworker_app.gui.today_view import TeamView, TodayView
+from keyworker_app.services.about import AboutInfo, about_info
 from keyworker_app.services.api import CaseStoreService, Draft, Session
 
 log = logging.getLogger("keyworker.gui.main_window")
@@ -53,10 +56,13 @@ class MainWindow(QMainWindow):
         now: Callable[[], datetime] = datetime.now,
         watch_desktop: bool = True,
         policy: Policy | None = None,
+        about: AboutInfo | None = None,
     ) -> None:
         super().__init__()
         # The policy in force (the ISA as data); None only in tests that need none of it.
         self.policy = policy
+        self._about = about
+        self.about_box: QMessageBox | None = None
         self.setObjectName("mainWindow")
         self.setAccessibleName(PRODUCT_NAME)
         self.setWindowTitle(LOCKED_TITLE)
@@ -116,6 +122,49 @@ class MainWindow(QMainWindow):
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(lambda _c=False: self.caseload.search.setFocus())
         self.addAction(find)
+        view_menu = self.menuBar().addMenu("&View")
+        for text, keys, slot in (("&Today", "Ctrl+1", self.show_today),
+                                 ("T&eam", "Ctrl+2", self.show_team)):
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(keys))
+            action.triggered.connect(lambda _c=False, show=slot: show())
+            view_menu.addAction(action)
+        help_menu = self.menuBar().addMenu("&Help")
+        self.about_action = QAction(f"&About {PRODUCT_NAME}", self)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_action.triggered.connect(lambda _c=False: self.show_about())
+        help_menu.addAction(self.about_action)
+
+    def show_about(self) -> QMessageBox:
+        """Help → About: versions and the policy in force (for the user and IT support)."""
+        info = self._about if self._about is not None else about_info()
+        box = QMessageBox(self)
+        box.setWindowTitle(f"About {PRODUCT_NAME}")
+        box.setAccessibleName(f"About {PRODUCT_NAME}")
+        icon = QApplication.windowIcon()
+        if icon.isNull():
+            box.setIcon(QMessageBox.Icon.Information)
+        else:
+            box.setIconPixmap(icon.pixmap(64, 64))
+        box.setText(f"{PRODUCT_NAME} {info.version}")
+        if info.policy is None:
+            policy_lines = [f"Policy in force: {info.policy_text()}"]
+        else:
+            policy_lines = [f"Policy in force: {info.policy.title()}",
+                            f"Source: {info.policy.where()}", f"File: {info.policy.path}"]
+        details = [f"SQLCipher {info.sqlcipher_version}", *policy_lines]
+        box.setInformativeText("\n".join(details))
+        box.setAccessibleDescription(". ".join([box.text(), *details]))
+        # Selectable, so IT support can be told (or sent) exactly what is installed.
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                    | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        box.setStandardButtons(QMessageBox.StandardButton.Close)
+        box.setDefaultButton(QMessageBox.StandardButton.Close)
+        box.setEscapeButton(QMessageBox.StandardButton.Close)
+        box.finished.connect(lambda _r: setattr(self, "about_box", None))
+        self.about_box = box
+        box.open()
+        return box
 
     # -- start ----------------------------------------------------------------------------
     def start(self) -> None:
@@ -161,7 +210,7 @@ class MainWindow(QMainWindow):
             return None
         try:
             view = FamilyView(self._session, family_id, self.lock, self.clipboard,
-                              today=self._today, now=self._now)
+                              today=self._today, now=self._now, policy=self.policy)
         except UserFacingError as exc:
             show_error(self, exc)
             return None
@@ -174,12 +223,41 @@ class MainWindow(QMainWindow):
         return [w for i in range(self.family_tabs.count())
                 if isinstance(w := self.family_tabs.widget(i), FamilyView)]
 
+    def show_today(self) -> TodayView | None:
+        """View → Today (Ctrl+1): the key worker's actions, meetings and reviews."""
+        page = self._show_page(TodayView, "Today")
+        return page if isinstance(page, TodayView) else None
+
+    def show_team(self) -> TeamView | None:
+        """View → Team (Ctrl+2): TAF meetings in the next 14 days and how prepared they are."""
+        page = self._show_page(TeamView, "Team")
+        return page if isinstance(page, TeamView) else None
+
+    def _show_page(self, kind: type[TodayView | TeamView], title: str) -> QWidget | None:
+        for i in range(self.family_tabs.count()):
+            page = self.family_tabs.widget(i)
+            if isinstance(page, kind):
+                page.refresh()
+                self.family_tabs.setCurrentIndex(i)
+                return page
+        if self._session is None or self.policy is None:
+            return None
+        try:
+            page = kind(self._session.meetings(self.policy), self._today)
+        except UserFacingError as exc:
+            show_error(self, exc)
+            return None
+        page.family_chosen.connect(self.open_family)
+        self.family_tabs.setCurrentIndex(self.family_tabs.addTab(page, title))
+        page.focusNextChild()
+        return page
+
     def close_family_tab(self, index: int) -> None:
         view = self.family_tabs.widget(index)
         if view is None:
             return
         self.family_tabs.removeTab(index)
-        if isinstance(view, FamilyView):
+        if isinstance(view, FamilyView | TodayView | TeamView):
             view.clear()
         view.deleteLater()
 

@@ -29,9 +29,12 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
+def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600, *,
+                       overwrite: bool = True) -> None:
     """Replace ``path`` with ``data`` atomically; on any failure no partial file remains.
 
+    With ``overwrite=False`` an existing ``path`` is left alone and ``FileExistsError`` raised,
+    decided atomically at the rename (no window between a check and the write).
     Raises ``DiskFullError`` when the disk (or quota) is full.
     """
     path = Path(path)
@@ -53,7 +56,13 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        if overwrite:
+            os.replace(tmp, path)
+        elif os.name == "posix":
+            os.link(tmp, path)  # fails if path exists; the temp name is removed below
+            tmp.unlink()
+        else:  # pragma: no cover - Windows: rename never replaces an existing file
+            os.rename(tmp, path)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()

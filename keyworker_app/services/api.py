@@ -9,10 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from keyworker_app.domain.audit import Actor
+from keyworker_app.domain.audit import Actor, AuditAction
 from keyworker_app.domain.family import Family, FamilyStatus, FamilySummary
+
+if TYPE_CHECKING:
+    from keyworker_app.domain.policy import Policy
+    from keyworker_app.services.meetings import MeetingService
+    from keyworker_app.services.programme import ProgrammeService
 
 SORT_KEYS = ("reference", "family_name", "members", "status", "key_worker", "review_due")
 
@@ -50,6 +55,11 @@ class Session(Protocol):
         """Read a whole family record; an audited 'view' event."""
         ...
 
+    def record(self, action: AuditAction, object_type: str, object_id: str | int,
+               detail: str = "") -> None:
+        """One audit event in its own transaction (services such as export use it)."""
+        ...
+
     def add_family(self, family: Family) -> Family: ...
 
     def update_family(self, family: Family) -> Family: ...
@@ -61,6 +71,15 @@ class Session(Protocol):
     def drafts(self) -> list[Draft]: ...
 
     def discard_draft(self, draft_id: int) -> None: ...
+
+    def meetings(self, policy: Policy) -> MeetingService:
+        """TAF meetings, the family plan, consent and shared information (services.meetings)."""
+        ...
+
+    def programme(self, policy: Policy) -> ProgrammeService:
+        """Criteria, results, PbR claim, retention, subject access, breaches
+        (services.programme)."""
+        ...
 
     def lock(self) -> None:
         """Audit the lock, close the store and overwrite held key material."""

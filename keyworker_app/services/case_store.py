@@ -15,6 +15,7 @@ from typing import Any
 from keyworker_app.domain.audit import Actor, AuditAction
 from keyworker_app.domain.family import Family, FamilyStatus, FamilySummary
 from keyworker_app.domain.passphrase import assess
+from keyworker_app.domain.policy import Policy
 from keyworker_app.errors import (
     NoKeyringError,
     StoreMissingError,
@@ -26,6 +27,8 @@ from keyworker_app.security.device_secret import DeviceSecrets
 from keyworker_app.security.kdf import KdfParams
 from keyworker_app.services.api import Draft
 from keyworker_app.services.clock import Clock, SystemClock
+from keyworker_app.services.meetings import MeetingService
+from keyworker_app.services.programme import ProgrammeService
 from keyworker_app.store import meta
 from keyworker_app.store.audit import AuditLog
 from keyworker_app.store.connection import Connection, transaction
@@ -136,6 +139,15 @@ class CaseSession:
             self.families().close(family_id, closed_on, reason)
             self.audit().record(AuditAction.UPDATE, "family", family_id, "closed")
         return self.families().get(family_id)
+
+    def meetings(self, policy: Policy) -> MeetingService:
+        """TAF meetings, the family plan, consent and shared information."""
+        return MeetingService(self.connection, self.audit, self._clock, self._actor.name, policy)
+
+    def programme(self, policy: Policy) -> ProgrammeService:
+        """Criteria, results and claims; retention review; subject access; breaches."""
+        return ProgrammeService(self.connection, self.audit, self._clock, self._actor.name,
+                                policy)
 
     # -- drafts ---------------------------------------------------------------
     def save_draft(self, form: str, record_key: str, payload: dict[str, Any]) -> Draft:

@@ -20,6 +20,7 @@ import os
 import re
 import tomllib
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -355,16 +356,61 @@ def shipped_policy_path() -> Path:
     return resource_path(*SHIPPED_POLICY)
 
 
-def find_policy() -> tuple[Policy, Path]:
-    """The policy in force and where it came from (see the module docstring for the order)."""
+class PolicySource(StrEnum):
+    """Which of the places in the module docstring the policy in force came from."""
+
+    ENVIRONMENT = POLICY_ENV
+    SYSTEM = "system-wide"
+    SHIPPED = "shipped"
+
+
+@dataclass(frozen=True)
+class PolicyInForce:
+    policy: Policy
+    path: Path
+    source: PolicySource
+
+    def title(self) -> str:
+        return f"{self.policy.name} (version {self.policy.version})"
+
+    def where(self) -> str:
+        return {
+            PolicySource.ENVIRONMENT: f"named by {POLICY_ENV}",
+            PolicySource.SYSTEM: "system-wide, deployed by your organisation",
+            PolicySource.SHIPPED: "shipped with the app",
+        }[self.source]
+
+    def describe(self) -> str:
+        """For people (About box, ``--version``): name, version and the file it came from."""
+        return f"{self.title()}; {self.where()}: {self.path}"
+
+    def log_text(self) -> str:
+        """For the log: a system-wide path names no person; other paths may (a home folder)."""
+        shown = str(self.path) if self.source is PolicySource.SYSTEM else self.path.name
+        return f"{self.policy.name} version {self.policy.version} ({self.source.value}: {shown})"
+
+
+def locate_policy() -> tuple[Path, PolicySource]:
+    """Which policy file is in force, without reading it (order: module docstring)."""
     env = os.environ.get(POLICY_ENV, "").strip()
     if env:
         path = Path(env).expanduser()
         if not path.is_file():
             raise PolicyError(str(path), f"it was named by {POLICY_ENV} but does not exist")
-        return load_policy(path), path
+        return path, PolicySource.ENVIRONMENT
     for path in system_policy_dirs():
         if path.is_file():
-            return load_policy(path), path
-    path = shipped_policy_path()
-    return load_policy(path), path
+            return path, PolicySource.SYSTEM
+    return shipped_policy_path(), PolicySource.SHIPPED
+
+
+def policy_in_force() -> PolicyInForce:
+    """The policy in force, checked, with where it came from."""
+    path, source = locate_policy()
+    return PolicyInForce(load_policy(path), path, source)
+
+
+def find_policy() -> tuple[Policy, Path]:
+    """The policy in force and its file (see the module docstring for the order)."""
+    found = policy_in_force()
+    return found.policy, found.path

@@ -31,6 +31,16 @@ def key_pragma(data_key: bytes) -> str:
     return f"PRAGMA key = \"x'{data_key.hex()}'\""
 
 
+def sqlcipher_version() -> str:
+    """The SQLCipher library in use, e.g. ``4.6.1 community`` (for --version and About)."""
+    conn = sqlcipher3.connect(":memory:")
+    try:
+        row = conn.execute("PRAGMA cipher_version").fetchone()
+    finally:
+        conn.close()
+    return str(row[0]) if row and row[0] else "unknown"
+
+
 def open_encrypted(path: Path, data_key: bytes) -> Connection:
     """Open (or create) the store with a raw 256-bit key and the house settings.
 

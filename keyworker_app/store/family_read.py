@@ -226,7 +226,9 @@ def load_summaries(conn: Connection, ids: Sequence[int]) -> list[FamilySummary]:
         "(SELECT count(*) FROM person p WHERE p.family_id = f.id), f.status, f.key_worker, "
         "coalesce((SELECT a.postcode FROM address a WHERE a.family_id = f.id "
         "AND a.to_date IS NULL ORDER BY a.position DESC, a.id DESC LIMIT 1), ''), "
-        "f.review_due FROM family f WHERE f.id IN (SELECT value FROM json_each(?))",
+        "f.review_due, (SELECT min(a.due) FROM action a WHERE a.family_id = f.id "
+        "AND a.status = 'open') "  # the family plan (schema v2)
+        "FROM family f WHERE f.id IN (SELECT value FROM json_each(?))",
         (json.dumps([int(i) for i in ids]),),
     )
     by_id = {
@@ -239,6 +241,7 @@ def load_summaries(conn: Connection, ids: Sequence[int]) -> list[FamilySummary]:
             key_worker=r[5],
             postcode=r[6],
             review_due=day(r[7]),
+            next_action_due=day(r[8]),
         )
         for r in rows
     }

@@ -23,6 +23,8 @@ from keyworker_app.domain.indicators import (
 )
 from keyworker_app.errors import UserFacingError
 from keyworker_app.store.connection import Connection, scalar, transaction
+from keyworker_app.store.schema_v2 import V2_STATEMENTS
+from keyworker_app.store.schema_v3 import V3_STATEMENTS
 
 log = logging.getLogger("keyworker.store")
 
@@ -229,6 +231,9 @@ _V1: tuple[str, ...] = (
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "case records, audit trail and search index", _V1),
+    Migration(2, "TAF meetings, family plan, consent and shared information", V2_STATEMENTS),
+    Migration(3, "retention reviews, deletion markers, subject access and breaches",
+              V3_STATEMENTS),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

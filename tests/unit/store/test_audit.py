@@ -9,6 +9,7 @@ from keyworker_app.domain.audit import Actor, AuditAction
 from keyworker_app.store import meta
 from keyworker_app.store.audit import AuditLog, row_hash, verify_chain
 from keyworker_app.store.connection import Connection, transaction
+from keyworker_app.store.schema import SCHEMA_VERSION
 from keyworker_app.store.verify import verify_store
 from tests.unit.store.store_fixtures import OpenStore, StepClock
 
@@ -147,7 +148,7 @@ def test_verify_store_reports_counts_and_problems(conn: Connection, actor: Actor
     report = verify_store(conn)
     assert report.ok and report.problems == []
     assert (report.schema_version, report.families, report.people, report.audit_rows) == (
-        1, 0, 0, 3)
+        SCHEMA_VERSION, 0, 0, 3)
     drop_triggers(conn)
     conn.execute("DELETE FROM audit WHERE seq = 2")
     report = verify_store(conn)

@@ -34,3 +34,45 @@ def test_golden_v1_store_migrates_with_nothing_lost(tmp_path: Path) -> None:
         assert report.audit_rows == golden.FAMILIES
     finally:
         conn.close()
+
+
+def test_golden_v1_store_gains_the_taf_tables_at_v2(tmp_path: Path) -> None:
+    """Schema 2 (TAF) on a v1 store: every v1 row and the audit chain unchanged, the new tables
+    empty and usable against the old families."""
+    from datetime import date, datetime
+
+    from keyworker_app.domain.taf import Action, Meeting, MeetingType
+    from keyworker_app.store import taf_read
+    from keyworker_app.store.connection import transaction
+    from keyworker_app.store.taf_repo import MeetingRepository
+
+    db = tmp_path / "golden.db"
+    shutil.copy(FIXTURE, db)
+    conn = open_encrypted(db, golden.GOLDEN_KEY)
+    try:
+        v1_tables = ("family", "person", "relationship", "address", "case_note", "offence",
+                     "asb_intervention", "education_term", "benefit_spell", "concern", "audit",
+                     "search_term", "store_meta")
+        before = {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in v1_tables}
+        from keyworker_app.store.schema import MIGRATIONS
+
+        assert migrate(conn, MIGRATIONS[:2]) == 2  # later migrations are tested on their own
+        after = {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in v1_tables}
+        assert after == before
+        migrate(conn)
+        for table in ("meeting", "attendee", "meeting_member", "decision", "action", "consent",
+                      "shared_item", "addendum"):
+            assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
+        repo = FamilyRepository(conn)
+        family_id = repo.ids_sorted("reference")[0]
+        assert repo.summaries([family_id])[0].next_action_due is None
+        with transaction(conn):
+            MeetingRepository(conn).add(Meeting(
+                family_id, MeetingType.INITIAL, datetime(2026, 11, 20, 10, 0), chair="Chair",
+                actions=(Action("Book a school meeting", "Key worker", "other",
+                                date(2026, 12, 1)),)))
+        assert taf_read.family_actions(conn, family_id)[0].what == "Book a school meeting"
+        assert repo.summaries([family_id])[0].next_action_due == date(2026, 12, 1)
+        assert verify_store(conn).ok
+    finally:
+        conn.close()

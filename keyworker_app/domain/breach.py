@@ -1,0 +1,108 @@
+"""Breach records (ISA §12; UK GDPR Art. 33): categories, the regulator clock, contacts.
+
+Every breach is recorded. A *serious* one (a risk to people) is reported to the regulator
+without undue delay and within the policy's ``breach.regulator_deadline_hours`` (72) of
+being found; a decision not to report is itself recorded, with its reason. The partners
+whose information is involved are told through the governance contacts in the policy
+(ISA Appendix E).
+
+Pure domain code: no I/O.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from keyworker_app.domain.policy import GovernanceContact, Partner, Policy
+from keyworker_app.errors import ValidationError
+
+
+class ReportingState(enum.StrEnum):
+    NOT_SERIOUS = "not-serious"  # recorded and investigated, no regulator clock
+    CLOCK_RUNNING = "clock-running"
+    OVERDUE = "overdue"  # serious, not reported, no decision, past the deadline
+    REPORTED = "reported"
+    DECIDED_NOT_TO_REPORT = "decided-not-to-report"
+
+    @property
+    def label(self) -> str:
+        return {"not-serious": "Not serious", "clock-running": "Report due",
+                "overdue": "Report overdue", "reported": "Reported to the regulator",
+                "decided-not-to-report": "Decided not to report"}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Breach:
+    category: str  # a policy breach category id
+    found_at: datetime  # timezone-aware
+    summary: str  # what happened; no personal data beyond what the IG officer needs
+    partners: tuple[str, ...] = ()  # ids of partners whose information is involved
+    serious: bool = False
+    regulator_told_at: datetime | None = None
+    not_reported_reason: str = ""  # a recorded decision not to tell the regulator
+    actions: str = ""
+    outcome: str = ""
+    closed_at: datetime | None = None
+    id: int | None = field(default=None, compare=False)
+
+
+def regulator_deadline(breach: Breach, policy: Policy) -> datetime:
+    return breach.found_at + timedelta(hours=policy.breach.regulator_deadline_hours)
+
+
+def reporting_state(breach: Breach, policy: Policy, now: datetime) -> ReportingState:
+    if breach.regulator_told_at is not None:
+        return ReportingState.REPORTED
+    if breach.not_reported_reason.strip():
+        return ReportingState.DECIDED_NOT_TO_REPORT
+    if not breach.serious:
+        return ReportingState.NOT_SERIOUS
+    return (ReportingState.OVERDUE if now > regulator_deadline(breach, policy)
+            else ReportingState.CLOCK_RUNNING)
+
+
+def hours_left(breach: Breach, policy: Policy, now: datetime) -> float:
+    """Hours until the regulator deadline (negative once past it)."""
+    return (regulator_deadline(breach, policy) - now).total_seconds() / 3600
+
+
+def contacts(breach: Breach, policy: Policy) -> list[tuple[Partner, tuple[GovernanceContact, ...]]]:
+    """Each involved partner with the governance contacts the policy gives for it."""
+    return [(p, p.contacts) for p in (policy.partner(pid) for pid in breach.partners)]
+
+
+def category_label(category: str, policy: Policy) -> str:
+    for c in policy.breach.categories:
+        if c.id == category:
+            return c.label
+    raise KeyError(category)
+
+
+def check_breach(breach: Breach, policy: Policy, now: datetime) -> None:
+    """Raise ValidationError for a breach record that cannot be saved as given."""
+    if breach.category not in {c.id for c in policy.breach.categories}:
+        raise ValidationError("Category", "choose one of the agreement's breach categories")
+    if breach.found_at.tzinfo is None:
+        raise ValueError("found_at must be timezone-aware")
+    if breach.found_at > now:
+        raise ValidationError("Found", "the time found cannot be in the future")
+    if not breach.summary.strip():
+        raise ValidationError("What happened", "describe the breach")
+    known = {p.id for p in policy.partners}
+    if any(p not in known for p in breach.partners):
+        raise ValidationError("Partners", "a partner is not in the agreement")
+    if len(set(breach.partners)) != len(breach.partners):
+        raise ValidationError("Partners", "a partner is listed twice")
+    told = breach.regulator_told_at
+    if told is not None:
+        if told.tzinfo is None:
+            raise ValueError("regulator_told_at must be timezone-aware")
+        if told < breach.found_at:
+            raise ValidationError("Regulator told", "cannot be before the breach was found")
+        if breach.not_reported_reason.strip():
+            raise ValidationError("Decision not to report",
+                                  "the regulator was told, so there is no decision not to")
+    if breach.closed_at is not None and not breach.outcome.strip():
+        raise ValidationError("Outcome", "record the outcome before closing the breach")

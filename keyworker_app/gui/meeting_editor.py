@@ -1,0 +1,460 @@
+"""The TAF meeting editor: one dialog for the whole record of a meeting.
+
+Rows (attendees, members' views, decisions, actions, information shared) are added through
+small ``FormDialog``s; the editor itself is registered with the lock controller and hands over
+everything typed so far as one draft. A finalised meeting opens read-only: the only change is
+an addendum, and the original and its addenda are shown together.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, replace
+from datetime import date, datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from keyworker_app.domain.dates import format_date, format_datetime, parse_date, parse_datetime
+from keyworker_app.domain.family import Family
+from keyworker_app.domain.input_checks import date_problem, datetime_problem
+from keyworker_app.domain.taf import (
+    Action,
+    ActionStatus,
+    Attendance,
+    Attendee,
+    Decision,
+    Meeting,
+    MeetingType,
+    MemberVoice,
+    SharedInformation,
+    ShareMethod,
+)
+from keyworker_app.errors import UserFacingError, ValidationError
+from keyworker_app.gui import taf_forms as tf
+from keyworker_app.gui.errors import show_error
+from keyworker_app.gui.form_dialog import DraftRegistry, FieldSpec, FormDialog
+from keyworker_app.gui.record_model import Column, RecordTableModel
+from keyworker_app.services.meetings import MeetingService
+
+log = logging.getLogger("keyworker.gui.meeting_editor")
+
+
+def _rows_to_json(rows: Sequence[Any]) -> list[dict[str, Any]]:
+    return [asdict(r) for r in rows]
+
+
+def _load_rows(state: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
+    """Rebuild the row records of a draft (ids kept, so an edit stays an edit)."""
+    return {
+        "attendees": tuple(Attendee(**{**r, "attendance": Attendance(r["attendance"])})
+                           for r in state.get("attendees", [])),
+        "members": tuple(MemberVoice(**r) for r in state.get("members", [])),
+        "decisions": tuple(Decision(**r) for r in state.get("decisions", [])),
+        "actions": tuple(Action(**{**r, "due": date.fromisoformat(r["due"]),
+                                   "status": ActionStatus(r["status"])})
+                         for r in state.get("actions", [])),
+        "shared": tuple(SharedInformation(**{**r, "about": tuple(r["about"]),
+                                             "received_on": date.fromisoformat(r["received_on"]),
+                                             "method": ShareMethod(r["method"])})
+                        for r in state.get("shared", [])),
+    }
+
+
+class MeetingEditor(QDialog):
+    saved = Signal(int)
+
+    def __init__(self, parent: QWidget | None, service: MeetingService, family: Family,
+                 meeting: Meeting | None, *, registry: DraftRegistry | None,
+                 today: Callable[[], date], now: Callable[[], datetime], author: str,
+                 draft: dict[str, Any] | None = None) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setModal(True)
+        self._service = service
+        self._policy = service.policy
+        self.family = family
+        self._today = today
+        self._registry = registry
+        self.meeting = meeting
+        self.read_only = meeting is not None and meeting.is_finalised
+        fid = family.id or 0
+        self.form = tf.MEETING_FORM
+        self.record_key = f"family:{fid}/meeting:{meeting.id if meeting and meeting.id else 'new'}"
+        title = ("Finalised TAF meeting record" if self.read_only
+                 else "Record a TAF meeting" if meeting is None else "Edit TAF meeting record")
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self.sub_dialogs: list[FormDialog] = []
+        self.models: list[RecordTableModel[Any]] = []
+        start = meeting or Meeting(fid, MeetingType.INITIAL,
+                                   now().replace(second=0, microsecond=0), chair=author)
+        self.rows: dict[str, tuple[Any, ...]] = {
+            "attendees": start.attendees, "members": start.members,
+            "decisions": start.decisions, "actions": start.actions, "shared": start.shared}
+
+        self.problem = QLabel()
+        self.problem.setObjectName("meetingProblem")
+        self.problem.setAccessibleName("Problem")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.problem.setVisible(False)
+        self.status = QLabel()
+        self.status.setAccessibleName("Record status")
+        self.status.setWordWrap(True)
+
+        self.kind = QComboBox()
+        for kind in MeetingType:
+            self.kind.addItem(kind.label, kind.value)
+        self.held_at = QLineEdit()
+        self.held_at.setPlaceholderText("DD/MM/YYYY HH:MM")
+        self.venue = QLineEdit()
+        self.chair = QLineEdit()
+        self.next_review = QLineEdit()
+        self.next_review.setPlaceholderText("DD/MM/YYYY")
+        self.child_voice = self._text()
+        self.strengths = self._text()
+        self.worries = self._text()
+        self.needs = self._text()
+        details = QFormLayout()
+        fields: tuple[tuple[str, QWidget], ...] = (
+            ("&Type of meeting", self.kind), ("&Date and time", self.held_at),
+            ("Ven&ue", self.venue), ("C&hair", self.chair), ("&Next review", self.next_review))
+        for label, widget in fields:
+            self._row(details, label, widget)
+
+        names = {p.ref: p.display_name for p in family.members}
+        self.attendee_table = self._table("Attendees", [
+            ("Name", lambda a: a.name), ("Role", lambda a: a.role),
+            ("Agency", lambda a: tf.agency_label(self._policy, a.agency, a.agency_name)),
+            ("Attendance", lambda a: a.attendance.label)])
+        self.member_table = self._table("Family members who took part", [
+            ("Member", lambda m: names.get(m.person_ref, "Former member")),
+            ("Their views", lambda m: m.views)])
+        self.decision_table = self._table("Decisions", [("Decision", lambda d: d.text)])
+        self.action_table = self._table("Actions", [
+            ("What", lambda a: a.what), ("Who", lambda a: a.owner),
+            ("Agency", lambda a: tf.agency_label(self._policy, a.agency)),
+            ("By when", lambda a: format_date(a.due)), ("Status", lambda a: a.status.label)])
+        self.shared_table = self._table("Information shared at the meeting", [
+            ("From", lambda s: tf.agency_label(self._policy, s.from_partner)),
+            ("Received", lambda s: format_date(s.received_on)), ("Summary", lambda s: s.summary),
+            ("Lawful basis", lambda s: s.lawful_basis or "Consent")])
+        self.addenda_table = self._table("Addenda", [
+            ("When", lambda a: format_datetime(a.added_at)), ("By", lambda a: a.author),
+            ("Addendum", lambda a: a.text)])
+
+        self.buttons: dict[str, QPushButton] = {}
+        tabs = QTabWidget()
+        tabs.setAccessibleName("Parts of the meeting record")
+        self.tabs = tabs
+        first = QWidget()
+        first_layout = QVBoxLayout(first)
+        first_layout.addLayout(details)
+        first_layout.addWidget(self.attendee_table, 1)
+        first_layout.addLayout(self._row_buttons("attendees", "&Add attendee…", "Add an attendee",
+                                                 self.add_attendee, self.attendee_table))
+        tabs.addTab(first, "Meeting and attendees")
+        views = QWidget()
+        views_layout = QFormLayout(views)
+        views_layout.addRow(self.member_table)
+        views_layout.addRow(self._row_buttons("members", "Add a &member's views…",
+                                              "Add a family member's views", self.add_member,
+                                              self.member_table))
+        texts: tuple[tuple[str, QWidget], ...] = (("The &child's voice", self.child_voice),
+                              ("What is &working well", self.strengths),
+                              ("What we are w&orried about", self.worries),
+                              ("What needs to &happen", self.needs))
+        for label, widget in texts:
+            self._row(views_layout, label, widget)
+        tabs.addTab(views, "Views and assessment")
+        plan = QWidget()
+        plan_layout = QVBoxLayout(plan)
+        plan_layout.addWidget(self.decision_table, 1)
+        plan_layout.addLayout(self._row_buttons("decisions", "Add d&ecision…", "Add a decision",
+                                                self.add_decision, self.decision_table))
+        plan_layout.addWidget(self.action_table, 2)
+        plan_layout.addLayout(self._row_buttons("actions", "Add ac&tion…", "Add an action",
+                                                self.add_action, self.action_table))
+        tabs.addTab(plan, "Decisions and actions")
+        shared = QWidget()
+        shared_layout = QVBoxLayout(shared)
+        shared_layout.addWidget(self.shared_table, 1)
+        shared_layout.addLayout(self._row_buttons(
+            "shared", "Add information &shared…", "Add information shared",
+            self.add_shared, self.shared_table))
+        tabs.addTab(shared, "Information shared")
+        addenda = QWidget()
+        addenda_layout = QVBoxLayout(addenda)
+        addenda_layout.addWidget(self.addenda_table, 1)
+        self.addendum_button = self._button("Add adden&dum…", "Add an addendum",
+                                            self.add_addendum)
+        addenda_layout.addWidget(self.addendum_button, 0, Qt.AlignmentFlag.AlignLeft)
+        tabs.addTab(addenda, "Addenda")
+
+        self.save_button = self._button("Sa&ve", "Save the meeting record", self.try_save)
+        self.save_button.setDefault(False)
+        self.finalise_button = self._button("&Finalise", "Save and finalise the record",
+                                            lambda: self.try_save(finalise=True))
+        self.cancel_button = self._button("Close", "Close without saving", self.reject)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        for button in (self.save_button, self.finalise_button, self.cancel_button):
+            bottom.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.problem)
+        layout.addWidget(tabs, 1)
+        layout.addLayout(bottom)
+        self.resize(920, 640)
+
+        self._fill(start)
+        if draft is not None:
+            self._apply_draft(draft)
+        self._set_read_only(self.read_only)
+        self._baseline = self.state()
+        self._restored = draft is not None
+        if registry is not None:
+            registry.register_editor(self)
+            self.finished.connect(lambda _c: registry.unregister_editor(self))
+        self.kind.setFocus()
+
+    # -- building ------------------------------------------------------------------------------
+    @staticmethod
+    def _text() -> QPlainTextEdit:
+        edit = QPlainTextEdit()
+        edit.setTabChangesFocus(True)
+        edit.setMinimumHeight(54)
+        return edit
+
+    @staticmethod
+    def _row(layout: QFormLayout, label: str, widget: QWidget) -> None:
+        caption = QLabel(label)
+        caption.setBuddy(widget)
+        widget.setAccessibleName(label.replace("&", ""))
+        layout.addRow(caption, widget)
+
+    def _button(self, text: str, accessible: str, slot: Callable[[], object]) -> QPushButton:
+        button = QPushButton(text)
+        button.setAccessibleName(accessible)
+        button.setAutoDefault(False)
+        button.clicked.connect(lambda _c=False: slot())
+        return button
+
+    def _table(self, name: str, columns: Sequence[Column]) -> QTableView:
+        model: RecordTableModel[Any] = RecordTableModel(columns, self)
+        self.models.append(model)
+        table = QTableView()
+        table.setAccessibleName(name)
+        table.setObjectName(name)
+        table.setModel(model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setTabKeyNavigation(False)
+        table.verticalHeader().setVisible(False)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.setMinimumHeight(90)
+        return table
+
+    def _row_buttons(self, key: str, text: str, accessible: str, slot: Callable[[], object],
+                     table: QTableView) -> QHBoxLayout:
+        row = QHBoxLayout()
+        add = self._button(text, accessible, slot)
+        remove = self._button("Remove", f"Remove the selected row from {table.accessibleName()}",
+                              lambda: self.remove_selected(key, table))
+        self.buttons[key] = add
+        self.buttons[f"remove-{key}"] = remove
+        row.addWidget(add)
+        row.addWidget(remove)
+        row.addStretch(1)
+        return row
+
+    # -- state ---------------------------------------------------------------------------------
+    def _fill(self, meeting: Meeting) -> None:
+        self.kind.setCurrentIndex(max(self.kind.findData(meeting.kind.value), 0))
+        self.held_at.setText(format_datetime(meeting.held_at))
+        self.venue.setText(meeting.venue)
+        self.chair.setText(meeting.chair)
+        self.next_review.setText(format_date(meeting.next_review))
+        self.child_voice.setPlainText(meeting.child_voice)
+        self.strengths.setPlainText(meeting.strengths)
+        self.worries.setPlainText(meeting.worries)
+        self.needs.setPlainText(meeting.needs)
+        self._show_rows()
+        self.models[-1].set_rows(meeting.addenda)
+        if meeting.is_finalised and meeting.finalised_at is not None:
+            self.status.setText(f"Finalised by {meeting.finalised_by} on "
+                                f"{format_datetime(meeting.finalised_at)}. Corrections are "
+                                "added as addenda.")
+
+    def _show_rows(self) -> None:
+        for key, table in (("attendees", self.attendee_table), ("members", self.member_table),
+                           ("decisions", self.decision_table), ("actions", self.action_table),
+                           ("shared", self.shared_table)):
+            model = table.model()
+            assert isinstance(model, RecordTableModel)
+            model.set_rows(self.rows[key])
+            table.resizeColumnsToContents()
+
+    def _set_read_only(self, read_only: bool) -> None:
+        for edit in (self.held_at, self.venue, self.chair, self.next_review):
+            edit.setReadOnly(read_only)
+        for text in (self.child_voice, self.strengths, self.worries, self.needs):
+            text.setReadOnly(read_only)
+        self.kind.setEnabled(not read_only)
+        for button in (*self.buttons.values(), self.save_button, self.finalise_button):
+            button.setEnabled(not read_only)
+        self.addendum_button.setEnabled(read_only)
+        self.cancel_button.setText("Close" if read_only else "Cancel")
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "kind": str(self.kind.currentData()), "held_at": self.held_at.text(),
+            "venue": self.venue.text(), "chair": self.chair.text(),
+            "next_review": self.next_review.text(),
+            "child_voice": self.child_voice.toPlainText(),
+            "strengths": self.strengths.toPlainText(), "worries": self.worries.toPlainText(),
+            "needs": self.needs.toPlainText(),
+            **{key: _rows_to_json(rows) for key, rows in self.rows.items()},
+        }
+
+    def _apply_draft(self, draft: dict[str, Any]) -> None:
+        self.kind.setCurrentIndex(max(self.kind.findData(draft.get("kind", "")), 0))
+        for key, edit in (("held_at", self.held_at), ("venue", self.venue),
+                          ("chair", self.chair), ("next_review", self.next_review)):
+            edit.setText(str(draft.get(key, "")))
+        for key, text in (("child_voice", self.child_voice), ("strengths", self.strengths),
+                          ("worries", self.worries), ("needs", self.needs)):
+            text.setPlainText(str(draft.get(key, "")))
+        self.rows.update(_load_rows(draft))
+        self._show_rows()
+
+    def is_dirty(self) -> bool:
+        return not self.read_only and (self._restored or self.state() != self._baseline)
+
+    def collect_draft(self) -> tuple[str, str, dict[str, Any]] | None:
+        if not self.is_dirty():
+            return None
+        return (self.form, self.record_key, {"state": json.dumps(self.state(), default=str)})
+
+    def build(self) -> Meeting:
+        """The meeting as entered; raises ValidationError naming the field."""
+        problem = datetime_problem(self.held_at.text())
+        if problem:
+            raise ValidationError("Date and time", problem)
+        review = self.next_review.text().strip()
+        if review and (problem := date_problem(review)):
+            raise ValidationError("Next review", problem)
+        base = self.meeting or Meeting(self.family.id or 0, MeetingType.INITIAL, datetime.now())
+        return replace(
+            base, kind=MeetingType(str(self.kind.currentData())),
+            held_at=parse_datetime(self.held_at.text()), venue=self.venue.text().strip(),
+            chair=self.chair.text().strip(), next_review=parse_date(review) if review else None,
+            child_voice=self.child_voice.toPlainText().strip(),
+            strengths=self.strengths.toPlainText().strip(),
+            worries=self.worries.toPlainText().strip(), needs=self.needs.toPlainText().strip(),
+            attendees=self.rows["attendees"], members=self.rows["members"],
+            decisions=self.rows["decisions"], actions=self.rows["actions"],
+            shared=self.rows["shared"])
+
+    # -- actions -------------------------------------------------------------------------------
+    def _sub(self, title: str, fields: list[FieldSpec], key: str,
+             make: Callable[[dict[str, str]], Any], initial: dict[str, str] | None = None
+             ) -> FormDialog:
+        def submit(values: dict[str, str]) -> None:
+            record = make(values)
+            self.rows[key] = (*self.rows[key], record)
+            self._show_rows()
+
+        dialog = FormDialog(self, title, f"{self.form}-{key}", self.record_key, fields=fields,
+                            on_submit=submit, initial=initial or {}, registry=None)
+        self.sub_dialogs.append(dialog)
+        dialog.finished.connect(lambda _c: self.sub_dialogs.remove(dialog)
+                                if dialog in self.sub_dialogs else None)
+        dialog.open()
+        return dialog
+
+    def add_attendee(self) -> FormDialog:
+        return self._sub("Add an attendee", tf.attendee_fields(self._policy), "attendees",
+                         tf.apply_attendee)
+
+    def add_member(self) -> FormDialog:
+        return self._sub("A family member's views", tf.member_fields(self.family), "members",
+                         tf.apply_member)
+
+    def add_decision(self) -> FormDialog:
+        return self._sub("Add a decision", tf.decision_fields(), "decisions", tf.apply_decision)
+
+    def add_action(self) -> FormDialog:
+        return self._sub("Add an action", tf.action_fields(self._policy), "actions",
+                         tf.apply_action)
+
+    def add_shared(self) -> FormDialog:
+        consents = self._service.consents(self.family.id or 0)
+        return self._sub(
+            "Record information shared", tf.shared_fields(self._policy, self.family, self._today),
+            "shared", lambda v: tf.apply_shared(v, self._policy, self.family, consents),
+            {"received_on": format_date(self._today()), "method": ShareMethod.AT_MEETING.value})
+
+    def add_addendum(self) -> FormDialog | None:
+        if self.meeting is None or self.meeting.id is None:
+            return None
+        meeting_id = self.meeting.id
+
+        def submit(values: dict[str, str]) -> None:
+            updated = self._service.add_addendum(meeting_id, values["text"])
+            self.meeting = updated
+            self.models[-1].set_rows(updated.addenda)
+            self.saved.emit(meeting_id)
+
+        dialog = FormDialog(self, "Add an addendum", tf.ADDENDUM_FORM,
+                            f"{self.record_key}/addendum", fields=tf.addendum_fields(),
+                            on_submit=submit, registry=self._registry)
+        self.sub_dialogs.append(dialog)
+        dialog.open()
+        return dialog
+
+    def remove_selected(self, key: str, table: QTableView) -> None:
+        row = table.currentIndex().row()
+        if 0 <= row < len(self.rows[key]):
+            self.rows[key] = self.rows[key][:row] + self.rows[key][row + 1:]
+            self._show_rows()
+
+    def try_save(self, finalise: bool = False) -> bool:
+        self.problem.setVisible(False)
+        try:
+            saved = self._service.save_meeting(self.build())
+            assert saved.id is not None
+            if finalise:
+                saved = self._service.finalise_meeting(saved.id)
+        except ValidationError as exc:
+            self.problem.setText(exc.message)
+            self.problem.setVisible(True)
+            return False
+        except UserFacingError as exc:
+            show_error(self, exc)
+            return False
+        self.meeting = saved
+        self.saved.emit(saved.id)
+        self.accept()
+        return True
+
+    def clear(self) -> None:
+        for model in self.models:
+            model.clear()

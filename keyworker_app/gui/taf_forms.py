@@ -1,0 +1,209 @@
+"""Field lists and value conversions for the TAF dialogs (attendee, action, shared information,
+consent, plan progress, addendum). Each ``apply_*`` turns the dialog's strings into a domain
+record; checks that need the policy or consent run in ``domain.taf`` and come back inline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from keyworker_app.domain.dates import format_date, parse_date
+from keyworker_app.domain.family import Family
+from keyworker_app.domain.input_checks import date_problem, required_problem
+from keyworker_app.domain.policy import Policy
+from keyworker_app.domain.taf import (
+    OTHER_AGENCY,
+    OUTSIDE_EXCHANGES,
+    Action,
+    ActionStatus,
+    Attendance,
+    Attendee,
+    Consent,
+    ConsentMethod,
+    ConsentState,
+    Decision,
+    MemberVoice,
+    SharedInformation,
+    ShareMethod,
+    check_shared_item,
+    require_lawful_basis,
+)
+from keyworker_app.errors import ValidationError
+from keyworker_app.gui.form_dialog import FieldSpec
+
+MEETING_FORM = "taf-meeting"
+CONSENT_FORM = "taf-consent"
+SHARED_FORM = "taf-shared"
+ACTION_UPDATE_FORM = "taf-action-update"
+ADDENDUM_FORM = "taf-addendum"
+NO_BASIS = ""
+
+
+def partner_choices(policy: Policy, other: str = "Other (not in the agreement)") -> tuple[
+    tuple[str, str], ...
+]:
+    return (*((p.id, p.name) for p in policy.partners), (OTHER_AGENCY, other))
+
+
+def agency_label(policy: Policy, agency: str, agency_name: str = "") -> str:
+    if agency == OTHER_AGENCY:
+        return agency_name or "Other"
+    if agency == "family":
+        return "The family"
+    try:
+        return policy.partner(agency).name
+    except KeyError:
+        return agency
+
+
+def attendee_fields(policy: Policy) -> list[FieldSpec]:
+    return [
+        FieldSpec("name", "&Name", lambda t: required_problem(t, "the attendee's name")),
+        FieldSpec("agency", "A&gency", choices=partner_choices(policy)),
+        FieldSpec("agency_name", "Organisation (if &other)"),
+        FieldSpec("attendance", "A&ttendance", choices=tuple((a.value, a.label)
+                                                             for a in Attendance)),
+        FieldSpec("role", "&Role"),
+    ]
+
+
+def apply_attendee(values: dict[str, str]) -> Attendee:
+    if values["agency"] == OTHER_AGENCY and not values["agency_name"].strip():
+        raise ValidationError("agency_name", "Name the organisation.")
+    return Attendee(values["name"].strip(), values["agency"], values["role"].strip(),
+                    Attendance(values["attendance"]),
+                    values["agency_name"].strip() if values["agency"] == OTHER_AGENCY else "")
+
+
+def member_fields(family: Family) -> list[FieldSpec]:
+    return [
+        FieldSpec("person_ref", "&Family member",
+                  choices=tuple((p.ref, p.display_name) for p in family.members)),
+        FieldSpec("views", "Their &views, in their own words", multiline=True),
+    ]
+
+
+def apply_member(values: dict[str, str]) -> MemberVoice:
+    return MemberVoice(values["person_ref"], values["views"].strip())
+
+
+def decision_fields() -> list[FieldSpec]:
+    return [FieldSpec("text", "&Decision", lambda t: required_problem(t, "the decision"),
+                      multiline=True)]
+
+
+def apply_decision(values: dict[str, str]) -> Decision:
+    return Decision(values["text"].strip())
+
+
+def action_fields(policy: Policy) -> list[FieldSpec]:
+    return [
+        FieldSpec("what", "&What needs to happen", lambda t: required_problem(t, "the action")),
+        FieldSpec("owner", "&Who is responsible", lambda t: required_problem(t, "a name")),
+        FieldSpec("agency", "A&gency", choices=(("family", "The family"),
+                                               *partner_choices(policy))),
+        FieldSpec("due", "&By when", date_problem, placeholder="DD/MM/YYYY"),
+    ]
+
+
+def apply_action(values: dict[str, str]) -> Action:
+    return Action(values["what"].strip(), values["owner"].strip(), values["agency"],
+                  parse_date(values["due"]))
+
+
+def action_update_fields() -> list[FieldSpec]:
+    return [
+        FieldSpec("status", "&Status", choices=tuple((s.value, s.label) for s in ActionStatus)),
+        FieldSpec("outcome", "&Outcome", multiline=True),
+    ]
+
+
+def shared_fields(policy: Policy, family: Family, today: Callable[[], date]) -> list[FieldSpec]:
+    gateways = ((NO_BASIS, "None needed (consent covers it)"),
+                *((g.id, f"{g.label} ({g.citation})") for g in policy.gateways))
+    exchanges = (*((e.id, e.information[:70]) for e in policy.exchanges),
+                 (OUTSIDE_EXCHANGES, "Outside the agreed exchanges"))
+    return [
+        FieldSpec("from_partner", "&From", choices=partner_choices(policy)),
+        FieldSpec("exchange", "Agreed e&xchange", choices=exchanges),
+        FieldSpec("outside_reason", "Reason outside the agreed exchan&ges"),
+        FieldSpec("summary", "S&ummary", lambda t: required_problem(t, "a summary"),
+                  multiline=True),
+        FieldSpec("received_on", "&Received on", lambda t: date_problem(t, not_after=today()),
+                  placeholder="DD/MM/YYYY"),
+        FieldSpec("method", "&Method", choices=tuple((m.value, m.label) for m in ShareMethod)),
+        FieldSpec("data_controller", "Originating data &controller",
+                  lambda t: required_problem(t, "the organisation that holds it")),
+        FieldSpec("about", "&About", choices=(("", "The household as a whole"),
+                                              *((p.ref, p.display_name)
+                                                for p in family.members))),
+        FieldSpec("lawful_basis", "&Lawful basis", choices=gateways),
+        FieldSpec("basis_reason", "R&eason for the lawful basis"),
+    ]
+
+
+def apply_shared(values: dict[str, str], policy: Policy, family: Family,
+                 consents: Sequence[Consent], meeting_id: int | None = None) -> SharedInformation:
+    """Build the record and refuse it, saying why, where consent does not cover it."""
+    item = SharedInformation(
+        from_partner=values["from_partner"], exchange=values["exchange"],
+        outside_reason=values["outside_reason"].strip(), summary=values["summary"].strip(),
+        received_on=parse_date(values["received_on"]), method=ShareMethod(values["method"]),
+        data_controller=values["data_controller"].strip(),
+        about=(values["about"],) if values["about"] else (),
+        lawful_basis=values["lawful_basis"], basis_reason=values["basis_reason"].strip(),
+        meeting_id=meeting_id)
+    check_shared_item(item, policy)
+
+    def label(ref: str) -> str:  # shown inline, where the family's names are already on screen
+        try:
+            return family.member(ref).display_name
+        except KeyError:
+            return "A family member"
+
+    require_lawful_basis(item, consents, policy, member_label=label)
+    return item
+
+
+def consent_fields(policy: Policy, family: Family) -> list[FieldSpec]:
+    return [
+        FieldSpec("person_ref", "&Family member",
+                  choices=tuple((p.ref, p.display_name) for p in family.members)),
+        FieldSpec("state", "&Consent", choices=tuple((s.value, s.label) for s in ConsentState)),
+        FieldSpec("recorded_on", "&Date", date_problem, placeholder="DD/MM/YYYY"),
+        FieldSpec("scope", "&Partners it covers (all, or ids separated by commas)",
+                  placeholder="all"),
+        FieldSpec("how", "&How it was recorded",
+                  choices=tuple((m.value, m.label) for m in ConsentMethod)),
+    ]
+
+
+def apply_consent(values: dict[str, str], policy: Policy, recorded_by: str) -> Consent:
+    text = values["scope"].strip()
+    known = [p.id for p in policy.partners]
+    if not text or text.lower() == "all":
+        scope = tuple(known)
+    else:
+        scope = tuple(part.strip() for part in text.split(",") if part.strip())
+        if set(scope) - set(known):
+            raise ValidationError("scope", "Use partner ids from the agreement, or 'all'.")
+    state = ConsentState(values["state"])
+    return Consent(values["person_ref"], state, parse_date(values["recorded_on"]),
+                   scope if state is ConsentState.GIVEN else (), ConsentMethod(values["how"]),
+                   recorded_by)
+
+
+def addendum_fields() -> list[FieldSpec]:
+    return [FieldSpec("text", "&Correction or addition",
+                      lambda t: required_problem(t, "the correction"), multiline=True)]
+
+
+def scope_label(policy: Policy, scope: Sequence[str]) -> str:
+    if set(scope) == {p.id for p in policy.partners}:
+        return "All partners"
+    return ", ".join(agency_label(policy, s) for s in scope)
+
+
+def initial_day(today: Callable[[], date]) -> dict[str, str]:
+    return {"received_on": format_date(today()), "recorded_on": format_date(today())}

@@ -1,0 +1,216 @@
+"""TAF use cases: record and finalise meetings, the family plan, consent, shared information,
+and the Today (key worker) and Team (team lead) views.
+
+The service owns the transactions and writes the audit events (ids and counts only, never
+what was said or about whom). Reports build the TAF meeting record and preparation pack from
+the read methods here: ``view_meeting``, ``meetings_of_family``, ``family_plan`` and
+``shared_since``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
+
+from keyworker_app.domain.audit import AuditAction
+from keyworker_app.domain.policy import Policy
+from keyworker_app.domain.taf import (
+    Action,
+    ActionStatus,
+    Addendum,
+    Consent,
+    Meeting,
+    SharedInformation,
+    TodayData,
+    UpcomingMeeting,
+    check_meeting,
+    check_shared_item,
+    require_editable,
+    require_lawful_basis,
+)
+from keyworker_app.errors import ValidationError
+from keyworker_app.services.clock import Clock
+from keyworker_app.store import taf_read
+from keyworker_app.store.audit import AuditLog
+from keyworker_app.store.connection import Connection, transaction
+from keyworker_app.store.taf_repo import MeetingRepository
+
+log = logging.getLogger("keyworker.services.meetings")
+
+TEAM_WINDOW_DAYS = 14
+TODAY_ACTIONS_AHEAD_DAYS = 7  # the Today view lists actions due within a week, and overdue ones
+REVIEWS_AHEAD_DAYS = 14
+
+
+class MeetingService:
+    def __init__(self, connection: Connection, audit: Callable[[], AuditLog], clock: Clock,
+                 actor_name: str, policy: Policy) -> None:
+        self._conn = connection
+        self._audit = audit
+        self._clock = clock
+        self._actor_name = actor_name
+        self.policy = policy
+
+    def _repo(self) -> MeetingRepository:
+        return MeetingRepository(self._conn, self._clock.now)
+
+    def _member_refs(self, family_id: int) -> list[str]:
+        return taf_read.member_refs(self._conn, family_id)
+
+    # -- meetings ----------------------------------------------------------------------------
+    def save_meeting(self, meeting: Meeting) -> Meeting:
+        """Create or update a meeting and all its rows in one transaction.
+
+        Refuses a finalised meeting; checks every shared item's route and lawful basis
+        against the family's consent; actions continuing earlier ones mark those carried over.
+        """
+        refs = self._member_refs(meeting.family_id)
+        check_meeting(meeting, refs)
+        consents = taf_read.family_consents(self._conn, meeting.family_id)
+        for item in meeting.shared:
+            check_shared_item(item, self.policy)
+            require_lawful_basis(item, consents, self.policy)
+        with transaction(self._conn):
+            repo = self._repo()
+            if meeting.id is None:
+                saved = repo.add(replace(meeting, finalised_at=None, finalised_by=""))
+                event = AuditAction.CREATE
+            else:
+                stored = taf_read.load_meeting(self._conn, meeting.id)
+                require_editable(stored)
+                if stored.family_id != meeting.family_id:
+                    raise ValidationError("Family", "a meeting cannot move to another family")
+                saved = repo.update(replace(meeting, finalised_at=None, finalised_by="",
+                                            addenda=stored.addenda))
+                event = AuditAction.UPDATE
+            for action in saved.actions:
+                if action.carried_from is not None:
+                    repo.set_action_status(action.carried_from, ActionStatus.CARRIED_OVER,
+                                           taf_read.load_action(self._conn,
+                                                                action.carried_from).outcome)
+            assert saved.id is not None
+            self._audit().record(
+                event, "meeting", saved.id,
+                f"family={saved.family_id} attendees={len(saved.attendees)} "
+                f"actions={len(saved.actions)} shared={len(saved.shared)} "
+                f"decisions={len(saved.decisions)}")
+        log.info("meeting %d saved", saved.id)
+        return saved
+
+    def finalise_meeting(self, meeting_id: int) -> Meeting:
+        with transaction(self._conn):
+            stored = taf_read.load_meeting(self._conn, meeting_id)
+            require_editable(stored)
+            self._repo().finalise(meeting_id, self._clock.now(), self._actor_name)
+            self._audit().record(AuditAction.UPDATE, "meeting", meeting_id, "finalised")
+        return taf_read.load_meeting(self._conn, meeting_id)
+
+    def add_addendum(self, meeting_id: int, text: str) -> Meeting:
+        """A correction or addition to a finalised record; the original stays as it was."""
+        if not text.strip():
+            raise ValidationError("Addendum", "write the correction or addition")
+        with transaction(self._conn):
+            stored = taf_read.load_meeting(self._conn, meeting_id)
+            if not stored.is_finalised:
+                raise ValidationError("Addendum", "the meeting is not finalised yet: "
+                                      "edit the record itself")
+            added = self._repo().add_addendum(
+                meeting_id, Addendum(text.strip(), self._actor_name, self._clock.now()))
+            self._audit().record(AuditAction.CREATE, "addendum", added.id or 0,
+                                 f"meeting={meeting_id}")
+        return taf_read.load_meeting(self._conn, meeting_id)
+
+    def view_meeting(self, meeting_id: int) -> Meeting:
+        """A meeting with everything on it (attendees, views, decisions, actions, shared
+        information, addenda); an audited 'view'."""
+        meeting = taf_read.load_meeting(self._conn, meeting_id)
+        with transaction(self._conn):
+            self._audit().record(AuditAction.VIEW, "meeting", meeting_id)
+        return meeting
+
+    def meetings_of_family(self, family_id: int) -> list[Meeting]:
+        """Every meeting of the family, oldest first, whole (read with the family's view)."""
+        return taf_read.load_meetings(self._conn, "family_id = ?", (family_id,))
+
+    # -- the family plan ------------------------------------------------------------------------
+    def family_plan(self, family_id: int) -> list[Action]:
+        """All actions set at any of the family's meetings (each carries its meeting_id)."""
+        return taf_read.family_actions(self._conn, family_id)
+
+    def update_action(self, action_id: int, status: ActionStatus, outcome: str = "") -> Action:
+        """Progress on the plan; allowed after the meeting is finalised (it is not the record)."""
+        with transaction(self._conn):
+            self._repo().set_action_status(action_id, status, outcome.strip())
+            self._audit().record(AuditAction.UPDATE, "action", action_id,
+                                 f"status={status.value}")
+        return taf_read.load_action(self._conn, action_id)
+
+    # -- consent and shared information --------------------------------------------------------
+    def consents(self, family_id: int) -> list[Consent]:
+        return taf_read.family_consents(self._conn, family_id)
+
+    def record_consent(self, family_id: int, consent: Consent) -> Consent:
+        if consent.person_ref not in self._member_refs(family_id):
+            raise ValidationError("Family member", "choose a member of this family")
+        unknown = set(consent.scope) - {p.id for p in self.policy.partners}
+        if unknown:
+            raise ValidationError("Partners", "choose partners named in the agreement")
+        if not consent.recorded_by.strip():
+            raise ValidationError("Recorded by", "say who recorded the consent")
+        with transaction(self._conn):
+            saved = self._repo().add_consent(family_id, consent)
+            self._audit().record(AuditAction.CREATE, "consent", saved.id or 0,
+                                 f"family={family_id} state={consent.state.value}")
+        return saved
+
+    def record_shared_item(self, family_id: int, item: SharedInformation) -> SharedInformation:
+        """Record information a partner shared, on the family's record or on a meeting that is
+        not yet finalised. Refused, saying why, where consent does not cover it and no lawful
+        basis with a reason is given."""
+        check_shared_item(item, self.policy)
+        if set(item.about) - set(self._member_refs(family_id)):
+            raise ValidationError("About", "names someone who is not in the family")
+        require_lawful_basis(item, self.consents(family_id), self.policy)
+        with transaction(self._conn):
+            if item.meeting_id is not None:
+                meeting = taf_read.load_meeting(self._conn, item.meeting_id)
+                if meeting.family_id != family_id:
+                    raise ValidationError("Meeting", "the meeting belongs to another family")
+                require_editable(meeting)
+            saved = self._repo().add_shared(family_id, item)
+            self._audit().record(AuditAction.CREATE, "shared-item", saved.id or 0,
+                                 f"family={family_id} exchange={item.exchange}")
+        return saved
+
+    def shared_items(self, family_id: int) -> list[SharedInformation]:
+        return taf_read.family_shared(self._conn, family_id)
+
+    def shared_since(self, family_id: int, since: date) -> list[SharedInformation]:
+        """Information received on or after ``since`` (e.g. the last meeting's day)."""
+        return taf_read.family_shared(self._conn, family_id, since)
+
+    # -- Today and Team ------------------------------------------------------------------------
+    def today(self, on: date | None = None) -> TodayData:
+        """Actions due within a week or overdue, meetings this week (Monday to Sunday), and
+        reviews falling due without a meeting booked."""
+        day = on or self._clock.today()
+        monday = datetime.combine(day - timedelta(days=day.weekday()), time())
+        return TodayData(
+            actions=tuple(taf_read.due_actions(
+                self._conn, day, day + timedelta(days=TODAY_ACTIONS_AHEAD_DAYS))),
+            meetings=tuple(taf_read.upcoming_meetings(self._conn, monday,
+                                                      monday + timedelta(days=7))),
+            reviews=tuple(taf_read.reviews_due(self._conn, datetime.combine(day, time()),
+                                               day + timedelta(days=REVIEWS_AHEAD_DAYS))),
+        )
+
+    def team(self, on: date | None = None,
+             days: int = TEAM_WINDOW_DAYS) -> list[UpcomingMeeting]:
+        """Meetings from the start of ``on`` for ``days`` days, with preparation state."""
+        start = datetime.combine(on or self._clock.today(), time())
+        return taf_read.upcoming_meetings(self._conn, start, start + timedelta(days=days))
+
+    def freshness_days(self) -> int:
+        return self.policy.retention.information_freshness_days

@@ -1,0 +1,199 @@
+"""Writing TAF records: meetings with their rows, consent, shared information, addenda.
+
+Like every repository it never opens a transaction: ``services.meetings`` wraps each write in
+``transaction(conn)`` together with its audit event. Reads live in ``taf_read``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from typing import Any, Protocol, TypeVar
+
+from keyworker_app.domain.taf import (
+    ActionStatus,
+    Addendum,
+    Attendee,
+    Consent,
+    Decision,
+    Meeting,
+    MemberVoice,
+    SharedInformation,
+)
+from keyworker_app.errors import RecordNotFoundError
+from keyworker_app.store import taf_read as rd
+from keyworker_app.store.connection import Connection
+
+log = logging.getLogger("keyworker.store")
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+R = TypeVar("R", bound=_HasId)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _meeting_values(m: Meeting) -> tuple[Any, ...]:
+    return (m.family_id, m.kind.value, rd.moment_text(m.held_at), m.venue, m.chair,
+            m.child_voice, m.strengths, m.worries, m.needs, _iso(m.next_review),
+            None if m.finalised_at is None else m.finalised_at.isoformat(), m.finalised_by)
+
+
+def _attendee(a: Attendee) -> tuple[Any, ...]:
+    return (a.name, a.agency, a.role, a.attendance.value, a.agency_name)
+
+
+def _member(m: MemberVoice) -> tuple[Any, ...]:
+    return (m.person_ref, m.views)
+
+
+def _decision(d: Decision) -> tuple[Any, ...]:
+    return (d.text,)
+
+
+def shared_values(family_id: int, s: SharedInformation) -> tuple[Any, ...]:
+    return (family_id, s.from_partner, s.exchange, s.outside_reason, s.summary,
+            s.received_on.isoformat(), s.method.value, s.data_controller,
+            json.dumps(list(s.about)), s.lawful_basis, s.basis_reason)
+
+
+class MeetingRepository:
+    def __init__(self, conn: Connection, clock: Callable[[], datetime] = _utc_now) -> None:
+        self._conn = conn
+        self._clock = clock
+
+    def _now(self) -> str:
+        return self._clock().astimezone(UTC).isoformat(timespec="seconds")
+
+    # -- meetings ------------------------------------------------------------------------------
+    def add(self, meeting: Meeting) -> Meeting:
+        now = self._now()
+        cur = self._conn.execute(
+            f"INSERT INTO meeting ({rd.MEETING_COLUMNS}, created_at, updated_at) "
+            f"VALUES ({', '.join('?' * 14)})", (*_meeting_values(meeting), now, now))
+        return self._save_children(int(cur.lastrowid), meeting, fresh=True)
+
+    def update(self, meeting: Meeting) -> Meeting:
+        if meeting.id is None:
+            raise ValueError("update needs a saved meeting (id is None)")
+        names = [c.strip() for c in rd.MEETING_COLUMNS.split(",")]
+        cur = self._conn.execute(
+            f"UPDATE meeting SET {', '.join(n + ' = ?' for n in names)}, updated_at = ? "
+            "WHERE id = ?", (*_meeting_values(meeting), self._now(), meeting.id))
+        if cur.rowcount == 0:
+            raise RecordNotFoundError("meeting", meeting.id)
+        return self._save_children(meeting.id, meeting, fresh=False)
+
+    def finalise(self, meeting_id: int, at: datetime, by: str) -> None:
+        cur = self._conn.execute(
+            "UPDATE meeting SET finalised_at = ?, finalised_by = ?, updated_at = ? "
+            "WHERE id = ? AND finalised_at IS NULL",
+            (at.isoformat(), by, self._now(), meeting_id))
+        if cur.rowcount == 0:
+            raise RecordNotFoundError("meeting", meeting_id)
+
+    def add_addendum(self, meeting_id: int, addendum: Addendum) -> Addendum:
+        cur = self._conn.execute(
+            "INSERT INTO addendum (meeting_id, text, author, added_at) VALUES (?, ?, ?, ?)",
+            (meeting_id, addendum.text, addendum.author, addendum.added_at.isoformat()))
+        return replace(addendum, id=int(cur.lastrowid))
+
+    def family_of(self, meeting_id: int) -> int:
+        row = self._conn.execute("SELECT family_id FROM meeting WHERE id = ?",
+                                 (meeting_id,)).fetchone()
+        if row is None:
+            raise RecordNotFoundError("meeting", meeting_id)
+        return int(row[0])
+
+    # -- actions, consent, shared information -----------------------------------------------
+    def set_action_status(self, action_id: int, status: ActionStatus, outcome: str) -> None:
+        cur = self._conn.execute("UPDATE action SET status = ?, outcome = ? WHERE id = ?",
+                                 (status.value, outcome, action_id))
+        if cur.rowcount == 0:
+            raise RecordNotFoundError("action", action_id)
+
+    def add_consent(self, family_id: int, consent: Consent) -> Consent:
+        cur = self._conn.execute(
+            "INSERT INTO consent (family_id, person_ref, state, recorded_on, scope, how, "
+            "recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (family_id, consent.person_ref, consent.state.value, consent.recorded_on.isoformat(),
+             json.dumps(list(consent.scope)), consent.how.value, consent.recorded_by,
+             self._now()))
+        return replace(consent, id=int(cur.lastrowid))
+
+    def add_shared(self, family_id: int, item: SharedInformation) -> SharedInformation:
+        position = self._conn.execute(
+            "SELECT coalesce(max(position) + 1, 0) FROM shared_item WHERE family_id = ?",
+            (family_id,)).fetchone()[0]
+        cur = self._conn.execute(
+            f"INSERT INTO shared_item (meeting_id, position, {rd.SHARED_COLUMNS}, recorded_at) "
+            f"VALUES ({', '.join('?' * 14)})",
+            (item.meeting_id, position, *shared_values(family_id, item), self._now()))
+        return replace(item, id=int(cur.lastrowid))
+
+    # -- internals -----------------------------------------------------------------------------
+    def _save_children(self, meeting_id: int, meeting: Meeting, *, fresh: bool) -> Meeting:
+        owner = (meeting_id, fresh)
+        fam = meeting.family_id
+        actions = self._sync("action", rd.ACTION_COLUMNS, owner, meeting.actions,
+                             lambda a: (fam, a.what, a.owner, a.agency, a.due.isoformat(),
+                                        a.status.value, a.outcome, a.carried_from))
+        shared = self._sync("shared_item", f"{rd.SHARED_COLUMNS}, recorded_at", owner,
+                            meeting.shared, lambda s: (*shared_values(fam, s), self._now()))
+        return replace(
+            meeting, id=meeting_id,
+            attendees=tuple(self._sync("attendee", rd.ATTENDEE_COLUMNS, owner,
+                                       meeting.attendees, _attendee)),
+            members=tuple(self._sync("meeting_member", rd.MEMBER_COLUMNS, owner,
+                                     meeting.members, _member)),
+            decisions=tuple(self._sync("decision", rd.DECISION_COLUMNS, owner,
+                                       meeting.decisions, _decision)),
+            actions=tuple(replace(a, meeting_id=meeting_id) for a in actions),
+            shared=tuple(replace(s, meeting_id=meeting_id) for s in shared),
+        )
+
+    def _sync(self, table: str, columns: str, owner: tuple[int, bool], records: Sequence[R],
+              values: Callable[[R], tuple[Any, ...]]) -> list[R]:
+        """Make ``table``'s rows for one meeting match ``records``: rows whose id is absent
+        are deleted, rows with an id updated, rows without one inserted."""
+        meeting_id, fresh = owner
+        names = [c.strip() for c in columns.split(",")]
+        keep: list[int | None] = [None] * len(records) if fresh else [r.id for r in records]
+        if not fresh:
+            existing = {int(r[0]) for r in self._conn.execute(
+                f"SELECT id FROM {table} WHERE meeting_id = ?", (meeting_id,))}
+            wanted = [i for i in keep if i is not None]
+            if len(set(wanted)) != len(wanted):
+                raise ValueError(f"{table}: the same id appears twice")
+            unknown = set(wanted) - existing
+            if unknown:
+                raise RecordNotFoundError(table.replace("_", " "), min(unknown))
+            for gone in sorted(existing - set(wanted)):
+                self._conn.execute(f"DELETE FROM {table} WHERE id = ?", (gone,))
+        insert = (f"INSERT INTO {table} (meeting_id, position, {columns}) "
+                  f"VALUES ({', '.join('?' * (len(names) + 2))})")
+        update = (f"UPDATE {table} SET position = ?, {', '.join(n + ' = ?' for n in names)} "
+                  "WHERE id = ?")
+        saved: list[R] = []
+        for position, (record, given_id) in enumerate(zip(records, keep, strict=True)):
+            if given_id is None:
+                cur = self._conn.execute(insert, (meeting_id, position, *values(record)))
+                record_id = int(cur.lastrowid)
+            else:
+                self._conn.execute(update, (position, *values(record), given_id))
+                record_id = given_id
+            saved.append(replace(record, id=record_id))  # type: ignore[type-var]
+        return saved

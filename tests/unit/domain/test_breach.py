@@ -1,0 +1,79 @@
+"""Breach records: categories from the policy, the 72-hour clock, contacts."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from keyworker_app.domain.breach import (
+    Breach,
+    ReportingState,
+    category_label,
+    check_breach,
+    contacts,
+    hours_left,
+    regulator_deadline,
+    reporting_state,
+)
+from keyworker_app.errors import ValidationError
+from tests.unit.domain.criteria_cases import POLICY
+
+FOUND = datetime(2025, 3, 14, 16, 30, tzinfo=UTC)
+CATEGORY = POLICY.breach.categories[0].id
+PARTNER = POLICY.partners[0].id
+
+
+def breach(**changes: object) -> Breach:
+    return replace(Breach(CATEGORY, FOUND, "Laptop left on a train", (PARTNER,), serious=True),
+                   **changes)
+
+
+def test_deadline_is_72_hours_from_when_found() -> None:
+    assert POLICY.breach.regulator_deadline_hours == 72
+    assert regulator_deadline(breach(), POLICY) == datetime(2025, 3, 17, 16, 30, tzinfo=UTC)
+    assert hours_left(breach(), POLICY, FOUND + timedelta(hours=70)) == pytest.approx(2)
+
+
+def test_reporting_states() -> None:
+    b = breach()
+    assert reporting_state(b, POLICY, FOUND + timedelta(hours=72)) is ReportingState.CLOCK_RUNNING
+    assert reporting_state(b, POLICY, FOUND + timedelta(hours=72, seconds=1)) is (
+        ReportingState.OVERDUE)
+    told = breach(regulator_told_at=FOUND + timedelta(hours=5))
+    assert reporting_state(told, POLICY, FOUND + timedelta(days=9)) is ReportingState.REPORTED
+    decided = breach(not_reported_reason="Encrypted device; no risk to people")
+    assert reporting_state(decided, POLICY, FOUND + timedelta(days=9)) is (
+        ReportingState.DECIDED_NOT_TO_REPORT)
+    minor = breach(serious=False)
+    assert reporting_state(minor, POLICY, FOUND + timedelta(days=9)) is (
+        ReportingState.NOT_SERIOUS)
+
+
+def test_contacts_come_from_the_policy() -> None:
+    [(partner, held)] = contacts(breach(), POLICY)
+    assert partner.id == PARTNER
+    assert held == POLICY.partner(PARTNER).contacts
+    assert category_label(CATEGORY, POLICY) == POLICY.breach.categories[0].label
+
+
+@pytest.mark.parametrize(("bad", "field"), [
+    (breach(category="made-up"), "Category"),
+    (breach(found_at=FOUND + timedelta(days=2)), "Found"),
+    (breach(summary=" "), "What happened"),
+    (breach(partners=("nobody",)), "Partners"),
+    (breach(partners=(PARTNER, PARTNER)), "Partners"),
+    (breach(regulator_told_at=FOUND - timedelta(hours=1)), "Regulator told"),
+    (breach(regulator_told_at=FOUND, not_reported_reason="x"), "Decision not to report"),
+    (breach(closed_at=FOUND + timedelta(hours=1)), "Outcome"),
+])
+def test_bad_breaches_are_refused(bad: Breach, field: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        check_breach(bad, POLICY, FOUND + timedelta(days=1))
+    assert info.value.field == field
+
+
+def test_every_policy_category_is_accepted() -> None:
+    for category in POLICY.breach.categories:
+        check_breach(breach(category=category.id), POLICY, FOUND)
