@@ -21,6 +21,7 @@ from keyworker_app.domain.passphrase import assess
 from keyworker_app.errors import UserFacingError, ValidationError
 from keyworker_app.logging_setup import configure_logging
 from keyworker_app.paths import StorePaths, resolve_store_dir
+from keyworker_app.security.hardening import harden_process
 
 if TYPE_CHECKING:  # the store layer loads only when a command needs it
     from keyworker_app.domain.policy import Policy
@@ -395,6 +396,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None, out: Out = print) -> int:
+    # First of all: no core dumps or debugger reads of a process that will hold case data.
+    harden_process()
     parser = build_parser()
     args = parser.parse_args(argv)
     configure_logging()
