@@ -3,6 +3,7 @@ the store locked and reopened, read back equal."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -19,7 +20,7 @@ def test_taf_records_survive_close_and_reopen(tmp_path: Path) -> None:
     refs = [p.ref for p in family.members]
     state = {"session": taf.session}
 
-    @settings(max_examples=40, deadline=None,
+    @settings(max_examples=int(os.environ.get("TAF_EXAMPLES", "40")), deadline=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(data=st.data())
     def check(data: st.DataObject) -> None:
