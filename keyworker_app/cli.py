@@ -142,14 +142,19 @@ def cmd_demo(args: argparse.Namespace, out: Out) -> int:
         raise UserFacingError(f"A store already exists at {store.paths.root}.",
                               "Demo data goes only into a new store: choose another --store.")
     passphrase = _secret(args, "passphrase_file", PASSPHRASE_ENV, "New passphrase", True)
+    from keyworker_app.services.demo_meetings import add_demo_meetings
     from keyworker_app.services.policy_loader import find_policy
 
+    policy = find_policy()[0]
     owner = Actor("Demo Key Worker", Role.KEY_WORKER,
-                  _partner_name(find_policy()[0], "leicester-city") or "Demo organisation")
+                  _partner_name(policy, "leicester-city") or "Demo organisation")
     session, recovery = store.create(passphrase, owner)
     try:
-        families = generate_families(args.families, args.seed, date.today())
-        session.import_families(families, f"demo-seed-{args.seed}")
+        today = date.today()
+        families = generate_families(args.families, args.seed, today)
+        saved = session.import_families(families, f"demo-seed-{args.seed}")
+        add_demo_meetings(session.meetings(policy), saved[: args.meetings_for], args.seed,
+                          today)
     finally:
         session.lock()
     out(f"Demo store with {args.families} fictitious families created at {store.paths.root}.")
@@ -354,6 +359,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("demo", cmd_demo, "create a store of clearly fictitious demo families")
     p.add_argument("--families", type=int, default=25)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--meetings-for", type=int, default=60, metavar="N",
+                   help="give the first N families a TAF meeting history (default 60)")
     p = add("import-families", cmd_import, "add families from a JSON file (docs/import-format.md)")
     p.add_argument("file")
     add("verify", cmd_verify, "check encryption, integrity, schema and the audit chain")
