@@ -1,6 +1,5 @@
-"""Report benchmark: a ~100-page case summary, marked and AES-256 protected, against the same
-document rendered unprotected in the same run. (The TAF preparation pack takes its place once
-the TAF reports land; the page furniture, tables and protection are the same machinery.)
+"""Report benchmark: a ~100-page TAF preparation pack, marked and AES-256 protected, against
+the same document rendered unprotected in the same run.
 
 Not a test: nothing here asserts time. Target: protected <= 3 s and <= 1.2x unprotected.
 """
@@ -12,43 +11,63 @@ import statistics
 import sys
 import time
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pypdf import PdfReader  # noqa: E402
 
-from keyworker_app.domain.family import CaseNote, ContactKind, Family  # noqa: E402
-from keyworker_app.reports import case_summary  # noqa: E402
+from keyworker_app.domain.taf import (  # noqa: E402
+    Action,
+    Decision,
+    Meeting,
+    MeetingType,
+    SharedInformation,
+    ShareMethod,
+)
+from keyworker_app.reports import taf_pack  # noqa: E402
 from keyworker_app.reports.page import ReportMeta  # noqa: E402
 from keyworker_app.reports.protect import protect_pdf  # noqa: E402
 from keyworker_app.services.demo_data import generate_families  # noqa: E402
+from keyworker_app.services.policy_loader import load_policy, shipped_policy_path  # noqa: E402
 
 PASSWORD = "Tr4m-Lantern-91"
+NOW = datetime(2025, 3, 7, 14, 30, tzinfo=UTC)
 TEXT = ("Home visit with mum and both children. School attendance diary reviewed; the morning "
         "routine is holding and the bus pass has arrived. Agreed next steps with the school "
         "and housing officer. ")
 
 
-def family_for_pages(notes: int) -> Family:
-    family = generate_families(1, 7, date(2025, 3, 7))[0]
-    log = tuple(CaseNote(ContactKind.HOME_VISIT, datetime(2024, 1, 1, 9, 0).replace(
-        day=1 + i % 28, month=1 + i % 12), "Sam Worker", TEXT * (2 + i % 4))
-        for i in range(notes))
-    return replace(family, notes=log)
+def pack_for_pages(meetings: int, actions: int, items: int) -> taf_pack.PackRecords:
+    """An invented family with many meetings, open actions and shared items."""
+    family = replace(generate_families(1, 7, date(2025, 3, 7))[0], id=1)
+    held = [Meeting(1, MeetingType.REVIEW, datetime(2024, 1, 8, 10, 0) + timedelta(weeks=6 * i),
+                    chair="Sam Worker", decisions=tuple(Decision(f"Decision {i}.{d}: " + TEXT)
+                                                        for d in range(6)), id=i + 1)
+            for i in range(meetings)]
+    plan = [Action(f"Action {i}: " + TEXT * (1 + i % 3), "Sam Worker", "leicester-city",
+                   date(2025, 1, 1) + timedelta(days=i % 90), meeting_id=1 + i % meetings,
+                   id=i + 1) for i in range(actions)]
+    shared = [SharedInformation(
+        "leicestershire-police", "police-allocated-families", f"Item {i}: " + TEXT * (1 + i % 4),
+        date(2024, 6, 1) + timedelta(days=i % 280), ShareMethod.SECURE_EMAIL,
+        "Leicestershire Police", lawful_basis="cda-1998-s115", basis_reason="Crime and disorder.",
+        id=i + 1) for i in range(items)]
+    return taf_pack.PackRecords(family, held, plan, shared)
 
 
 def main() -> None:
-    meta = ReportMeta("Case summary", "KW-BENCH", "RESTRICTED",
+    policy = load_policy(shipped_policy_path())
+    meta = ReportMeta(taf_pack.TITLE, "KW-BENCH", "RESTRICTED",
                       "Handle per the ISA Appendix C: keep locked away, send only by secure "
                       "e-mail or in a password-protected attachment, destroy securely.",
-                      "Bench Worker (Key worker), Leicester City Council",
-                      datetime(2025, 3, 7, 14, 30, tzinfo=UTC))
-    family = family_for_pages(345)
+                      "Bench Lead (Team lead), Leicester City Council", NOW)
+    records = pack_for_pages(8, 118, 180)
 
     def plain() -> bytes:
-        return case_summary.build(family, meta, date(2025, 3, 7), "Support", "Print")
+        return taf_pack.build(records, policy, meta, NOW, purpose_label="Support",
+                              destination_label="Print")
 
     def protected() -> bytes:
         return protect_pdf(plain(), PASSWORD)
@@ -64,7 +83,7 @@ def main() -> None:
         protected()
         protected_times.append(time.perf_counter() - start)
     p, q = statistics.median(plain_times), statistics.median(protected_times)
-    print(f"case summary, {pages} pages, median of {runs}:")
+    print(f"TAF preparation pack, {pages} pages, median of {runs}:")
     print(f"  unprotected (marked):          {p:6.3f} s")
     print(f"  marked + AES-256 R6 protected: {q:6.3f} s")
     print(f"  ratio protected/unprotected:   {q / p:6.3f}x  (target <= 1.2x, <= 3 s)")

@@ -1,4 +1,5 @@
-"""``keyworker`` subcommands for the programme rules: criteria, PbR claim, retention queue.
+"""``keyworker`` subcommands for the programme rules: criteria, PbR claim, retention queue,
+and the subject-access and breach-record exports.
 
 Registered by ``cli.build_parser``. Output names families by reference only.
 """
@@ -6,7 +7,6 @@ Registered by ``cli.build_parser``. Output names families by reference only.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 from collections.abc import Callable
 from datetime import date
@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from keyworker_app.domain.dates import format_date, parse_date
-from keyworker_app.errors import RecordNotFoundError, UserFacingError, ValidationError
+from keyworker_app.errors import RecordNotFoundError, ValidationError
 
 if TYPE_CHECKING:  # the store layer loads only when a command runs
+    from keyworker_app.domain.handling import Recipient
     from keyworker_app.domain.policy import Policy
     from keyworker_app.services.case_store import CaseSession
     from keyworker_app.services.programme import ProgrammeService
+    from keyworker_app.services.programme_exports import ProgrammeExportService
 
 Out = Callable[[str], None]
 Handler = Callable[[argparse.Namespace, Out], int]
@@ -73,29 +75,75 @@ def cmd_criteria(args: argparse.Namespace, out: Out) -> int:
     return 0
 
 
-def cmd_claim(args: argparse.Namespace, out: Out) -> int:
-    from keyworker_app.domain.audit import AuditAction
-    from keyworker_app.reports.claim_csv import claim_csv
-    from keyworker_app.security.atomic import atomic_write_bytes
+def _recipient(args: argparse.Namespace, service: ProgrammeExportService) -> Recipient:
+    from keyworker_app.domain.handling import Recipient
 
-    as_of = _day(args.as_of)
-    session, programme, policy = _open(args)
+    if getattr(args, "recipient", None):
+        return service.recipient_for(args.recipient)
+    return Recipient.printing() if getattr(args, "print", False) else Recipient.meeting()
+
+
+def _exports(session: CaseSession, programme: ProgrammeService) -> ProgrammeExportService:
+    from keyworker_app.services.programme_exports import ProgrammeExportService
+
+    return ProgrammeExportService(session, programme)
+
+
+def _export_pdf(args: argparse.Namespace, out: Out, report: str, **ids: object) -> int:
+    """One programme PDF through the shared export step; the password from --password-file
+    or typed twice, never from the command line."""
+    from keyworker_app.cli import _export_password
+    from keyworker_app.domain.handling import password_required
+    from keyworker_app.services.programme_exports import (
+        ProgrammeExportRequest,
+        ProgrammeReport,
+    )
+
+    kind = ProgrammeReport(report)
+    session, programme, _ = _open(args)
     try:
-        rows = programme.claim(as_of)
-        dest = Path(args.csv)
-        data = claim_csv(rows, policy.protective_marking).encode("utf-8-sig")
-        try:
-            atomic_write_bytes(dest, data, overwrite=args.force)
-        except FileExistsError:
-            raise UserFacingError(f"{dest.name} already exists.", "Choose another name or use "
-                                  "--force to replace it.") from None
-        session.record(AuditAction.EXPORT, "pbr-claim", "-",
-                       f"format=csv families={len(rows)} "
-                       f"sha256={hashlib.sha256(data).hexdigest()}")
+        service = _exports(session, programme)
+        recipient = _recipient(args, service)
+        password = _export_password(
+            args, kind.always_protected or password_required(recipient.kind), out)
+        result = service.export(ProgrammeExportRequest(
+            kind, Path(args.out), recipient, password, replace=args.force,
+            **ids))  # type: ignore[arg-type]
     finally:
         session.lock()
-    out(f"Claim for {len(rows)} qualifying families written to {dest} (references only).")
+    out(f"{kind.label} written to {result.destination} "
+        f"({'password-protected, AES-256' if result.protected else 'not password-protected'}).")
+    out(f"SHA-256 {result.sha256}")
+    if result.protected:
+        out("Send the password by another route (for example by telephone), never with the "
+            "file.")
     return 0
+
+
+def cmd_claim(args: argparse.Namespace, out: Out) -> int:
+    as_of = _day(args.as_of)
+    if not args.csv and not args.out:
+        raise ValidationError("pbr-claim", "give --out FILE.pdf, --csv FILE.csv or both")
+    if args.out:
+        _export_pdf(args, out, "pbr-claim", as_of=as_of)
+    if args.csv:
+        session, programme, _ = _open(args)
+        try:
+            service = _exports(session, programme)
+            result = service.claim_csv(Path(args.csv), _recipient(args, service), as_of,
+                                       replace=args.force)
+        finally:
+            session.lock()
+        out(f"Claim written to {result.destination} as CSV (references only).")
+    return 0
+
+
+def cmd_sar_export(args: argparse.Namespace, out: Out) -> int:
+    return _export_pdf(args, out, "subject-access", request_id=args.request)
+
+
+def cmd_breach_export(args: argparse.Namespace, out: Out) -> int:
+    return _export_pdf(args, out, "breach-record", breach_id=args.breach)
 
 
 def cmd_retention_queue(args: argparse.Namespace, out: Out) -> int:
@@ -113,16 +161,38 @@ def cmd_retention_queue(args: argparse.Namespace, out: Out) -> int:
     return 0
 
 
+def _delivery_arguments(p: argparse.ArgumentParser) -> None:
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--recipient", metavar="ADDRESS",
+                       help="the e-mail address it will be sent to")
+    where.add_argument("--print", action="store_true", help="it will be printed")
+    p.add_argument("--password-file", dest="password_file",
+                   help="read the report's password from this file (first line)")
+    p.add_argument("--force", action="store_true", help="replace an existing file")
+
+
 def register(add: Callable[[str, Handler, str], argparse.ArgumentParser]) -> None:
     p = add("criteria", cmd_criteria, "show which programme criteria (ISA Appendix D) a family "
             "meets")
     p.add_argument("--family", required=True, help="the family's reference")
     p.add_argument("--as-of", help="reference date, DD/MM/YYYY or YYYY-MM-DD (default: today)")
     p.add_argument("--json", action="store_true", help="print the evaluation as JSON")
-    p = add("pbr-claim", cmd_claim, "write the payment-by-results claim (references only) as CSV")
-    p.add_argument("--csv", required=True, help="file to write")
+    p = add("pbr-claim", cmd_claim, "write the payment-by-results claim (references only) as "
+            "a marked PDF and/or CSV")
+    p.add_argument("--out", help="the marked PDF to write")
+    p.add_argument("--csv", help="the CSV to write (formula-safe; never password-protected)")
     p.add_argument("--as-of", help="reference date (default: today)")
-    p.add_argument("--force", action="store_true", help="replace an existing file")
+    _delivery_arguments(p)
+    p = add("sar-export", cmd_sar_export, "export everything held about the person a subject "
+            "access request is for (always password-protected)")
+    p.add_argument("--request", type=int, required=True, help="the request's id in the log")
+    p.add_argument("--out", required=True, help="the PDF file to write")
+    _delivery_arguments(p)
+    p = add("breach-export", cmd_breach_export, "export a breach record for the "
+            "information-governance officer")
+    p.add_argument("--breach", type=int, required=True, help="the breach record's id")
+    p.add_argument("--out", required=True, help="the PDF file to write")
+    _delivery_arguments(p)
     p = add("retention-queue", cmd_retention_queue, "list families due a retention review")
     p.add_argument("--within", type=int, default=None,
                    help="only families due within this many days (default: all)")

@@ -75,6 +75,10 @@ class Term(enum.StrEnum):
     def order(self) -> int:
         return {"autumn": 0, "spring": 1, "summer": 2}[self.value]
 
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
 
 class Provision(enum.StrEnum):
     MAINSTREAM = "mainstream"
@@ -82,6 +86,16 @@ class Provision(enum.StrEnum):
     ALTERNATIVE_AFTER_EXCLUSION = "alternative-after-exclusion"
     ALTERNATIVE_OTHER = "alternative-other"
     NOT_ON_ROLL = "not-on-roll"
+
+    @property
+    def label(self) -> str:
+        return {
+            "mainstream": "Mainstream school",
+            "pru-after-exclusion": "Pupil referral unit (after exclusion)",
+            "alternative-after-exclusion": "Alternative provision (after exclusion)",
+            "alternative-other": "Alternative provision (other reason)",
+            "not-on-roll": "Not on a school roll",
+        }[self.value]
 
 
 class Benefit(enum.StrEnum):
@@ -98,6 +112,19 @@ class Benefit(enum.StrEnum):
     def is_out_of_work(self) -> bool:
         """The out-of-work benefits named in Appendix D."""
         return self not in (Benefit.UNIVERSAL_CREDIT, Benefit.OTHER)
+
+    @property
+    def label(self) -> str:
+        return {
+            "esa": "Employment and Support Allowance",
+            "incapacity-benefit": "Incapacity Benefit",
+            "carers-allowance": "Carer's Allowance",
+            "income-support": "Income Support",
+            "jsa": "Jobseeker's Allowance",
+            "severe-disablement-allowance": "Severe Disablement Allowance",
+            "universal-credit": "Universal Credit",
+            "other": "Other benefit",
+        }[self.value]
 
 
 class ConcernKind(enum.StrEnum):

@@ -70,3 +70,67 @@ def passphrase_strength(passphrase: str) -> tuple[int, str]:
         return strength.score, (f"{strength.label}: four or more unrelated words are hard to "
                                 "guess and easy to remember.")
     return strength.score, f"{strength.label}: long and varied enough."
+
+
+def parse_academic_year(text: str) -> int:
+    """"2025/26" (also "2025/2026" or "2025-26") → 2025, the year the academic year starts.
+
+    Raises ValueError with a message safe to show.
+    """
+    match = re.fullmatch(r"\s*(\d{4})\s*[/-]\s*(\d{2}|\d{4})\s*", text)
+    if match is None:
+        raise ValueError("Enter the academic year as YYYY/YY, for example 2025/26.")
+    start, end = int(match[1]), int(match[2])
+    if end % 100 != (start + 1) % 100 or (end >= 100 and end != start + 1):
+        raise ValueError("The second year must follow the first, for example 2025/26.")
+    return start
+
+
+def current_academic_year(today: date) -> int:
+    """English schools' academic year starts on 1 September."""
+    return today.year if today.month >= 9 else today.year - 1
+
+
+def academic_year_problem(text: str, today: date, earliest: int = 2000) -> str | None:
+    if not text.strip():
+        return "Enter the academic year, for example 2025/26."
+    try:
+        start = parse_academic_year(text)
+    except ValueError as exc:
+        return str(exc)
+    if start > current_academic_year(today):
+        return "The academic year cannot be in the future."
+    if start < earliest:
+        return f"Enter an academic year from {earliest}/{(earliest + 1) % 100:02d} onwards."
+    return None
+
+
+def parse_percentage(text: str) -> float:
+    """"12.5" or "12.5%" → 12.5. Raises ValueError with a message safe to show."""
+    cleaned = text.strip().removesuffix("%").strip()
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise ValueError("Enter a number, for example 12.5.") from None
+    if not 0 <= value <= 100:  # also refuses NaN, which fails every comparison
+        raise ValueError("Enter a percentage from 0 to 100.")
+    return value
+
+
+def percentage_problem(text: str) -> str | None:
+    if not text.strip():
+        return "Enter a percentage from 0 to 100 (0 if none)."
+    try:
+        parse_percentage(text)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+def count_problem(text: str, most: int = 99) -> str | None:
+    """A whole number from 0 to ``most``."""
+    if not text.strip():
+        return "Enter a number (0 if none)."
+    if not re.fullmatch(r"\s*\d+\s*", text) or int(text) > most:
+        return f"Enter a whole number from 0 to {most}."
+    return None

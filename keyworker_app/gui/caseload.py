@@ -4,11 +4,22 @@ The model holds ids only; summaries are fetched in batches the first time a row 
 and cached. Sorting asks the store for the id order (``session.family_ids``) so it never needs
 every row; searching asks the store for matching ids (``session.search``) and the proxy shows
 only those. ``data()`` never raises: a failing fetch shows an empty cell and logs the type.
+
+"Meets criteria" (ISA Appendix D) is worked out per family, which reads the whole record, so
+it is never done for every row at once on the GUI thread: a painted row queues its family,
+and a zero-delay timer works through the queue in slices of about ``SLICE_SECONDS`` (the
+window stays responsive; 5,000 families take a few seconds in all, see
+``bench/criteria_bench.py``), caching each answer until that family changes or the store
+locks. The filter "Only families that meet the criteria" queues every family and shows the
+ones known so far, with progress, until the last is done. (Not a worker thread: the store's
+one connection is not safe to read from while the GUI thread writes audit events on it.)
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -24,6 +35,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -49,7 +61,12 @@ COLUMNS: tuple[tuple[str, str | None], ...] = (
     ("Key worker", "key_worker"),
     ("Next action due", None),
     ("Review due", "review_due"),
+    ("Meets criteria", None),
 )
+CRITERIA_COLUMN = len(COLUMNS) - 1
+SLICE_SECONDS = 0.02
+CRITERIA_CHUNK = 4
+CriteriaSource = Callable[[Sequence[int]], dict[int, bool]]
 
 
 def _cell(summary: FamilySummary, column: int) -> str:
@@ -72,11 +89,89 @@ def _cell(summary: FamilySummary, column: int) -> str:
 
 
 class CaseloadModel(QAbstractTableModel):
+    criteria_worked_out = Signal()  # after each slice of the criteria queue
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._session: Session | None = None
         self._ids: list[int] = []
         self._rows: dict[int, FamilySummary] = {}
+        self._criteria: CriteriaSource | None = None
+        self._meets: dict[int, bool] = {}
+        self._queue: dict[int, None] = {}  # ordered set of family ids to work out
+        self._on_criteria_done: list[Callable[[], None]] = []
+        self._criteria_timer = QTimer(self)
+        self._criteria_timer.setSingleShot(True)
+        self._criteria_timer.setInterval(0)
+        self._criteria_timer.timeout.connect(self._work_out_slice)
+
+    # -- criteria -------------------------------------------------------------------------
+    def set_criteria_source(self, source: CriteriaSource | None) -> None:
+        self._criteria = source
+        self._meets = {}
+        self._queue = {}
+
+    @property
+    def has_criteria(self) -> bool:
+        return self._criteria is not None
+
+    def meets(self, family_id: int) -> bool | None:
+        """Cached answer, or None while not yet worked out (the family is then queued)."""
+        answer = self._meets.get(family_id)
+        if answer is None and self._criteria is not None and family_id not in self._queue:
+            self._queue[family_id] = None
+            self._criteria_timer.start()
+        return answer
+
+    def meeting_ids(self) -> set[int]:
+        return {fid for fid, yes in self._meets.items() if yes}
+
+    def criteria_progress(self) -> tuple[int, int]:
+        return sum(1 for fid in self._ids if fid in self._meets), len(self._ids)
+
+    def work_out_all(self, done: Callable[[], None]) -> None:
+        """Queue every family; ``done`` runs when all are known (at once if they are)."""
+        for fid in self._ids:
+            if fid not in self._meets:
+                self._queue[fid] = None
+        if not self._queue:
+            done()
+            return
+        if done not in self._on_criteria_done:
+            self._on_criteria_done.append(done)
+        self._criteria_timer.start()
+
+    def _work_out_slice(self) -> None:
+        source = self._criteria
+        if source is None:
+            self._queue = {}
+            return
+        started = time.perf_counter()
+        changed: list[int] = []
+        while self._queue and time.perf_counter() - started < SLICE_SECONDS:
+            batch = list(self._queue)[:CRITERIA_CHUNK]
+            for fid in batch:
+                del self._queue[fid]
+            try:
+                answers = source(batch)
+            except Exception as exc:  # a failing family must not stop the queue
+                log.error("criteria for the caseload failed: %s", type(exc).__name__)
+                answers = dict.fromkeys(batch, False)
+            self._meets.update(answers)
+            changed += batch
+        rows = {fid: row for row, fid in enumerate(self._ids)}
+        for fid in changed:
+            row = rows.get(fid)
+            if row is not None:
+                index = self.index(row, CRITERIA_COLUMN)
+                self.dataChanged.emit(index, index)
+        self.criteria_worked_out.emit()
+        if self._queue:
+            self._criteria_timer.start()
+            return
+        callbacks, self._on_criteria_done = self._on_criteria_done, []
+        for callback in callbacks:
+            callback()
 
     # -- loading --------------------------------------------------------------------------
     def load(self, session: Session, sort_key: str = "reference",
@@ -93,10 +188,16 @@ class CaseloadModel(QAbstractTableModel):
         self._session = None
         self._ids = []
         self._rows = {}
+        self._criteria_timer.stop()
+        self._criteria = None
+        self._meets = {}
+        self._queue = {}
+        self._on_criteria_done = []
         self.endResetModel()
 
     def refresh_family(self, family_id: int) -> None:
         self._rows.pop(family_id, None)
+        self._meets.pop(family_id, None)
         if family_id in self._ids:
             row = self._ids.index(family_id)
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
@@ -162,6 +263,14 @@ class CaseloadModel(QAbstractTableModel):
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
                 return None
+            if index.column() == CRITERIA_COLUMN:
+                fid = self.family_id(index.row())
+                if fid is None or not self.has_criteria:
+                    return ""
+                answer = self.meets(fid)
+                if answer is None:
+                    return "…" if role == Qt.ItemDataRole.DisplayRole else "Working out"
+                return "Yes" if answer else "No"
             summary = self.summary(index.row())
             return _cell(summary, index.column()) if summary is not None else None
         except Exception as exc:  # data() must never raise into Qt
@@ -220,9 +329,11 @@ class CaseloadView(QWidget):
 
     family_chosen = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *,
+                 criteria: Callable[[Session], CriteriaSource] | None = None) -> None:
         super().__init__(parent)
         self._session: Session | None = None
+        self._criteria = criteria  # how to work out "meets criteria" (needs the policy)
         self.model = CaseloadModel(self)
         self.proxy = CaseloadProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -247,12 +358,19 @@ class CaseloadView(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setAlternatingRowColors(True)
         self.table.setTabKeyNavigation(False)
+        self.criteria_only = QCheckBox("Onl&y families that meet the programme criteria")
+        self.criteria_only.setAccessibleName("Only families that meet the programme criteria")
+        self.criteria_only.setVisible(criteria is not None)
+        self.criteria_only.toggled.connect(lambda _on: self.apply_search())
+        self.model.criteria_worked_out.connect(self._show_criteria_progress)
         self.count_label = QLabel()
         self.count_label.setAccessibleName("Number of families shown")
         layout = QVBoxLayout(self)
         layout.addWidget(label)
         layout.addWidget(self.search)
         layout.addWidget(self.table, 1)
+        # Below the table, so Tab still goes from the search box straight to the results.
+        layout.addWidget(self.criteria_only)
         layout.addWidget(self.count_label)
         # Coalesce keystrokes typed faster than one event-loop pass; no fixed debounce delay.
         self._search_timer = QTimer(self)
@@ -266,6 +384,7 @@ class CaseloadView(QWidget):
     def load(self, session: Session) -> None:
         self._session = session
         self.model.load(session)
+        self.model.set_criteria_source(self._criteria(session) if self._criteria else None)
         for col, width in enumerate((110, 180, 80, 110, 150, 130)):
             self.table.setColumnWidth(col, width)
         self.apply_search()
@@ -276,18 +395,38 @@ class CaseloadView(QWidget):
         self.search.blockSignals(True)
         self.search.clear()
         self.search.blockSignals(False)
+        self.criteria_only.blockSignals(True)
+        self.criteria_only.setChecked(False)
+        self.criteria_only.blockSignals(False)
         self.proxy.set_matching_ids(None)
         self.model.clear()
         self.count_label.clear()
 
     def apply_search(self) -> None:
         text = self.search.text().strip()
-        if self._session is None or not text:
-            self.proxy.set_matching_ids(None)
-        else:
-            self.proxy.set_matching_ids(set(self._session.search(text)))
+        ids = None if self._session is None or not text else set(self._session.search(text))
+        pending = ""
+        if self._session is not None and self.criteria_only.isChecked() and (
+                self.model.has_criteria):
+            known, total = self.model.criteria_progress()
+            if known < total:
+                pending = f" (working out the criteria: {known} of {total} families done)"
+                self.model.work_out_all(self._criteria_progress)
+            meets = self.model.meeting_ids()
+            ids = meets if ids is None else ids & meets
+        self.proxy.set_matching_ids(ids)
         shown, total = self.proxy.rowCount(), self.model.rowCount()
-        self.count_label.setText(f"{shown} of {total} families")
+        self.count_label.setText(f"{shown} of {total} families{pending}")
+
+    def _show_criteria_progress(self) -> None:
+        known, total = self.model.criteria_progress()
+        if self.criteria_only.isChecked() and known < total:
+            self.count_label.setText(f"{self.proxy.rowCount()} of {total} families (working "
+                                     f"out the criteria: {known} of {total} families done)")
+
+    def _criteria_progress(self) -> None:
+        if self._session is not None and self.criteria_only.isChecked():
+            self.apply_search()
 
     def _chosen(self, index: QModelIndex) -> None:
         fid = self.proxy.data(index, FAMILY_ID_ROLE)

@@ -10,7 +10,7 @@ audit event is written back on the GUI thread, and without it the file is remove
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -63,8 +63,12 @@ class ExportDialog(QDialog):
 
     def __init__(self, service: ExportService, family_id: int, family_reference: str, *,
                  reports: tuple[ReportKind, ...] = (ReportKind.CASE_SUMMARY,),
+                 meetings: Sequence[tuple[int, str]] = (),
+                 report: ReportKind | None = None, meeting_id: int | None = None,
                  folder: Path | None = None, today: Callable[[], date] = date.today,
                  parent: QWidget | None = None) -> None:
+        """``meetings`` are the family's meetings as (id, label), newest first: the meeting
+        record is offered only when there is one. ``report`` and ``meeting_id`` preselect."""
         super().__init__(parent)
         self.setWindowTitle("Export a report")
         self.setAccessibleName("Export a report")
@@ -81,7 +85,18 @@ class ExportDialog(QDialog):
         self.report = QComboBox()
         self.report.setAccessibleName("Report")
         for kind in reports:
-            self.report.addItem(kind.label, kind.value)
+            if kind is not ReportKind.MEETING_RECORD or meetings:
+                self.report.addItem(kind.label, kind.value)
+        if report is not None and self.report.findData(report.value) >= 0:
+            self.report.setCurrentIndex(self.report.findData(report.value))
+        self.meeting = QComboBox()
+        self.meeting.setAccessibleName("Meeting")
+        for number, label in meetings:
+            self.meeting.addItem(label, number)
+        if meeting_id is not None and self.meeting.findData(meeting_id) >= 0:
+            self.meeting.setCurrentIndex(self.meeting.findData(meeting_id))
+        self.meeting_label = QLabel("Mee&ting:")
+        self.meeting_label.setBuddy(self.meeting)
 
         self.to_email = QRadioButton("&E-mail to")
         self.to_print = QRadioButton("&Print")
@@ -116,7 +131,7 @@ class ExportDialog(QDialog):
             self.purpose.addItem(purpose.label, purpose.id)
 
         self.path = QLineEdit(str((folder or Path.home()) / suggested_file_name(
-            family_reference, ReportKind.CASE_SUMMARY, today())))
+            family_reference, self.report_kind(), today())))
         self.path.setAccessibleName("Save to file")
         browse = QPushButton("&Browse…")
         browse.clicked.connect(lambda _c=False: self.browse())
@@ -132,6 +147,7 @@ class ExportDialog(QDialog):
 
         form = QFormLayout()
         form.addRow("&Report:", self.report)
+        form.addRow(self.meeting_label, self.meeting)
         where_box = QVBoxLayout()
         email_row = QHBoxLayout()
         email_row.addWidget(self.to_email)
@@ -166,6 +182,7 @@ class ExportDialog(QDialog):
         self.where.buttonToggled.connect(lambda _b, _on: self.refresh())
         self.protect.toggled.connect(lambda _on: self.refresh())
         self.report.currentIndexChanged.connect(lambda _i: self._suggest_name())
+        self.report.currentIndexChanged.connect(lambda _i: self.refresh())
         self.refresh()
 
     # -- state ----------------------------------------------------------------------------
@@ -179,7 +196,16 @@ class ExportDialog(QDialog):
     def report_kind(self) -> ReportKind:
         return ReportKind(self.report.currentData())
 
+    def meeting_id(self) -> int | None:
+        if self.report_kind() is not ReportKind.MEETING_RECORD:
+            return None
+        chosen = self.meeting.currentData()
+        return int(chosen) if chosen is not None else None
+
     def refresh(self) -> None:
+        for_meeting = self.report_kind() is ReportKind.MEETING_RECORD
+        self.meeting.setVisible(for_meeting)
+        self.meeting_label.setVisible(for_meeting)
         recipient = self.recipient()
         self.address.setEnabled(self.to_email.isChecked())
         required = password_required(recipient.kind)
@@ -235,7 +261,7 @@ class ExportDialog(QDialog):
             destination=Path(self.path.text().strip()).expanduser(),
             recipient=self.recipient(), purpose_id=str(self.purpose.currentData() or ""),
             password=self.password.text() if self.protect.isChecked() else "",
-            replace=replace)
+            meeting_id=self.meeting_id(), replace=replace)
 
     def start_export(self, replace: bool = False) -> None:
         self.show_problem("")

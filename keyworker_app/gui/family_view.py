@@ -32,12 +32,14 @@ from keyworker_app.domain.family import Family
 from keyworker_app.domain.policy import Policy
 from keyworker_app.gui import family_forms as forms
 from keyworker_app.gui.clipboard import ClipboardGuard
+from keyworker_app.gui.criteria_panel import CriteriaPanel
 from keyworker_app.gui.export_dialog import PASSWORD_REMINDER, ExportDialog
 from keyworker_app.gui.form_dialog import DraftRegistry, FieldSpec, FormDialog
+from keyworker_app.gui.indicator_editing import IndicatorEditing
 from keyworker_app.gui.record_model import Column, RecordTableModel
 from keyworker_app.gui.taf_pages import TafPages
 from keyworker_app.services.api import Session
-from keyworker_app.services.export import ExportResult, ExportService
+from keyworker_app.services.export import ExportResult, ExportService, ReportKind
 
 log = logging.getLogger("keyworker.gui.family_view")
 
@@ -137,6 +139,7 @@ class FamilyView(QWidget):
             ("Fixed exclusions", lambda r: str(r[1].fixed_exclusions)),
             ("Permanent exclusion", lambda r: "Yes" if r[1].permanent_exclusion else "No"),
             ("Unauthorised absence", lambda r: f"{r[1].unauthorised_absence_pct:.1f}%"),
+            ("Provision", lambda r: r[1].provision.label),
         ])
         self.benefits = self._table("Benefits", [
             ("Person", lambda r: self._name(r[0])),
@@ -161,18 +164,34 @@ class FamilyView(QWidget):
         self.members.doubleClicked.connect(lambda _i: self.edit_selected_member())
         self.tabs.addTab(self._page(self.members, self.add_member_button,
                                     self.edit_member_button), "&Members")
-        self.tabs.addTab(self._page(self.addresses, self.add_address_button), "Add&resses")
-        self.tabs.addTab(self._page(self.relationships), "Re&lationships")
+        # Indicators, relationships and editing an address (gui.indicator_editing).
+        self.editing = IndicatorEditing(self, family=lambda: self.family,
+                                        family_id=family_id, save=self._save,
+                                        open_form=self._dialog, today=self._today)
+        self.tabs.addTab(self._page(self.addresses, self.add_address_button,
+                                    *self.editing.attach("address", self.addresses)),
+                         "Add&resses")
+        self.tabs.addTab(self._page(self.relationships,
+                                    *self.editing.attach("relationship", self.relationships)),
+                         "Re&lationships")
         self.tabs.addTab(self._indicator_page(), "&Indicators")
         self.tabs.addTab(self._page(self.notes, self.add_note_button), "&Contact log")
         self.taf: TafPages | None = None  # TAF meetings, plan and sharing need the policy
         if policy is not None:
             self.taf = TafPages(session.meetings(policy), self.family, registry, today=today,
                                 now=now, author=session.actor.name, parent=self,
-                                on_change=lambda: self.family_changed.emit(self.family_id))
+                                on_change=lambda: self.family_changed.emit(self.family_id),
+                                on_export=lambda meeting_id: self.open_export_dialog(
+                                    ReportKind.MEETING_RECORD, meeting_id))
             self.tabs.addTab(self.taf.meetings_page, "Mee&tings")
             self.tabs.addTab(self.taf.plan_page, "Family &plan")
             self.tabs.addTab(self.taf.sharing_page, "Consent and s&haring")
+        # Programme criteria, results and chart: worked out when the tab is first shown.
+        self.criteria: CriteriaPanel | None = None
+        if policy is not None:
+            self.criteria = CriteriaPanel(session.programme(policy), family_id, today, self)
+            self.tabs.addTab(self.criteria, "Programme")  # Ctrl+Tab; Alt+G is the menu
+            self.tabs.currentChanged.connect(self._tab_shown)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -222,13 +241,16 @@ class FamilyView(QWidget):
     def _indicator_page(self) -> QWidget:
         inner = QWidget()
         layout = QVBoxLayout(inner)
-        for title, table in (("Offences", self.offences), ("Anti-social behaviour", self.asb),
-                             ("Education by term", self.education),
-                             ("Benefits", self.benefits), ("Concerns", self.concerns)):
+        for title, key, table in (("Offences", "offence", self.offences),
+                                  ("Anti-social behaviour", "asb", self.asb),
+                                  ("Education by term", "education", self.education),
+                                  ("Benefits", "benefit", self.benefits),
+                                  ("Concerns", "concern", self.concerns)):
             box = QGroupBox(title)
             box_layout = QVBoxLayout(box)
             table.setMinimumHeight(110)
             box_layout.addWidget(table)
+            box_layout.addLayout(self.editing.button_row(key, table))
             layout.addWidget(box)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -247,6 +269,9 @@ class FamilyView(QWidget):
 
     def show_family(self, family: Family) -> None:
         self.family = family
+        if getattr(self, "criteria", None) is not None:
+            assert self.criteria is not None
+            self.criteria.invalidate()
         if self.taf is not None:
             self.taf.set_family(family)
         self.heading.setText(f"{family.reference} — {family.family_name}")
@@ -269,8 +294,13 @@ class FamilyView(QWidget):
                                     for e in sorted(p.education, key=lambda e: e.sort_key)])
         self._rows(self.benefits, [(p.ref, b) for p in people for b in p.benefits])
         self._rows(self.concerns, family.concerns)
-        for table in (self.members, self.addresses, self.notes):
+        for table in (self.members, self.addresses, self.notes, self.offences, self.asb,
+                      self.education, self.benefits, self.concerns):
             table.resizeColumnsToContents()
+
+    def _tab_shown(self, index: int) -> None:
+        if self.criteria is not None and self.tabs.widget(index) is self.criteria:
+            self.criteria.ensure_loaded()
 
     @staticmethod
     def _rows(table: QTableView, rows: Sequence[Any]) -> None:
@@ -284,6 +314,8 @@ class FamilyView(QWidget):
             model.clear()
         if self.taf is not None:
             self.taf.clear()
+        if self.criteria is not None:
+            self.criteria.clear()
         self.heading.clear()
         self.details.clear()
 
@@ -369,11 +401,16 @@ class FamilyView(QWidget):
                             restored=restored)
 
     # -- export ---------------------------------------------------------------------------
-    def open_export_dialog(self) -> ExportDialog | None:
+    def open_export_dialog(self, report: ReportKind | None = None,
+                           meeting_id: int | None = None) -> ExportDialog | None:
         if self._policy is None:
             return None
         service = ExportService(self._session, self._policy)
         dialog = ExportDialog(service, self.family_id, self.family.reference,
+                              reports=(ReportKind.CASE_SUMMARY, ReportKind.TAF_PACK,
+                                       ReportKind.MEETING_RECORD),
+                              meetings=self.taf.meeting_choices() if self.taf else (),
+                              report=report, meeting_id=meeting_id,
                               today=self._today, parent=self)
         dialog.exported.connect(self._exported)
         dialog.finished.connect(lambda _c: setattr(self, "export_dialog", None))
@@ -398,6 +435,8 @@ class FamilyView(QWidget):
         if self.taf is not None and self.taf.restore_draft(form, record_key, payload):
             return True
         values = {k: str(v) for k, v in payload.items()}
+        if self.editing.restore_draft(form, record_key, values):
+            return True
         tail = record_key.rsplit("/", 1)[-1]
         if form == forms.PERSON_FORM:
             ref = tail.removeprefix("person:")

@@ -37,6 +37,7 @@ class FieldSpec:
     choices: tuple[tuple[str, str], ...] = ()  # (value, label): a combo box
     multiline: bool = False
     placeholder: str = ""
+    hint: str = ""  # shown under the field and read out as its description
 
 
 class DraftRegistry(Protocol):
@@ -99,6 +100,13 @@ class FormDialog(QDialog):
             column = QVBoxLayout()
             column.setSpacing(2)
             column.addWidget(editor)
+            if spec.hint:
+                hint = QLabel(spec.hint)
+                hint.setObjectName(f"hint_{spec.key}")
+                hint.setWordWrap(True)
+                hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+                editor.setAccessibleDescription(spec.hint)
+                column.addWidget(hint)
             column.addWidget(problem)
             layout.addRow(label, column)
         buttons = QDialogButtonBox(

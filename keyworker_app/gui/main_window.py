@@ -9,8 +9,9 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
+from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -22,8 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from keyworker_app.domain.handling import Recipient
 from keyworker_app.domain.policy import Policy
 from keyworker_app.errors import UserFacingError
+from keyworker_app.gui.breach_view import BreachView
 from keyworker_app.gui.caseload import CaseloadView
 from keyworker_app.gui.clipboard import ClipboardGuard
 from keyworker_app.gui.errors import show_error
@@ -31,11 +34,22 @@ from keyworker_app.gui.family_view import FamilyView
 from keyworker_app.gui.first_run import FirstRunWizard
 from keyworker_app.gui.lock import LockController, LockSettings
 from keyworker_app.gui.lock_screen import PRODUCT_NAME, LockScreen
+from keyworker_app.gui.programme_export_dialog import ProgrammeExportDialog, report_saved_text
+from keyworker_app.gui.programme_page import ProgrammePage
+from keyworker_app.gui.retention_view import RetentionQueueView
 from keyworker_app.gui.session_watch import SessionWatcher
+from keyworker_app.gui.subject_access_view import SubjectAccessView
 from keyworker_app.gui.system_idle import IdleSource
 from keyworker_app.gui.today_view import TeamView, TodayView
+from keyworker_app.gui.win_session import SessionNotifications
 from keyworker_app.services.about import AboutInfo, about_info
 from keyworker_app.services.api import CaseStoreService, Draft, Session
+from keyworker_app.services.programme_exports import (
+    ProgrammeExportRequest,
+    ProgrammeExportService,
+    ProgrammeReport,
+    suggested_name,
+)
 
 log = logging.getLogger("keyworker.gui.main_window")
 
@@ -79,7 +93,9 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.lock_screen = LockScreen(store, clock)
         self.lock_screen.unlocked.connect(self.session_opened)
-        self.caseload = CaseloadView()
+        self.caseload = CaseloadView(criteria=None if policy is None else (
+            lambda session: lambda ids: {fid: e.qualifies for fid, e in session.programme(
+                policy).evaluate_many(ids, self._today()).items()}))
         self.caseload.family_chosen.connect(self.open_family)
         self.family_tabs = QTabWidget()
         self.family_tabs.setAccessibleName("Open family records")
@@ -97,9 +113,13 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         self._build_menus()
         self.resize(1280, 800)
+        self.session_notifications: SessionNotifications | None = None
         if watch_desktop:
             self.watcher = SessionWatcher(self)
             self.watcher.lock_requested.connect(self.lock.lock)
+            # Windows: session lock, disconnect and suspend reach nativeEvent (gui.win_session).
+            self.session_notifications = SessionNotifications(self)
+            self.session_notifications.lock_requested.connect(self.lock.lock)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -129,11 +149,108 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(keys))
             action.triggered.connect(lambda _c=False, show=slot: show())
             view_menu.addAction(action)
+        self._build_programme_menu()
         help_menu = self.menuBar().addMenu("&Help")
         self.about_action = QAction(f"&About {PRODUCT_NAME}", self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(lambda _c=False: self.show_about())
         help_menu.addAction(self.about_action)
+
+    def _build_programme_menu(self) -> None:
+        """Programme: retention review, subject access, breaches, the PbR claim (ISA §§10,
+        17, 12; §4.3.3). Pages open as tabs beside the family records; cleared on lock."""
+        menu = self.menuBar().addMenu("Pro&gramme")
+        self.programme_actions: list[QAction] = []
+        for text, keys, slot in (
+                ("&Retention review", "Ctrl+3", self.show_retention),
+                ("&Subject access requests", "Ctrl+4", self.show_subject_access),
+                ("&Breach records", "Ctrl+5", self.show_breaches),
+                ("Export the PbR &claim…", "", self.export_claim)):
+            action = QAction(text, self)
+            if keys:
+                action.setShortcut(QKeySequence(keys))
+            action.triggered.connect(lambda _c=False, show=slot: show())
+            action.setEnabled(self.policy is not None)
+            menu.addAction(action)
+            self.programme_actions.append(action)
+
+    def _programme_exports(self) -> ProgrammeExportService | None:
+        if self._session is None or self.policy is None:
+            return None
+        return ProgrammeExportService(self._session, self._session.programme(self.policy))
+
+    def _show_programme_page(self, kind: type[QWidget], title: str,
+                             make: Callable[[ProgrammeExportService], QWidget]) -> QWidget | None:
+        for i in range(self.family_tabs.count()):
+            page = self.family_tabs.widget(i)
+            if isinstance(page, kind):
+                self.family_tabs.setCurrentIndex(i)
+                return page
+        exports = self._programme_exports()
+        if exports is None:
+            return None
+        try:
+            page = make(exports)
+        except UserFacingError as exc:
+            show_error(self, exc)
+            return None
+        self.family_tabs.setCurrentIndex(self.family_tabs.addTab(page, title))
+        page.setFocus()
+        return page
+
+    def show_retention(self) -> RetentionQueueView | None:
+        """Programme → Retention review (Ctrl+3): the team lead's review queue."""
+        page = self._show_programme_page(
+            RetentionQueueView, "Retention review",
+            lambda e: RetentionQueueView(e.programme, e.actor.name, self._today))
+        if isinstance(page, RetentionQueueView):
+            page.family_deleted.connect(self._family_deleted, Qt.ConnectionType.UniqueConnection)
+            return page
+        return None
+
+    def _family_deleted(self, family_id: int) -> None:
+        """After a retention deletion: close its record if open, reload the caseload."""
+        for i in reversed(range(self.family_tabs.count())):
+            view = self.family_tabs.widget(i)
+            if isinstance(view, FamilyView) and view.family_id == family_id:
+                self.close_family_tab(i)
+        if self._session is not None:
+            self.caseload.load(self._session)
+
+    def show_subject_access(self) -> SubjectAccessView | None:
+        """Programme → Subject access requests (Ctrl+4)."""
+        page = self._show_programme_page(
+            SubjectAccessView, "Subject access",
+            lambda e: SubjectAccessView(e, today=self._today))
+        return page if isinstance(page, SubjectAccessView) else None
+
+    def show_breaches(self) -> BreachView | None:
+        """Programme → Breach records (Ctrl+5)."""
+        page = self._show_programme_page(
+            BreachView, "Breaches",
+            lambda e: BreachView(e, now=lambda: self._now().astimezone()))
+        return page if isinstance(page, BreachView) else None
+
+    def export_claim(self) -> ProgrammeExportDialog | None:
+        """Programme → Export the PbR claim: qualifying families by reference only."""
+        exports = self._programme_exports()
+        if exports is None:
+            return None
+        today = self._today()
+        dialog = ProgrammeExportDialog(exports, ProgrammeExportRequest(
+            ProgrammeReport.PBR_CLAIM, Path.home() / suggested_name(
+                ProgrammeReport.PBR_CLAIM, "", today), Recipient.printing(), as_of=today), self)
+        dialog.exported.connect(self._claim_exported)
+        dialog.open()
+        return dialog
+
+    def _claim_exported(self, result: object) -> None:
+        text, detail = report_saved_text(result)  # type: ignore[arg-type]
+        box = QMessageBox(QMessageBox.Icon.Information, "Claim exported", text,
+                          QMessageBox.StandardButton.Close, self)
+        box.setInformativeText(detail)
+        box.setAccessibleName("Claim exported")
+        box.open()
 
     def show_about(self) -> QMessageBox:
         """Help → About: versions and the policy in force (for the user and IT support)."""
@@ -217,6 +334,8 @@ class MainWindow(QMainWindow):
         view.family_changed.connect(self.caseload.model.refresh_family)
         index = self.family_tabs.addTab(view, view.family.reference)
         self.family_tabs.setCurrentIndex(index)
+        # Keyboard users land in the record they opened, wherever focus was before.
+        view.tabs.setFocus(Qt.FocusReason.OtherFocusReason)
         return view
 
     def family_views(self) -> list[FamilyView]:
@@ -257,7 +376,7 @@ class MainWindow(QMainWindow):
         if view is None:
             return
         self.family_tabs.removeTab(index)
-        if isinstance(view, FamilyView | TodayView | TeamView):
+        if isinstance(view, FamilyView | TodayView | TeamView | ProgrammePage):
             view.clear()
         view.deleteLater()
 
@@ -334,6 +453,14 @@ class MainWindow(QMainWindow):
 
     def lock_screen_widget(self) -> QWidget:
         return self.lock_screen
+
+    def nativeEvent(self, event_type: QByteArray | bytes | bytearray | memoryview,  # noqa: N802
+                    message: int) -> object:
+        """Windows session lock and suspend messages lock the app; none is consumed."""
+        notifications = getattr(self, "session_notifications", None)  # None while building
+        if notifications is not None:
+            notifications.native_event(event_type, message)
+        return super().nativeEvent(event_type, message)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if not self.lock.is_locked:

@@ -119,8 +119,11 @@ class TafPages(QObject):
 
     def __init__(self, service: MeetingService, family: Family, registry: DraftRegistry | None,
                  *, today: Callable[[], date], now: Callable[[], datetime], author: str,
-                 on_change: Callable[[], None], parent: QObject | None = None) -> None:
+                 on_change: Callable[[], None],
+                 on_export: Callable[[int], object] | None = None,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._on_export = on_export
         self.service = service
         self.policy = service.policy
         self.family = family
@@ -184,6 +187,13 @@ class TafPages(QObject):
                                          lambda: self.open_meeting(None))
         self.open_meeting_button = button("&Open meeting…", "Open the selected meeting",
                                           self.open_selected_meeting)
+        self.export_meeting_button = button("Export recor&d…",
+                                            "Export the selected meeting's record",
+                                            self.export_selected_meeting)
+        if on_export is None:
+            # hide() only: showing a widget that has no parent yet would open it as a window
+            # of its own and take activation (and keyboard focus) from the main window.
+            self.export_meeting_button.hide()
         self.update_action_button = button("&Update action…", "Update the selected action",
                                            self.open_action_update)
         self.consent_button = button("Record c&onsent…", "Record a consent decision",
@@ -194,7 +204,8 @@ class TafPages(QObject):
         legend = QLabel("Overdue actions are highlighted and marked “Overdue”.")
         legend.setAccessibleName("About the family plan")
         self.meetings_page = page(self.meeting_table,
-                                  [self.new_meeting_button, self.open_meeting_button])
+                                  [self.new_meeting_button, self.open_meeting_button,
+                                   self.export_meeting_button])
         self.plan_page = page(legend, self.plan_table, [self.update_action_button])
         self.sharing_page = page(QLabel("Consent"), self.consent_table, [self.consent_button],
                                  QLabel("Information shared with the key worker"),
@@ -234,6 +245,19 @@ class TafPages(QObject):
     def open_selected_meeting(self) -> MeetingEditor | None:
         meeting = self.meeting_model.record(self.meeting_table.currentIndex().row())
         return self.open_meeting(meeting.id) if meeting is not None else None
+
+    def export_selected_meeting(self) -> object:
+        """The export dialog with the selected meeting's record chosen (FamilyView's)."""
+        meeting = self.meeting_model.record(self.meeting_table.currentIndex().row())
+        if meeting is None or meeting.id is None or self._on_export is None:
+            return None
+        return self._on_export(meeting.id)
+
+    def meeting_choices(self) -> list[tuple[int, str]]:
+        """The family's meetings for the export dialog, newest first."""
+        return [(m.id, f"{format_datetime(m.held_at)} — {m.kind.label}"
+                 + ("" if m.is_finalised else " (draft)"))
+                for m in reversed(self.meetings) if m.id is not None]
 
     def open_meeting(self, meeting_id: int | None,
                      draft: dict[str, Any] | None = None) -> MeetingEditor | None:

@@ -168,8 +168,12 @@ def data_table(headers: Sequence[str], rows: Sequence[Sequence[str]],
             for column, cell_pieces in enumerate(pieces):
                 value = cell_pieces[line] if line < len(cell_pieces) else ""
                 if line and column == 0:
-                    value = "(continued)"
-                cells.append(Paragraph(text(value), NOTE if line and column == 0 else CELL))
+                    # the first column says "continued", and keeps its own text if it too
+                    # runs on (a long first column must not lose its continuation)
+                    cells.append(Paragraph(
+                        "(continued)" + (f" {text(value)}" if value else ""), NOTE))
+                    continue
+                cells.append(Paragraph(text(value), CELL))
             data.append(cells)
             if number % 2:
                 stripes.append(len(data) - 1)

@@ -130,6 +130,11 @@ class MeetingService:
             self._audit().record(AuditAction.VIEW, "meeting", meeting_id)
         return meeting
 
+    def meeting_family(self, meeting_id: int) -> int:
+        """The id of the family a meeting belongs to (not an audited view: nothing of the
+        record is shown); ``RecordNotFoundError`` if there is no such meeting."""
+        return taf_read.load_meeting(self._conn, meeting_id).family_id
+
     def meetings_of_family(self, family_id: int) -> list[Meeting]:
         """Every meeting of the family, oldest first, whole (read with the family's view)."""
         return taf_read.load_meetings(self._conn, "family_id = ?", (family_id,))

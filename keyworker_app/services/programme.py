@@ -120,6 +120,12 @@ class ProgrammeService:
         entries = self._repo().queue_entries(self.policy.retention.review_months)
         return queue(entries, day, due_within_days)
 
+    def member_count(self, family_id: int) -> int:
+        """How many members a deletion would remove (the confirmation says so)."""
+        row = self._conn.execute("SELECT count(*) FROM person WHERE family_id = ?",
+                                 (family_id,)).fetchone()
+        return int(row[0])
+
     def reviews(self, family_id: int) -> list[RetentionReview]:
         return self._repo().reviews(family_id)
 

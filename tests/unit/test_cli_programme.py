@@ -1,4 +1,5 @@
-"""``keyworker criteria``, ``pbr-claim`` and ``retention-queue`` end to end on a real store."""
+"""``keyworker criteria``, ``pbr-claim`` (PDF and CSV), ``retention-queue``, ``sar-export`` and
+``breach-export`` end to end on a real store."""
 
 from __future__ import annotations
 
@@ -69,3 +70,41 @@ def test_retention_queue(harness: CliHarness) -> None:
     reference = store_with_example(harness)
     result = harness.run("retention-queue", KEYWORKER_PASSPHRASE=PASS)
     assert result.code == 0 and reference in result.out
+
+
+def test_claim_as_marked_pdf_and_csv(harness: CliHarness, tmp_path: Path) -> None:
+    from tests.unit.reports.pdf_checks import assert_marked_every_page, pdftotext_pages
+
+    store_with_example(harness)
+    pdf, table = tmp_path / "claim.pdf", tmp_path / "claim2.csv"
+    result = harness.run("pbr-claim", "--out", str(pdf), "--csv", str(table), "--as-of",
+                         "15/03/2025", "--print", KEYWORKER_PASSPHRASE=PASS)
+    assert result.code == 0, result.err
+    assert assert_marked_every_page(pdf.read_bytes(), "RESTRICTED") >= 1
+    doc = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    names = {m["family_name"] for f in doc["families"] for m in f["members"]}
+    text = " ".join(pdftotext_pages(pdf))
+    assert "Payment-by-results claim" in text
+    assert not any(name in text for name in names)
+    assert table.read_text(encoding="utf-8-sig").startswith("RESTRICTED")
+    audit = harness.run("audit", "--limit", "8", KEYWORKER_PASSPHRASE=PASS)
+    assert "report=pbr-claim format=pdf" in audit.out and "format=csv" in audit.out
+    none = harness.run("pbr-claim", KEYWORKER_PASSPHRASE=PASS)
+    assert none.code == 2 and "--out" in none.err
+
+
+def test_sar_and_breach_export_refusals(harness: CliHarness, tmp_path: Path) -> None:
+    store_with_example(harness)
+    out = tmp_path / "sar.pdf"
+    unprotected = harness.run("sar-export", "--request", "1", "--out", str(out), "--print",
+                              KEYWORKER_PASSPHRASE=PASS)
+    assert unprotected.code == 2 and "must be password-protected" in unprotected.err
+    secret = tmp_path / "pw.txt"
+    secret.write_text("Tr4m-Lantern-91\n", encoding="utf-8")
+    missing = harness.run("sar-export", "--request", "99", "--out", str(out),
+                          "--password-file", str(secret), KEYWORKER_PASSPHRASE=PASS)
+    assert missing.code == 2
+    breach = harness.run("breach-export", "--breach", "99", "--out", str(tmp_path / "b.pdf"),
+                         "--print", KEYWORKER_PASSPHRASE=PASS)
+    assert breach.code == 2
+    assert not out.exists() and not (tmp_path / "b.pdf").exists()

@@ -1,0 +1,321 @@
+"""Breach records (ISA §12) for the information-governance officer: the list with the
+regulator clock, the form, and the export.
+
+Every breach is recorded. A serious one (a risk to people) is reported to the regulator within
+the policy's 72 hours of being found, or a decision not to report is recorded with its reason.
+The partners whose information is involved are listed with the governance posts the policy
+gives for them (Appendix E).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from keyworker_app.domain.breach import (
+    Breach,
+    ReportingState,
+    category_label,
+    hours_left,
+    reporting_state,
+)
+from keyworker_app.domain.dates import DATETIME_HINT, format_datetime, parse_datetime
+from keyworker_app.domain.handling import Recipient
+from keyworker_app.domain.policy import Policy
+from keyworker_app.errors import UserFacingError, ValidationError
+from keyworker_app.gui.errors import show_error
+from keyworker_app.gui.programme_export_dialog import ProgrammeExportDialog, report_saved_text
+from keyworker_app.gui.programme_page import ProgrammePage
+from keyworker_app.reports.breach_record import breach_reference, clock_text
+from keyworker_app.services.programme_exports import (
+    ProgrammeExportRequest,
+    ProgrammeExportService,
+    ProgrammeReport,
+    suggested_name,
+)
+
+PARTNER_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _local_now() -> datetime:
+    return datetime.now(UTC).astimezone()
+
+
+def _short_clock(breach: Breach, policy: Policy, now: datetime) -> str:
+    state = reporting_state(breach, policy, now)
+    left = hours_left(breach, policy, now)
+    if state is ReportingState.CLOCK_RUNNING:
+        return f"{int(left)} h {int(left * 60) % 60:02d} min left"
+    if state is ReportingState.OVERDUE:
+        return f"Overdue by {int(-left)} h"
+    return "—"
+
+
+class BreachDialog(QDialog):
+    """Record a new breach or update one. Dates and times as DD/MM/YYYY HH:MM, local time."""
+
+    def __init__(self, policy: Policy, save: Callable[[Breach], Breach],
+                 breach: Breach | None = None, now: Callable[[], datetime] = _local_now,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        title = "Record a breach" if breach is None else f"Breach {breach_reference(breach)}"
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self.setModal(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._policy = policy
+        self._save = save
+        self._breach = breach
+        self._now = now
+        self.saved: Breach | None = None
+        self.category = QComboBox()
+        self.category.setAccessibleName("Category")
+        for c in policy.breach.categories:
+            self.category.addItem(c.label, c.id)
+        self.found = QLineEdit(format_datetime(breach.found_at.astimezone() if breach
+                                               else now()))
+        self.found.setAccessibleName("Date and time found")
+        self.found.setPlaceholderText(DATETIME_HINT)
+        self.summary = self._text("What happened")
+        self.partners = QListWidget()
+        self.partners.setAccessibleName("Partners whose information is involved")
+        for partner in policy.partners:
+            item = QListWidgetItem(partner.name)
+            item.setData(PARTNER_ROLE, partner.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if breach and partner.id in breach.partners
+                               else Qt.CheckState.Unchecked)
+            self.partners.addItem(item)
+        self.partners.setMinimumHeight(120)
+        self.partners.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.partners.setWordWrap(True)
+        self.serious = QCheckBox("S&erious: a risk to people (the regulator clock runs)")
+        self.serious.setAccessibleName("Serious")
+        self.clock = QLabel()
+        self.clock.setAccessibleName("Regulator clock")
+        self.clock.setWordWrap(True)
+        self.told = QLineEdit()
+        self.told.setAccessibleName("Regulator told on")
+        self.told.setPlaceholderText(f"{DATETIME_HINT}, or leave empty")
+        self.not_reported = self._text("Decision not to report, and why")
+        self.actions_taken = self._text("Actions taken")
+        self.outcome = self._text("Outcome")
+        self.closed = QCheckBox("C&losed")
+        self.closed.setAccessibleName("Closed")
+        if breach is not None:
+            self.category.setCurrentIndex(max(0, self.category.findData(breach.category)))
+            self.summary.setPlainText(breach.summary)
+            self.serious.setChecked(breach.serious)
+            self.told.setText(format_datetime(breach.regulator_told_at.astimezone()
+                                              if breach.regulator_told_at else None))
+            self.not_reported.setPlainText(breach.not_reported_reason)
+            self.actions_taken.setPlainText(breach.actions)
+            self.outcome.setPlainText(breach.outcome)
+            self.closed.setChecked(breach.closed_at is not None)
+        self.problem = QLabel()
+        self.problem.setAccessibleName("Problem")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #a4262c;")
+        self.problem.setVisible(False)
+        form = QFormLayout()
+        form.setVerticalSpacing(9)
+        for label, widget in (("&Category:", self.category), ("&Found:", self.found),
+                              ("&What happened:", self.summary),
+                              ("&Partners involved:", self.partners)):
+            self._row(form, label, widget)
+        form.addRow("", self.serious)
+        form.addRow("72-hour clock:", self.clock)
+        for label, widget in (("Regulator &told:", self.told),
+                              ("Decision &not to report:", self.not_reported),
+                              ("&Actions:", self.actions_taken), ("&Outcome:", self.outcome)):
+            self._row(form, label, widget)
+        form.addRow("", self.closed)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setAccessibleName("Save")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName("Cancel")
+        buttons.accepted.connect(self.try_save)
+        buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+        layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # never squeezed
+        layout.addWidget(self.problem)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(700)
+        for edit in (self.found, self.told):
+            edit.textChanged.connect(lambda _t: self.update_clock())
+        self.serious.toggled.connect(lambda _on: self.update_clock())
+        self.not_reported.textChanged.connect(self.update_clock)
+        self._ticker = QTimer(self)
+        self._ticker.timeout.connect(self.update_clock)
+        self._ticker.start(30_000)
+        self.update_clock()
+
+    @staticmethod
+    def _text(name: str) -> QPlainTextEdit:
+        edit = QPlainTextEdit()
+        edit.setAccessibleName(name)
+        edit.setTabChangesFocus(True)
+        edit.setFixedHeight(50)
+        return edit
+
+    @staticmethod
+    def _row(form: QFormLayout, label: str, widget: QWidget) -> None:
+        text = QLabel(label)
+        text.setBuddy(widget)
+        form.addRow(text, widget)
+
+    def _moment(self, edit: QLineEdit, field: str, required: bool) -> datetime | None:
+        text = edit.text().strip()
+        if not text and not required:
+            return None
+        try:
+            return parse_datetime(text).astimezone()
+        except ValueError as exc:
+            raise ValidationError(field, str(exc)) from None
+
+    def breach(self) -> Breach:
+        found = self._moment(self.found, "Found", required=True)
+        assert found is not None
+        closed_at = None
+        if self.closed.isChecked():
+            closed_at = (self._breach.closed_at if self._breach and self._breach.closed_at
+                         else self._now())
+        return Breach(
+            str(self.category.currentData()), found, self.summary.toPlainText().strip(),
+            tuple(str(item.data(PARTNER_ROLE)) for i in range(self.partners.count())
+                  if (item := self.partners.item(i)).checkState() == Qt.CheckState.Checked),
+            self.serious.isChecked(), self._moment(self.told, "Regulator told", required=False),
+            self.not_reported.toPlainText().strip(), self.actions_taken.toPlainText().strip(),
+            self.outcome.toPlainText().strip(), closed_at,
+            id=self._breach.id if self._breach else None)
+
+    def update_clock(self) -> None:
+        try:
+            breach = self.breach()
+        except ValidationError:
+            self.clock.setText("Give the date and time found to start the clock.")
+            return
+        self.clock.setText(clock_text(breach, self._policy, self._now()))
+
+    def try_save(self) -> bool:
+        self.problem.setVisible(False)
+        try:
+            self.saved = self._save(self.breach())
+        except ValidationError as exc:
+            self.problem.setText(exc.message)
+            self.problem.setVisible(True)
+            return False
+        except UserFacingError as exc:
+            show_error(self, exc)
+            return False
+        self.accept()
+        return True
+
+    def done(self, result: int) -> None:
+        self._ticker.stop()
+        super().done(result)
+
+
+class BreachView(ProgrammePage[Breach]):
+    def __init__(self, exports: ProgrammeExportService, folder: Path | None = None,
+                 now: Callable[[], datetime] = _local_now, parent: QWidget | None = None) -> None:
+        policy = exports.policy
+        super().__init__(
+            "Breach records",
+            "Record every breach. A serious one is reported to the regulator within "
+            f"{policy.breach.regulator_deadline_hours} hours of being found, or the decision "
+            "not to report is recorded with its reason. Tell the partners involved through "
+            "their governance contacts.",
+            [("Breach", breach_reference),
+             ("Found", lambda b: format_datetime(b.found_at.astimezone())),
+             ("Serious", lambda b: "Yes" if b.serious else "No"),
+             ("Reporting", lambda b: reporting_state(b, policy, now()).label),
+             ("72-hour clock", lambda b: _short_clock(b, policy, now())),
+             ("Closed", lambda b: "Yes" if b.closed_at else "No"),
+             ("Category", lambda b: category_label(b.category, policy))], parent)
+        self._exports = exports
+        self._rights = exports.programme.rights
+        self._policy = policy
+        self._folder = folder or Path.home()
+        self._now = now
+        self.dialog: QDialog | None = None
+        self.add_button("&New breach…", "Record a new breach", lambda: self.open_form(None),
+                        False)
+        self.add_button("&Open…", "Open the selected breach record",
+                        lambda: self.open_form(self.selected()))
+        self.add_button("E&xport for the IG officer…", "Export the breach record",
+                        self.open_export)
+        self.finish_buttons()
+        self.table.doubleClicked.connect(lambda _i: self.open_form(self.selected()))
+        self._ticker = QTimer(self)
+        self._ticker.timeout.connect(self.refresh)
+        self._ticker.start(60_000)  # the clock column counts down
+        self.refresh()
+
+    def refresh(self) -> None:
+        try:
+            breaches = self._rights.breaches()
+        except UserFacingError as exc:
+            show_error(self, exc)
+            return
+        self.set_rows(breaches, keep=lambda b: b.id)
+        running = sum(1 for b in breaches if reporting_state(b, self._policy, self._now())
+                      in (ReportingState.CLOCK_RUNNING, ReportingState.OVERDUE))
+        self.status.setText(f"{len(breaches)} breaches recorded; {running} waiting for a "
+                            "decision on telling the regulator.")
+
+    def _saved(self, breach: Breach) -> Breach:
+        saved = self._rights.record_breach(breach)
+        self.refresh()
+        self.select_where(lambda b: b.id == saved.id)
+        return saved
+
+    def open_form(self, breach: Breach | None) -> BreachDialog:
+        dialog = BreachDialog(self._policy, self._saved, breach, self._now, self)
+        dialog.finished.connect(lambda _c: setattr(self, "dialog", None))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_export(self) -> ProgrammeExportDialog | None:
+        breach = self.selected()
+        if breach is None:
+            return None
+        name = suggested_name(ProgrammeReport.BREACH_RECORD, breach_reference(breach),
+                              self._now().date())
+        dialog = ProgrammeExportDialog(self._exports, ProgrammeExportRequest(
+            ProgrammeReport.BREACH_RECORD, self._folder / name, Recipient.printing(),
+            breach_id=breach.id), self)
+        dialog.exported.connect(lambda r: self.notice("Breach record exported",
+                                                      *report_saved_text(r)))
+        dialog.finished.connect(lambda _c: setattr(self, "dialog", None))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def clear(self) -> None:
+        self._ticker.stop()
+        if self.dialog is not None:
+            self.dialog.reject()
+            self.dialog = None
+        super().clear()

@@ -1,0 +1,272 @@
+"""The family record's programme panel: which ISA Appendix D criteria the family meets today,
+the records that meet each one and the ones that nearly do, whether it qualifies, and a chart
+of results since entry (unauthorised absence by term, incidents by month).
+
+Worked out the first time the tab is shown (an audited view), and again after the record
+changes; cleared on lock.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from keyworker_app.domain.criteria import CriterionResult, Evaluation
+from keyworker_app.domain.dates import format_date
+from keyworker_app.domain.outcomes import FamilyResults
+from keyworker_app.errors import UserFacingError
+from keyworker_app.gui.errors import show_error
+from keyworker_app.gui.record_model import RecordTableModel
+from keyworker_app.services.programme import ProgrammeService
+
+log = logging.getLogger("keyworker.gui.criteria_panel")
+
+BAR = QColor("#2f6f9f")
+WARN = QColor("#a4262c")
+GRID = QColor("#b8c2cc")
+
+
+def _evidence(result: CriterionResult, near: bool) -> str:
+    items = result.near_misses if near else result.evidence
+    return "\n".join(e.explanation for e in items) or ("—" if near else "None")
+
+
+CRITERIA_COLUMNS = (
+    ("Criterion", lambda r: r.criterion.label),
+    ("Met", lambda r: "Yes" if r.met else "No"),
+    ("Evidence", lambda r: _evidence(r, near=False)),
+    ("Near misses", lambda r: _evidence(r, near=True)),
+)
+RESULT_COLUMNS = (
+    ("Result", lambda r: r.outcome.label),
+    ("Applies", lambda r: "Yes" if r.applicable else "No"),
+    ("Achieved", lambda r: "Yes" if r.achieved else "No"),
+    ("Detail", lambda r: r.detail),
+)
+
+
+class ResultsChart(QWidget):
+    """Two small bar charts: mean unauthorised absence by term against the threshold, and
+    proven offences plus ASB interventions by month (entry marked)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Results chart")
+        self.setMinimumHeight(190)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # reachable, so its description is read
+        self._terms: list[tuple[str, float]] = []
+        self._months: list[tuple[str, int]] = []
+        self._entry = ""
+        self._threshold = 15.0
+
+    def set_results(self, results: FamilyResults | None, threshold: float) -> None:
+        self._threshold = threshold
+        self._terms, self._months, self._entry = [], [], ""
+        if results is not None:
+            by_term: dict[str, list[float]] = {}
+            for point in results.absence_by_term:
+                by_term.setdefault(point.term.label, []).append(point.unauthorised_absence_pct)
+            self._terms = [(k, sum(v) / len(v)) for k, v in by_term.items()]
+            self._months = [(m.label, m.offences + m.asb) for m in results.incidents_by_month]
+            self._entry = f"{results.entry.month:02d}/{results.entry.year}"
+        terms = "; ".join(f"{k}: {v:.1f}%" for k, v in self._terms) or "no school records"
+        months = ", ".join(f"{k}: {v}" for k, v in self._months if v) or "none"
+        self.setAccessibleDescription(
+            f"Unauthorised absence by term (threshold {threshold:.0f}%): {terms}. "
+            f"Incidents by month: {months}.")
+        self.update()
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        width = self.width()
+        half = (width - 30) / 2
+        self._bars(painter, QRectF(10, 8, half, self.height() - 16),
+                   "Unauthorised absence by term (%)",
+                   list(self._terms), top=max(30.0, self._threshold * 1.5),
+                   line=self._threshold)
+        self._bars(painter, QRectF(20 + half, 8, half, self.height() - 16),
+                   "Offences and ASB by month",
+                   [(k, float(v)) for k, v in self._months],
+                   top=max([3.0, *(float(v) for _k, v in self._months)]),
+                   line=None, marker=self._entry)
+        painter.end()
+
+    def _bars(self, painter: QPainter, area: QRectF, title: str,
+              points: list[tuple[str, float]], *, top: float, line: float | None,
+              marker: str = "") -> None:
+        text = self.palette().windowText().color()
+        painter.setPen(text)
+        metrics = painter.fontMetrics()
+        painter.drawText(area.adjusted(0, 0, 0, 0), Qt.AlignmentFlag.AlignTop
+                         | Qt.AlignmentFlag.AlignHCenter, title)
+        plot = area.adjusted(28, metrics.height() + 6, -4, -metrics.height() - 6)
+        painter.setPen(QPen(GRID, 1))
+        painter.drawLine(plot.bottomLeft(), plot.bottomRight())
+        painter.drawLine(plot.bottomLeft(), plot.topLeft())
+        painter.setPen(text)
+        painter.drawText(QRectF(area.left(), plot.top() - 6, 26, 14),
+                         Qt.AlignmentFlag.AlignRight, f"{top:.0f}")
+        painter.drawText(QRectF(area.left(), plot.bottom() - 7, 26, 14),
+                         Qt.AlignmentFlag.AlignRight, "0")
+        if not points:
+            painter.drawText(plot, Qt.AlignmentFlag.AlignCenter, "No records")
+            return
+        step = plot.width() / len(points)
+        widest = max(metrics.horizontalAdvance(label) for label, _v in points) + 10
+        label_every = max(1, int(widest / step) + (1 if widest % step else 0))
+        for i, (label, value) in enumerate(points):
+            height = plot.height() * min(value, top) / top
+            left = plot.left() + i * step
+            bar = QRectF(left + step * 0.15, plot.bottom() - height, step * 0.7, height)
+            over = line is not None and value >= line
+            painter.fillRect(bar, WARN if over else BAR)
+            if i % label_every == 0:
+                centre = left + step / 2
+                painter.drawText(QRectF(centre - widest / 2, plot.bottom() + 2, widest,
+                                        metrics.height()), Qt.AlignmentFlag.AlignHCenter, label)
+            if marker and label == marker:  # entry to the programme: a dashed line
+                painter.setPen(QPen(text, 1, Qt.PenStyle.DotLine))
+                painter.drawLine(QPointF(left, plot.top()), QPointF(left, plot.bottom()))
+                painter.drawText(QRectF(left + 3, plot.top(), 60, metrics.height()),
+                                 Qt.AlignmentFlag.AlignLeft, "entry")
+                painter.setPen(text)
+        if line is not None:
+            y = plot.bottom() - plot.height() * line / top
+            painter.setPen(QPen(WARN, 1, Qt.PenStyle.DashLine))
+            painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
+            painter.drawText(QRectF(plot.right() - 60, y - metrics.height() - 1, 60,
+                                    metrics.height()), Qt.AlignmentFlag.AlignRight,
+                             f"{line:.0f}%")
+
+
+def _table(name: str, model: RecordTableModel[object], stretch: tuple[int, ...]) -> QTableView:
+    table = QTableView()
+    table.setAccessibleName(name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)
+    table.setWordWrap(True)
+    table.verticalHeader().setVisible(False)
+    # Rows follow their wrapped text whatever the column widths become.
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header = table.horizontalHeader()
+    header.setStretchLastSection(True)
+    for column in stretch:  # the text columns share what the short ones leave
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+class CriteriaPanel(QWidget):
+    def __init__(self, programme: ProgrammeService, family_id: int,
+                 today: Callable[[], date] = date.today, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Programme criteria and results")
+        self._programme = programme
+        self._family_id = family_id
+        self._today = today
+        self.evaluation: Evaluation | None = None
+        self.results: FamilyResults | None = None
+        self.verdict = QLabel()
+        self.verdict.setAccessibleName("Does the family qualify")
+        self.verdict.setWordWrap(True)
+        self.verdict.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.verdict.font()
+        font.setBold(True)
+        self.verdict.setFont(font)
+        self.refresh_button = QPushButton("&Work out again")
+        self.refresh_button.setAccessibleName("Work out the criteria again")
+        self.refresh_button.clicked.connect(lambda _c=False: self.refresh())
+        self.criteria_model: RecordTableModel[CriterionResult] = RecordTableModel(
+            CRITERIA_COLUMNS, self)
+        self.results_model: RecordTableModel[object] = RecordTableModel(RESULT_COLUMNS, self)
+        self.criteria_table = _table("Programme criteria", self.criteria_model, (2, 3))  # type: ignore[arg-type]
+        self.results_table = _table("Results since entry", self.results_model, (3,))
+        self.chart = ResultsChart()
+        top = QHBoxLayout()
+        top.addWidget(self.verdict, 1)
+        top.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.criteria_table.setMinimumHeight(240)
+        self.results_table.setMinimumHeight(150)
+        results_box = QGroupBox("Results since entry")
+        results_layout = QVBoxLayout(results_box)
+        results_layout.addWidget(self.results_table, 1)
+        results_layout.addWidget(self.chart)
+        inner = QWidget()
+        inner_layout = QVBoxLayout(inner)
+        inner_layout.setContentsMargins(0, 0, 0, 0)
+        inner_layout.addLayout(top)
+        inner_layout.addWidget(self.criteria_table, 3)
+        inner_layout.addWidget(results_box, 2)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(inner)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+        self._loaded = False
+
+    @property
+    def loaded(self) -> bool:
+        return self._loaded
+
+    def ensure_loaded(self) -> None:
+        if not self._loaded:
+            self.refresh()
+
+    def invalidate(self) -> None:
+        """The record changed: work it out again now if shown, else when next shown."""
+        self._loaded = False
+        if self.isVisible():
+            self.refresh()
+
+    def refresh(self) -> None:
+        day = self._today()
+        try:
+            self.evaluation = self._programme.evaluate(self._family_id, day)
+            self.results = self._programme.results(self._family_id, day)
+        except UserFacingError as exc:
+            show_error(self, exc)
+            return
+        self._loaded = True
+        ev = self.evaluation
+        self.verdict.setText(
+            f"On {format_date(ev.as_of)} the family "
+            f"{'QUALIFIES' if ev.qualifies else 'does not qualify'}: {ev.basis}.")
+        self.criteria_model.set_rows(ev.results)
+        self.results_model.set_rows(self.results.results)
+        self.chart.set_results(self.results, self._programme.policy.criteria
+                               .unauthorised_absence_pct)
+        for table in (self.criteria_table, self.results_table):
+            table.resizeColumnToContents(0)
+            table.resizeColumnToContents(1)
+        self.results_table.resizeColumnToContents(2)
+
+    def clear(self) -> None:
+        self.evaluation = None
+        self.results = None
+        self._loaded = False
+        self.verdict.clear()
+        self.criteria_model.clear()
+        self.results_model.clear()
+        self.chart.set_results(None, self._programme.policy.criteria.unauthorised_absence_pct)

@@ -1,0 +1,126 @@
+"""What the Programme menu's pages share: a read-only table over records, buttons under it,
+an optional note, and ``clear()`` for the lock (models emptied before the store closes)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from keyworker_app.gui.record_model import Column, RecordTableModel
+
+T = TypeVar("T")
+
+
+class ProgrammePage(QWidget, Generic[T]):
+    def __init__(self, name: str, intro: str, columns: Sequence[Column],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(name)
+        self.model: RecordTableModel[T] = RecordTableModel(columns, self)
+        self.intro = QLabel(intro)
+        self.intro.setWordWrap(True)
+        self.intro.setAccessibleName(f"About the {name.lower()}")
+        self.table = QTableView()
+        self.table.setAccessibleName(name)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.status = QLabel()
+        self.status.setAccessibleName("Status")
+        self.status.setWordWrap(True)
+        self.buttons = QHBoxLayout()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(self.buttons)
+        layout.addWidget(self.status)
+        self.box: QMessageBox | None = None  # the last confirmation or notice shown
+
+    def add_button(self, text: str, accessible: str, slot: Callable[[], object],
+                   needs_selection: bool = True) -> QPushButton:
+        button = QPushButton(text)
+        button.setAccessibleName(accessible)
+        button.clicked.connect(lambda _c=False: slot())
+        if needs_selection:
+            button.setProperty("needsSelection", True)
+        self.buttons.addWidget(button)
+        return button
+
+    def finish_buttons(self) -> None:
+        self.buttons.addStretch(1)
+        self.table.selectionModel().selectionChanged.connect(
+            lambda _s, _d: self._enable_buttons())
+        self.model.modelReset.connect(self._enable_buttons)
+        self._enable_buttons()
+
+    def _enable_buttons(self) -> None:
+        chosen = self.selected() is not None
+        for i in range(self.buttons.count()):
+            item = self.buttons.itemAt(i)
+            widget = item.widget() if item is not None else None
+            if isinstance(widget, QPushButton) and widget.property("needsSelection"):
+                widget.setEnabled(chosen)
+
+    def set_rows(self, rows: Sequence[T], keep: Callable[[T], Any] | None = None) -> None:
+        """Show ``rows``; keep the selection on the record with the same ``keep`` key."""
+        current = self.selected()
+        wanted = keep(current) if keep is not None and current is not None else None
+        self.model.set_rows(rows)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        row = 0
+        if keep is not None and wanted is not None:
+            row = next((i for i, r in enumerate(rows) if keep(r) == wanted), 0)
+        if rows:
+            self.table.selectRow(row)
+        self._enable_buttons()
+
+    def select_where(self, wanted: Callable[[T], bool]) -> None:
+        for row in range(self.model.rowCount()):
+            record = self.model.record(row)
+            if record is not None and wanted(record):
+                self.table.selectRow(row)
+                return
+
+    def selected(self) -> T | None:
+        index = self.table.currentIndex()
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        if not rows and not index.isValid():
+            return None
+        return self.model.record((rows[0] if rows else index).row())
+
+    def notice(self, title: str, text: str, detail: str = "") -> QMessageBox:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle(title)
+        box.setAccessibleName(title)
+        box.setText(text)
+        box.setInformativeText(detail)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.box = box
+        box.open()
+        return box
+
+    def clear(self) -> None:
+        if self.box is not None:
+            self.box.close()
+            self.box = None
+        self.model.clear()
+        self.status.clear()

@@ -1,0 +1,181 @@
+"""The retention review queue (ISA §10), for the team lead.
+
+Every family is due a review at allocation (or its last review) plus the policy's months. The
+reviewer records "retain until …, because …" or "delete". Deletion removes all the family's
+personal data and keeps only the marker per member (name, date of birth, "member of a
+programme family", the date), so it asks first, saying exactly what goes and what stays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from keyworker_app.domain.dates import format_date, parse_date
+from keyworker_app.domain.retention import (
+    MARKER_NOTE,
+    QueueEntry,
+    RetentionDecision,
+    RetentionReview,
+)
+from keyworker_app.errors import UserFacingError, ValidationError
+from keyworker_app.gui.errors import show_error
+from keyworker_app.gui.form_dialog import FieldSpec, FormDialog
+from keyworker_app.gui.programme_page import ProgrammePage
+from keyworker_app.services.programme import ProgrammeService
+
+REASON = FieldSpec("reason", "&Because", lambda v: None if v.strip() else "say why",
+                   multiline=True, hint="The audit trail records who decided and why.")
+
+
+def _state(entry: QueueEntry, today: date) -> str:
+    days = entry.days_until(today)
+    if days < 0:
+        return f"Overdue by {-days} day{'s' if days != -1 else ''}"
+    return "Due today" if days == 0 else f"Due in {days} day{'s' if days != 1 else ''}"
+
+
+def deletion_summary(reference: str, members: int) -> tuple[str, str]:
+    """What the confirmation says will be removed, and what is kept."""
+    removed = (f"All personal data of family {reference} will be deleted permanently: its "
+               f"{members} member{'s' if members != 1 else ''}, addresses, relationships, "
+               "offences, anti-social behaviour, education, benefits, concerns, the contact "
+               "log, TAF meetings, the family plan, consents, shared information and unsaved "
+               "drafts. The store is then compacted so no copy stays in the file.")
+    kept = ("Kept, as the agreement allows: a marker for each member with their name, date "
+            f"of birth, the words \"{MARKER_NOTE}\" and today's date; the review record "
+            "(reviewer and reason) and the audit trail. This cannot be undone.")
+    return removed, kept
+
+
+class RetentionQueueView(ProgrammePage[QueueEntry]):
+    family_deleted = Signal(int)  # the caseload and any open record of it must go
+
+    def __init__(self, programme: ProgrammeService, reviewer: str,
+                 today: Callable[[], date] = date.today, parent: QWidget | None = None) -> None:
+        super().__init__(
+            "Retention review queue",
+            f"Each family's records are reviewed {programme.policy.retention.review_months} "
+            "months after allocation or the last review (ISA §10). Retain them until a "
+            "later date, saying why, or delete them and keep only the marker.",
+            [("Family", lambda e: e.reference),
+             ("Review due", lambda e: format_date(e.review_on)),
+             ("Last reviewed", lambda e: format_date(e.last_review) or "Never"),
+             ("State", lambda e: _state(e, today()))], parent)
+        self._programme = programme
+        self._reviewer = reviewer
+        self._today = today
+        self.dialog: FormDialog | None = None
+        self.retain_button = self.add_button("&Retain until…", "Retain the family's records",
+                                             self.open_retain)
+        self.delete_button = self.add_button("&Delete…", "Delete the family's records",
+                                             self.open_delete)
+        self.finish_buttons()
+        self.refresh()
+
+    def refresh(self) -> None:
+        try:
+            entries = self._programme.retention_queue(self._today())
+        except UserFacingError as exc:
+            show_error(self, exc)
+            return
+        self.set_rows(entries, keep=lambda e: e.family_id)
+        overdue = sum(1 for e in entries if e.overdue(self._today()))
+        self.status.setText(f"{len(entries)} families; {overdue} overdue for review.")
+
+    def _open(self, title: str, fields: list[FieldSpec], submit: Callable[[dict[str, str]], None],
+              initial: dict[str, str], entry: QueueEntry) -> FormDialog:
+        dialog = FormDialog(self, title, "retention-review", f"family:{entry.family_id}/review",
+                            fields=fields, on_submit=submit, initial=initial)
+        dialog.finished.connect(lambda _c: setattr(self, "dialog", None))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_retain(self) -> FormDialog | None:
+        entry = self.selected()
+        if entry is None:
+            return None
+
+        def check(value: str) -> str | None:
+            try:
+                parse_date(value)
+            except ValueError as exc:
+                return str(exc)
+            return None
+
+        def submit(values: dict[str, str]) -> None:
+            self._record(RetentionReview(
+                entry.family_id, self._today(), RetentionDecision.RETAIN, values["reason"].strip(),
+                self._reviewer, parse_date(values["retain_until"])))
+
+        return self._open(f"Retain the records of {entry.reference}", [
+            FieldSpec("retain_until", "Retain &until", check, placeholder="DD/MM/YYYY",
+                      hint="The next review is due on this date."), REASON],
+            submit, {}, entry)
+
+    def open_delete(self) -> FormDialog | None:
+        entry = self.selected()
+        if entry is None:
+            return None
+
+        def submit(values: dict[str, str]) -> None:
+            reason = values["reason"].strip()
+            if not reason:
+                raise ValidationError("reason", "say why")
+            self.confirm_delete(entry, reason)
+
+        return self._open(f"Delete the records of {entry.reference}", [REASON], submit,
+                          {"reason": "No indication of further risk"}, entry)
+
+    def confirm_delete(self, entry: QueueEntry, reason: str) -> QMessageBox:
+        members = self._programme.member_count(entry.family_id)
+        removed, kept = deletion_summary(entry.reference, members)
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Delete the family's records?")
+        box.setAccessibleName("Delete the family's records?")
+        box.setText(f"Delete the records of family {entry.reference} permanently?")
+        box.setInformativeText(f"{removed}\n\n{kept}")
+        delete = box.addButton("Delete &permanently", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("&Keep the records", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        review = RetentionReview(entry.family_id, self._today(), RetentionDecision.DELETE,
+                                 reason, self._reviewer)
+        box.finished.connect(lambda _c: self._delete_answered(
+            box, review, box.clickedButton() is delete))
+        self.box = box
+        box.open()
+        return box
+
+    def _delete_answered(self, box: QMessageBox, review: RetentionReview,
+                         confirmed: bool) -> None:
+        if self.box is not box:  # answered already (finished can arrive twice)
+            return
+        self.box = None
+        if confirmed:
+            try:
+                self._record(review)
+            except UserFacingError as exc:
+                show_error(self, exc)
+
+    def _record(self, review: RetentionReview) -> None:
+        saved = self._programme.record_review(review)
+        self.refresh()
+        if saved.decision is RetentionDecision.DELETE:
+            self.family_deleted.emit(saved.family_id)
+            self.status.setText("The family's records were deleted; the markers were kept. "
+                                + self.status.text())
+        else:
+            self.status.setText(f"Retained until {format_date(saved.retain_until)}. "
+                                + self.status.text())
+
+    def clear(self) -> None:
+        if self.dialog is not None:
+            self.dialog.reject()
+            self.dialog = None
+        super().clear()

@@ -1,0 +1,232 @@
+"""The subject-access request log (ISA §17): received, due one calendar month later (the
+ICO's rule), extended, completed; find the person a request is about; export the disclosure
+(always password-protected)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from keyworker_app.domain.dates import format_date, parse_date
+from keyworker_app.domain.handling import Recipient
+from keyworker_app.domain.subject_access import SubjectAccessRequest
+from keyworker_app.errors import UserFacingError
+from keyworker_app.gui.errors import show_error
+from keyworker_app.gui.form_dialog import FieldSpec, FormDialog
+from keyworker_app.gui.programme_export_dialog import ProgrammeExportDialog, report_saved_text
+from keyworker_app.gui.programme_page import ProgrammePage
+from keyworker_app.services.information_rights import PersonHit
+from keyworker_app.services.programme_exports import (
+    ProgrammeExportRequest,
+    ProgrammeExportService,
+    ProgrammeReport,
+    suggested_name,
+)
+
+
+def _check_date(value: str) -> str | None:
+    try:
+        parse_date(value)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+def _state(request: SubjectAccessRequest, today: date) -> str:
+    status = request.status(today)
+    if status.value == "open":
+        days = request.days_left(today)
+        return f"Open: {days} day{'s' if days != 1 else ''} left"
+    return status.label
+
+
+class FindPersonDialog(QDialog):
+    """Search by name, reference or postcode; choose the person the request is about."""
+
+    def __init__(self, search: Callable[[str], list[PersonHit]],
+                 chosen: Callable[[PersonHit], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Find the person")
+        self.setAccessibleName("Find the person")
+        self.setModal(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._search = search
+        self._chosen = chosen
+        self.query = QLineEdit()
+        self.query.setAccessibleName("Search for the person")
+        self.query.setPlaceholderText("Name, family reference or postcode")
+        label = QLabel("&Search:")
+        label.setBuddy(self.query)
+        self.results: ProgrammePage[PersonHit] = ProgrammePage(
+            "People found", "Choose the person the request is about; the date of birth "
+            "tells namesakes apart.",
+            [("Name", lambda h: h.name), ("Date of birth", lambda h: h.date_of_birth),
+             ("Family", lambda h: h.family_reference)])
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.link_button = self.buttons.addButton("&Link to the request",
+                                                  QDialogButtonBox.ButtonRole.AcceptRole)
+        self.link_button.setAccessibleName("Link to the request")
+        self.buttons.accepted.connect(self.link)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addWidget(self.query)
+        layout.addWidget(self.results, 1)
+        layout.addWidget(self.buttons)
+        self.query.returnPressed.connect(self.run_search)
+        self.query.textChanged.connect(lambda _t: self.run_search())
+        self.resize(560, 420)
+
+    def run_search(self) -> None:
+        text = self.query.text().strip()
+        self.results.set_rows(self._search(text) if len(text) >= 2 else [])
+
+    def link(self) -> None:
+        hit = self.results.selected()
+        if hit is None:
+            return
+        self._chosen(hit)
+        self.accept()
+
+
+class SubjectAccessView(ProgrammePage[SubjectAccessRequest]):
+    def __init__(self, exports: ProgrammeExportService, folder: Path | None = None,
+                 today: Callable[[], date] = date.today, parent: QWidget | None = None) -> None:
+        super().__init__(
+            "Subject access requests",
+            "A request is due one calendar month after it is received (the same date next "
+            "month, or that month's last day). A complex request may be extended by two "
+            "months if the person is told within the first month.",
+            [("Request", lambda r: r.subject_label),
+             ("Received", lambda r: format_date(r.received_on)),
+             ("Due", lambda r: format_date(r.due_on)),
+             ("Extended", lambda r: format_date(r.extended_on) or "No"),
+             ("Completed", lambda r: format_date(r.completed_on) or "—"),
+             ("Person", lambda r: "Found" if r.person_id else "Not yet found"),
+             ("State", lambda r: _state(r, today()))], parent)
+        self._exports = exports
+        self._rights = exports.programme.rights
+        self._folder = folder or Path.home()
+        self._today = today
+        self.dialog: QDialog | None = None
+        self.add_button("&New request…", "Log a new request", self.open_new, False)
+        self.add_button("&Find the person…", "Find the person the request is about",
+                        self.open_find)
+        self.add_button("E&xtend…", "Extend the request by two months", self.open_extend)
+        self.add_button("Mark &completed…", "Mark the request completed", self.open_complete)
+        self.add_button("Export the &disclosure…", "Export everything held about the person",
+                        self.open_export)
+        self.finish_buttons()
+        self.refresh()
+
+    def refresh(self) -> None:
+        try:
+            requests = self._rights.requests()
+        except UserFacingError as exc:
+            show_error(self, exc)
+            return
+        self.set_rows(requests, keep=lambda r: r.id)
+        overdue = sum(1 for r in requests if r.status(self._today()).value == "overdue")
+        self.status.setText(f"{len(requests)} requests; {overdue} overdue.")
+
+    def _save(self, request: SubjectAccessRequest) -> None:
+        saved = self._rights.log_request(request)
+        self.refresh()
+        self.select_where(lambda r: r.id == saved.id)
+
+    def _form(self, title: str, fields: list[FieldSpec], submit: Callable[[dict[str, str]], None],
+              initial: dict[str, str]) -> FormDialog:
+        dialog = FormDialog(self, title, "subject-access", "subject-access", fields=fields,
+                            on_submit=submit, initial=initial)
+        dialog.finished.connect(lambda _c: setattr(self, "dialog", None))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_new(self) -> FormDialog:
+        def submit(values: dict[str, str]) -> None:
+            self._save(SubjectAccessRequest(parse_date(values["received_on"]),
+                                            values["subject_label"].strip()))
+
+        return self._form("Log a subject access request", [
+            FieldSpec("subject_label", "&Reference", placeholder="SAR-2025-004",
+                      hint="A reference that names nobody."),
+            FieldSpec("received_on", "Re&ceived", _check_date, placeholder="DD/MM/YYYY")],
+            submit, {"received_on": format_date(self._today())})
+
+    def open_find(self) -> FindPersonDialog | None:
+        request = self.selected()
+        if request is None:
+            return None
+        dialog = FindPersonDialog(
+            self._rights.find_people,
+            lambda hit: self._save(replace(request, person_id=hit.person_id)), self)
+        dialog.finished.connect(lambda _c: setattr(self, "dialog", None))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_extend(self) -> FormDialog | None:
+        request = self.selected()
+        if request is None:
+            return None
+
+        def submit(values: dict[str, str]) -> None:
+            self._save(replace(request, extended_on=parse_date(values["extended_on"]),
+                               extension_reason=values["reason"].strip()))
+
+        return self._form(f"Extend {request.subject_label}", [
+            FieldSpec("extended_on", "Person &told on", _check_date, placeholder="DD/MM/YYYY",
+                      hint="Within the first month of the request."),
+            FieldSpec("reason", "&Why it is complex", multiline=True)],
+            submit, {"extended_on": format_date(self._today())})
+
+    def open_complete(self) -> FormDialog | None:
+        request = self.selected()
+        if request is None:
+            return None
+
+        def submit(values: dict[str, str]) -> None:
+            self._save(replace(request, completed_on=parse_date(values["completed_on"])))
+
+        return self._form(f"Complete {request.subject_label}", [
+            FieldSpec("completed_on", "&Completed on", _check_date, placeholder="DD/MM/YYYY")],
+            submit, {"completed_on": format_date(self._today())})
+
+    def open_export(self) -> ProgrammeExportDialog | None:
+        request = self.selected()
+        if request is None:
+            return None
+        if request.person_id is None:
+            self.notice("Find the person first", f"Request {request.subject_label} is not "
+                        "linked to a person yet.", "Use Find the person… and try again.")
+            return None
+        name = suggested_name(ProgrammeReport.SUBJECT_ACCESS, request.subject_label,
+                              self._today())
+        dialog = ProgrammeExportDialog(self._exports, ProgrammeExportRequest(
+            ProgrammeReport.SUBJECT_ACCESS, self._folder / name, Recipient.printing(),
+            request_id=request.id), self)
+        dialog.exported.connect(lambda r: self.notice("Disclosure exported",
+                                                      *report_saved_text(r)))
+        dialog.finished.connect(lambda _c: setattr(self, "dialog", None))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def clear(self) -> None:
+        if self.dialog is not None:
+            self.dialog.reject()
+            self.dialog = None
+        super().clear()

@@ -1,0 +1,99 @@
+"""A breach record for the information-governance officer (ISA §12).
+
+Category, when it was found, what happened, the partners whose information is involved with
+the governance contacts the policy gives for them (ISA Appendix E: posts, never named people),
+the 72-hour clock for telling the regulator, the decision not to report and its reason, the
+actions taken and the outcome.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from reportlab.platypus import Flowable
+
+from keyworker_app.domain.breach import (
+    Breach,
+    ReportingState,
+    category_label,
+    contacts,
+    hours_left,
+    regulator_deadline,
+    reporting_state,
+)
+from keyworker_app.domain.dates import format_datetime
+from keyworker_app.domain.policy import Policy
+from keyworker_app.reports.page import ReportMeta, render
+from keyworker_app.reports.styles import (
+    TABLE_WIDTH,
+    data_table,
+    heading,
+    key_values,
+    para,
+    title_block,
+)
+
+TITLE = "Breach record"
+
+
+def breach_reference(breach: Breach) -> str:
+    return f"BR-{breach.id or 0:04d}"
+
+
+def clock_text(breach: Breach, policy: Policy, now: datetime) -> str:
+    """The regulator clock in words, e.g. "31 hours left (until 17/03/2025 08:00)"."""
+    state = reporting_state(breach, policy, now)
+    deadline = format_datetime(regulator_deadline(breach, policy))
+    hours = policy.breach.regulator_deadline_hours
+    if state is ReportingState.CLOCK_RUNNING:
+        left = hours_left(breach, policy, now)
+        return f"{int(left)} hours {int(left * 60) % 60} minutes left to tell the regulator " \
+               f"(deadline {deadline}, {hours} hours from being found)"
+    if state is ReportingState.OVERDUE:
+        late = -hours_left(breach, policy, now)
+        return f"Overdue by {int(late)} hours: the deadline was {deadline}"
+    if state is ReportingState.REPORTED:
+        assert breach.regulator_told_at is not None
+        taken = (breach.regulator_told_at - breach.found_at).total_seconds() / 3600
+        return (f"Regulator told {format_datetime(breach.regulator_told_at)}, "
+                f"{taken:.0f} hours after being found (deadline {deadline})")
+    if state is ReportingState.DECIDED_NOT_TO_REPORT:
+        return "A decision not to report was recorded (below)"
+    return "Not serious: no duty to tell the regulator; recorded and investigated"
+
+
+def story(breach: Breach, policy: Policy, now: datetime) -> list[Flowable]:
+    state = reporting_state(breach, policy, now)
+    facts = [
+        ("Breach", breach_reference(breach)),
+        ("Category", category_label(breach.category, policy)),
+        ("Found", format_datetime(breach.found_at)),
+        ("Serious (a risk to people)", "Yes" if breach.serious else "No"),
+        ("Reporting", state.label),
+        (f"{policy.breach.regulator_deadline_hours}-hour clock", clock_text(breach, policy, now)),
+        ("Decision not to report", breach.not_reported_reason or "None recorded"),
+        ("Closed", format_datetime(breach.closed_at) or "Open"),
+    ]
+    partner_rows = [[partner.name, c.post, c.role.replace("-", " ").capitalize(),
+                     c.telephone, c.email]
+                    for partner, posts in contacts(breach, policy) for c in posts]
+    partner_rows += [[partner.name, "No governance contact in the policy", "", "", ""]
+                     for partner, posts in contacts(breach, policy) if not posts]
+    return [
+        *title_block(TITLE, f"{breach_reference(breach)} — "
+                     f"{category_label(breach.category, policy)}"),
+        key_values(facts, TABLE_WIDTH),
+        heading("What happened"),
+        para(breach.summary),
+        heading("Partners whose information is involved, and who to tell (Appendix E)"),
+        data_table(["Partner", "Post", "Role", "Telephone", "E-mail"], partner_rows,
+                   [3, 3.5, 2, 1.8, 3], "No partner's information is involved."),
+        heading("Actions taken"),
+        para(breach.actions or "None recorded."),
+        heading("Outcome"),
+        para(breach.outcome or "Not yet recorded."),
+    ]
+
+
+def build(breach: Breach, policy: Policy, meta: ReportMeta, now: datetime) -> bytes:
+    return render(meta, story(breach, policy, now))

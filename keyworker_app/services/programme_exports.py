@@ -1,0 +1,242 @@
+"""Exports that are not about one family: the subject-access disclosure, the PbR claim and a
+breach record. Built on the shared export step (``export.SecureFileWriter``): the recipient
+and password rules of ISA Appendix C, protection (AES-256, R6), one atomic write, the SHA-256,
+and the audit event without which the file is removed.
+
+* **Subject access** (ISA §17): everything held about the person a logged request is for. It
+  is always password-protected, whoever receives it: it goes to the person themselves, by
+  post or e-mail, and is the most complete picture of them the store can give.
+* **PbR claim**: qualifying families by reference only, as a marked PDF, and as CSV (safe
+  against spreadsheet formula injection; a CSV cannot be encrypted, and it holds no names).
+* **Breach record** (ISA §12): for the information-governance officer.
+
+As with family exports, ``prepare`` reads the store (caller's thread), ``write`` renders and
+writes (any thread), ``record`` audits (caller's thread). Audit events carry the report kind,
+ids, the recipient class, protected or not, the purpose and the SHA-256 — never a name, an
+address or a password.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Protocol
+
+from keyworker_app.domain.audit import Actor, AuditAction
+from keyworker_app.domain.handling import Recipient, RecipientKind
+from keyworker_app.errors import UserFacingError, ValidationError
+from keyworker_app.reports import breach_record, claim_csv, pbr_claim, subject_access
+from keyworker_app.reports.page import ReportMeta
+from keyworker_app.services.export import SecureFileWriter, _local_now
+from keyworker_app.services.programme import ProgrammeService
+
+log = logging.getLogger("keyworker.services.programme_exports")
+
+
+class ProgrammeReport(enum.StrEnum):
+    SUBJECT_ACCESS = "subject-access"
+    PBR_CLAIM = "pbr-claim"
+    BREACH_RECORD = "breach-record"
+
+    @property
+    def label(self) -> str:
+        return {"subject-access": "Subject access disclosure",
+                "pbr-claim": "Payment-by-results claim",
+                "breach-record": "Breach record"}[self.value]
+
+    @property
+    def purpose(self) -> str:
+        """Why it leaves the app: fixed by the kind of report, recorded in the audit."""
+        return {"subject-access": "subject-access-request", "pbr-claim": "measure-outcomes",
+                "breach-record": "breach-management"}[self.value]
+
+    @property
+    def always_protected(self) -> bool:
+        return self is ProgrammeReport.SUBJECT_ACCESS
+
+
+class AuditingSession(Protocol):
+    @property
+    def actor(self) -> Actor: ...
+
+    def record(self, action: AuditAction, object_type: str, object_id: str | int,
+               detail: str = "") -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ProgrammeExportRequest:
+    report: ProgrammeReport
+    destination: Path
+    recipient: Recipient
+    password: str = field(default="", repr=False)
+    replace: bool = False
+    request_id: int | None = None  # subject access: the logged request
+    breach_id: int | None = None  # breach record
+    as_of: date | None = None  # PbR claim: the reference date (default today)
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedProgrammeExport:
+    request: ProgrammeExportRequest
+    object_type: str
+    object_id: str
+    detail: str  # ids and counts for the audit event
+    build: Callable[[], bytes] = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ProgrammeExportResult:
+    destination: Path
+    report: ProgrammeReport
+    object_type: str
+    object_id: str
+    recipient: RecipientKind
+    protected: bool
+    sha256: str
+    detail: str
+    file_format: str = "pdf"
+
+    @property
+    def audit_detail(self) -> str:
+        return (f"report={self.report.value} format={self.file_format} {self.detail} "
+                f"recipient={self.recipient.value} "
+                f"protected={'yes' if self.protected else 'no'} "
+                f"purpose={self.report.purpose} sha256={self.sha256}")
+
+
+def suggested_name(report: ProgrammeReport, ident: str, day: date, ext: str = "pdf") -> str:
+    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in ident)
+    return f"{report.value}-{safe}-{day:%Y-%m-%d}.{ext}" if safe else \
+        f"{report.value}-{day:%Y-%m-%d}.{ext}"
+
+
+class ProgrammeExportService:
+    def __init__(self, session: AuditingSession, programme: ProgrammeService,
+                 now: Callable[[], datetime] = _local_now) -> None:
+        self._session = session
+        self._programme = programme
+        self.policy = programme.policy
+        self._writer = SecureFileWriter(programme.policy)
+        self._now = now
+
+    @property
+    def programme(self) -> ProgrammeService:
+        return self._programme
+
+    @property
+    def actor(self) -> Actor:
+        return self._session.actor
+
+    def recipient_for(self, address: str) -> Recipient:
+        return Recipient.email(address, self.policy.handling.secure_email_suffixes)
+
+    def check_password(self, password: str) -> None:
+        self._writer.check_password(password)
+
+    def check(self, request: ProgrammeExportRequest) -> None:
+        self._writer.check_recipient(request.recipient, request.password, request.destination,
+                                     always_protect=request.report.always_protected)
+        if request.report is ProgrammeReport.SUBJECT_ACCESS and request.request_id is None:
+            raise ValidationError("Request", "choose the subject access request")
+        if request.report is ProgrammeReport.BREACH_RECORD and request.breach_id is None:
+            raise ValidationError("Breach", "choose the breach record")
+        self._writer.check_destination(request.destination, request.replace)
+
+    def _meta(self, report: ProgrammeReport, subject: str, at: datetime) -> ReportMeta:
+        actor = self._session.actor
+        handling = self.policy.handling
+        return ReportMeta(title=report.label, subject=subject,
+                          marking=handling.protective_marking,
+                          handling_line=handling.handling_line,
+                          generated_by=f"{actor.name} ({actor.role.label}), {actor.organisation}",
+                          generated_at=at)
+
+    def _partner_name(self, partner_id: str) -> str:
+        try:
+            return self.policy.partner(partner_id).name
+        except KeyError:
+            return "Another agency"
+
+    def prepare(self, request: ProgrammeExportRequest) -> PreparedProgrammeExport:
+        self.check(request)
+        now = self._now()
+        at = now.astimezone() if now.tzinfo else now
+        rights = self._programme.rights
+        if request.report is ProgrammeReport.SUBJECT_ACCESS:
+            assert request.request_id is not None
+            sar = rights.request(request.request_id)
+            if sar.person_id is None:
+                raise UserFacingError(
+                    f"Request {sar.subject_label} is not linked to a person.",
+                    "Find the person and link them to the request first.")
+            pack = rights.gather(sar.person_id, sar.id)
+            meta = self._meta(request.report, sar.subject_label, at)
+
+            def build_sar() -> bytes:
+                return subject_access.build(pack, meta, sar.subject_label,
+                                            received_on=sar.received_on, due_on=sar.due_on,
+                                            partner_name=self._partner_name)
+
+            return PreparedProgrammeExport(request, "subject-access-request", str(sar.id),
+                                           f"request={sar.id} person={sar.person_id}",
+                                           build_sar)
+        if request.report is ProgrammeReport.BREACH_RECORD:
+            assert request.breach_id is not None
+            breach = rights.breach(request.breach_id)
+            meta = self._meta(request.report, breach_record.breach_reference(breach), at)
+            policy = self.policy
+            return PreparedProgrammeExport(
+                request, "breach", str(breach.id), f"breach={breach.id}",
+                lambda: breach_record.build(breach, policy, meta, at))
+        as_of = request.as_of or at.date()
+        rows = self._programme.claim(as_of)
+        meta = self._meta(request.report, f"as of {as_of:%d/%m/%Y}", at)
+        return PreparedProgrammeExport(
+            request, "pbr-claim", "-", f"as-of={as_of.isoformat()} families={len(rows)}",
+            lambda: pbr_claim.build(rows, meta, as_of))
+
+    def write(self, prepared: PreparedProgrammeExport) -> ProgrammeExportResult:
+        """Render, protect and write once. Touches no store: may run on any thread."""
+        request = prepared.request
+        digest = self._writer.write(prepared.build(), request.destination, request.password,
+                                    replace=request.replace)
+        return ProgrammeExportResult(request.destination, request.report, prepared.object_type,
+                                     prepared.object_id, request.recipient.kind,
+                                     bool(request.password), digest, prepared.detail)
+
+    def record(self, result: ProgrammeExportResult) -> None:
+        """The audit event; without it the exported file is removed again."""
+        self._writer.record_or_remove(
+            result.destination,
+            lambda: self._session.record(AuditAction.EXPORT, result.object_type,
+                                         result.object_id, result.audit_detail),
+            f"{result.object_type} {result.object_id}")
+        log.info("exported %s (%s %s, protected=%s)", result.report.value, result.object_type,
+                 result.object_id, result.protected)
+
+    def export(self, request: ProgrammeExportRequest) -> ProgrammeExportResult:
+        result = self.write(self.prepare(request))
+        self.record(result)
+        return result
+
+    def claim_csv(self, destination: Path, recipient: Recipient, as_of: date | None = None, *,
+                  replace: bool = False) -> ProgrammeExportResult:
+        """The claim as CSV: references only, formula-safe. A CSV cannot be encrypted, so it
+        goes through the same write and audit step unprotected (it names nobody) and only to
+        a recipient who may receive an unprotected file."""
+        self._writer.check_recipient(recipient, "", destination)
+        self._writer.check_destination(destination, replace)
+        day = as_of or self._now().date()
+        rows = self._programme.claim(day)
+        data = claim_csv.claim_csv(rows, self.policy.handling.protective_marking)
+        digest = self._writer.write(data.encode("utf-8-sig"), destination, "", replace=replace,
+                                    pdf=False)
+        result = ProgrammeExportResult(destination, ProgrammeReport.PBR_CLAIM, "pbr-claim", "-",
+                                       recipient.kind, False, digest,
+                                       f"as-of={day.isoformat()} families={len(rows)}", "csv")
+        self.record(result)
+        return result
