@@ -8,7 +8,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-for name in ("store_bench.py", "gui_bench.py", "report_bench.py"):
+for name in ("store_bench.py", "gui_bench.py", "taf_bench.py", "report_bench.py",
+             "criteria_bench.py"):
     path = HERE / name
     if path.exists():
         print(f"== {name}")
