@@ -43,6 +43,13 @@ def pump_until(condition: object, timeout: float = 30.0) -> None:
         time.sleep(0.0005)
 
 
+def current_rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--families", type=int, default=5000)
@@ -73,6 +80,7 @@ def main() -> None:
         window.caseload.table.viewport().repaint()
         painted = time.perf_counter()
         rows = window.caseload.proxy.rowCount()
+        rss_after_paint = current_rss_mb()
 
         rng = random.Random(3)
         names = [m.family_name for f in generate_families(300, 11, date.today())
@@ -105,6 +113,8 @@ def main() -> None:
         window.lock.lock("done")
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"memory after the caseload was painted: {rss_after_paint:.0f} MB; at the end "
+          f"{current_rss_mb():.0f} MB")
     print(f"caseload: {rows} families")
     print(f"passphrase submitted -> caseload painted: {(painted - submitted) * 1000:.0f} ms "
           f"(of which key derivation and opening {(accepted[0] - submitted) * 1000:.0f} ms)")
