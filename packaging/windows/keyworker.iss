@@ -9,7 +9,11 @@
 ; gives dist\keyworker-<version>-windows-x64-setup.exe. See packaging/windows/README.md.
 
 #define AppName "Keyworker"
-#define AppVersion "0.1.0"          ; keep in step with keyworker_app/__init__.py
+; The build passes /DAppVersion=<keyworker_app.__version__>; the default below is checked
+; against it by tests/packaging/test_versions.py.
+#ifndef AppVersion
+  #define AppVersion "0.1.0"
+#endif
 #define AppPublisher "Keyworker project"
 #define BundleDir "..\..\dist\keyworker"
 
