@@ -2,12 +2,14 @@
 
 Where the policy comes from, first found wins:
 
-1. ``KEYWORKER_POLICY`` (a file path). Tests, scripts and a trainer's demo machine need to
-   choose a policy without administrator rights. It is an explicit choice by whoever started
-   the process, so it beats anything found implicitly. If it is set but missing, that is an
-   error, not a silent fall-back: a mistyped path must not quietly give the wrong rules.
-2. The organisation's deployed ``policy.toml`` in the system configuration directories
-   (``keyworker_app.paths.system_policy_dirs``), which only administrators can write.
+1. The organisation's deployed ``policy.toml`` in the system configuration directories
+   (``keyworker_app.paths.system_policy_dirs``), which only administrators can write. It
+   beats anything a user can set: the policy decides which recipients count as secure, the
+   idle timeout and screen-capture protection, so a user's own file must not loosen them.
+2. ``KEYWORKER_POLICY`` (a file path), where no organisation policy is deployed: tests,
+   scripts and a trainer's demo machine choose a policy without administrator rights. If it
+   is set but missing, that is an error, not a silent fall-back: a mistyped path must not
+   quietly give the wrong rules. Set alongside a deployed policy, it is ignored (and logged).
 3. The policy shipped with the app, ``resources/policy/isa-2013.toml``.
 
 A policy that fails any check is refused whole with a ``PolicyError`` naming the file and the
@@ -16,6 +18,7 @@ key at fault; the app never runs with a half-read policy.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import tomllib
@@ -58,6 +61,9 @@ _CONTACT_ROLES = ("information-governance", "information-security")
 
 T = TypeVar("T")
 E = TypeVar("E", bound=StrEnum)
+
+
+log = logging.getLogger("keyworker.policy")
 
 
 class _Table:
@@ -393,14 +399,16 @@ class PolicyInForce:
 def locate_policy() -> tuple[Path, PolicySource]:
     """Which policy file is in force, without reading it (order: module docstring)."""
     env = os.environ.get(POLICY_ENV, "").strip()
+    for path in system_policy_dirs():
+        if path.is_file():
+            if env:
+                log.warning("%s is set but the organisation's policy is in force", POLICY_ENV)
+            return path, PolicySource.SYSTEM
     if env:
         path = Path(env).expanduser()
         if not path.is_file():
             raise PolicyError(str(path), f"it was named by {POLICY_ENV} but does not exist")
         return path, PolicySource.ENVIRONMENT
-    for path in system_policy_dirs():
-        if path.is_file():
-            return path, PolicySource.SYSTEM
     return shipped_policy_path(), PolicySource.SHIPPED
 
 

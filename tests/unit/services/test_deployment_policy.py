@@ -96,6 +96,7 @@ def test_log_text_names_the_system_file_but_only_the_file_name_otherwise(
     deployed = deploy(site_dirs[0], org_policy_text())
     assert policy_in_force().log_text() == (
         f"{ORG_POLICY_NAME} version V12, October 2013 (system-wide: {deployed})")
+    deployed.unlink()
     # A KEYWORKER_POLICY file may sit in a home folder, whose path names a person.
     personal = tmp_path / "home" / "jsmith" / "my-policy.toml"
     personal.parent.mkdir(parents=True)

@@ -139,11 +139,24 @@ def test_deployed_policy_overrides_the_shipped_one(no_system_policy: Path) -> No
     assert policy.protective_marking == "OFFICIAL-SENSITIVE"
 
 
-def test_environment_beats_the_deployed_policy(
+def test_deployed_policy_beats_the_environment(
     no_system_policy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # A user's own file must not loosen the organisation's rules (secure recipients,
+    # idle timeout, screen-capture protection).
     no_system_policy.parent.mkdir()
-    no_system_policy.write_text("not even toml [", encoding="utf-8")
+    deployed = _bad(tmp_path, "idle_timeout_minutes = 5", "idle_timeout_minutes = 3")
+    no_system_policy.write_text(deployed.read_text(encoding="utf-8"), encoding="utf-8")
+    loosened = _bad(tmp_path, "idle_timeout_minutes = 5", "idle_timeout_minutes = 15")
+    monkeypatch.setenv(POLICY_ENV, str(loosened))
+    policy, path = find_policy()
+    assert path == no_system_policy
+    assert policy.device.idle_timeout_minutes == 3
+
+
+def test_environment_chooses_where_no_policy_is_deployed(
+    no_system_policy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     chosen = _bad(tmp_path, "idle_timeout_minutes = 5", "idle_timeout_minutes = 2")
     monkeypatch.setenv(POLICY_ENV, str(chosen))
     policy, path = find_policy()
