@@ -11,31 +11,20 @@ import argparse
 import os
 import random
 import statistics
+import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-import sqlcipher3
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from keyworker_app.domain.audit import Actor, Role
-from keyworker_app.paths import StorePaths
-from keyworker_app.services.case_store import CaseStore
-from keyworker_app.services.demo_data import generate_families
-from keyworker_app.store.connection import configure
-from keyworker_app.store.repositories import FamilyRepository
-
-PASSPHRASE = "bench lantern orbit 4711 tangerine"
-
-
-def timed(fn: Callable[[], object], repeat: int) -> list[float]:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return times
+from bench.common import PASSPHRASE, plain_copy, timed  # noqa: E402
+from keyworker_app.domain.audit import Actor, Role  # noqa: E402
+from keyworker_app.paths import StorePaths  # noqa: E402
+from keyworker_app.services.case_store import CaseStore  # noqa: E402
+from keyworker_app.services.demo_data import generate_families  # noqa: E402
+from keyworker_app.store.repositories import FamilyRepository  # noqa: E402
 
 
 def p95(values: list[float]) -> float:
@@ -52,15 +41,6 @@ def workload(repo: FamilyRepository, prefixes: list[str]) -> dict[str, float]:
     searches = [t for prefix in prefixes for t in timed(lambda p=prefix: repo.search(p), 1)]
     return {"first100_ms": statistics.median(page), "search_p95_ms": p95(searches),
             "search_median_ms": statistics.median(searches)}
-
-
-def plain_copy(conn: sqlcipher3.Connection, dest: Path) -> sqlcipher3.Connection:
-    conn.execute(f"ATTACH DATABASE '{dest}' AS plain KEY ''")
-    conn.execute("SELECT sqlcipher_export('plain')")
-    conn.execute("DETACH DATABASE plain")
-    plain = sqlcipher3.connect(str(dest), isolation_level=None, check_same_thread=False)
-    configure(plain)
-    return plain
 
 
 def main() -> None:

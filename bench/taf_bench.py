@@ -17,12 +17,12 @@ import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import sqlcipher3  # noqa: E402
-
+from bench.common import PASSPHRASE, elapsed_ms, plain_copy, timed  # noqa: E402
 from keyworker_app.domain.audit import Actor, Role  # noqa: E402
 from keyworker_app.domain.taf import (  # noqa: E402
     Action,
@@ -39,10 +39,9 @@ from keyworker_app.services.demo_data import generate_families  # noqa: E402
 from keyworker_app.services.meetings import MeetingService  # noqa: E402
 from keyworker_app.services.policy_loader import find_policy  # noqa: E402
 from keyworker_app.store.audit import AuditLog  # noqa: E402
-from keyworker_app.store.connection import Connection, configure, transaction  # noqa: E402
+from keyworker_app.store.connection import Connection, transaction  # noqa: E402
 from keyworker_app.store.taf_repo import MeetingRepository  # noqa: E402
 
-PASSPHRASE = "bench lantern orbit 4711 tangerine"
 ACTOR = Actor("Bench", Role.TEAM_LEAD, "Leicester City Council")
 
 
@@ -64,13 +63,9 @@ def big_meeting(family_id: int, refs: list[str], held: datetime) -> Meeting:
 
 def commit_times(service: MeetingService, family_id: int, refs: list[str],
                  repeat: int) -> list[float]:
-    times = []
-    for i in range(repeat):
-        meeting = big_meeting(family_id, refs, datetime(2031, 1, 1, 10) + timedelta(days=i))
-        start = time.perf_counter()
-        service.save_meeting(meeting)
-        times.append((time.perf_counter() - start) * 1000)
-    return times
+    meetings = [big_meeting(family_id, refs, datetime(2031, 1, 1, 10) + timedelta(days=i))
+                for i in range(repeat)]
+    return [elapsed_ms(partial(service.save_meeting, meeting)) for meeting in meetings]
 
 
 def fill_meetings(conn: Connection, family_ids: list[int], count: int, seed: int,
@@ -93,15 +88,6 @@ def fill_meetings(conn: Connection, family_ids: list[int], count: int, seed: int
             saved = repo.add(meeting)
             if held.date() < today and rng.random() < 0.8 and saved.id is not None:
                 repo.finalise(saved.id, datetime.now(UTC), "Team Lead")
-
-
-def plain_copy(conn: Connection, dest: Path) -> Connection:
-    conn.execute(f"ATTACH DATABASE '{dest}' AS plain KEY ''")
-    conn.execute("SELECT sqlcipher_export('plain')")
-    conn.execute("DETACH DATABASE plain")
-    plain = sqlcipher3.connect(str(dest), isolation_level=None, check_same_thread=False)
-    configure(plain)
-    return plain
 
 
 def main() -> None:
@@ -136,13 +122,9 @@ def main() -> None:
         for name, service in services.items():
             commit_times(service, first.id, refs, 3)  # warm up
             commits = commit_times(service, first.id, refs, args.repeat)
-            team = []
-            for _ in range(args.repeat):
-                start = time.perf_counter()
-                rows = service.team(today)
-                team.append((time.perf_counter() - start) * 1000)
+            team = timed(partial(service.team, today), args.repeat)
             results[name] = {"commit": statistics.median(commits),
-                             "team": statistics.median(team), "rows": len(rows)}
+                             "team": statistics.median(team), "rows": len(service.team(today))}
         plain.close()
         session.lock()
     enc, pln = results["encrypted"], results["plain"]

@@ -4,7 +4,8 @@ Where the report is going decides the rules (the policy's handling rules, ISA Ap
 secure e-mail address may receive it unprotected; any other address must get a
 password-protected file. The password is typed twice, shown only as dots, never kept after the
 dialog closes, and never saved as a draft. Building and writing run off the GUI thread; the
-audit event is written back on the GUI thread, and without it the file is removed.
+audit event is written back on the GUI thread, and without it the file is removed. What it
+shares with the programme exports is in ``secure_export_base``.
 """
 
 from __future__ import annotations
@@ -14,35 +15,10 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-import shiboken6
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QButtonGroup,
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QMessageBox,
-    QPushButton,
-    QRadioButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QFileDialog, QFormLayout, QLabel, QMessageBox, QWidget
 
-from keyworker_app.domain.handling import (
-    Recipient,
-    RecipientKind,
-    assess_export_password,
-    password_required,
-)
 from keyworker_app.errors import UserFacingError
-from keyworker_app.gui.errors import show_error
-from keyworker_app.gui.worker import run_in_background
+from keyworker_app.gui.secure_export_base import PASSWORD_REMINDER, SecureExportDialog
 from keyworker_app.services.export import (
     ExportRequest,
     ExportResult,
@@ -54,12 +30,12 @@ from keyworker_app.services.export import (
 
 log = logging.getLogger("keyworker.gui.export_dialog")
 
-PASSWORD_REMINDER = ("Send the password by another route from the file — for example by "
-                     "telephone — never in the same e-mail.")
 
-
-class ExportDialog(QDialog):
-    exported = Signal(object)  # ExportResult
+class ExportDialog(SecureExportDialog[PreparedExport, ExportResult]):
+    # exported: Signal(ExportResult)
+    SECURE_NOTE = "Secure e-mail address: the report may be sent without a password."
+    INSECURE_NOTE = "Not a secure e-mail address: the report must be password-protected."
+    BROWSE_OPTIONS = QFileDialog.Option.DontConfirmOverwrite  # we ask, after the checks
 
     def __init__(self, service: ExportService, family_id: int, family_reference: str, *,
                  reports: tuple[ReportKind, ...] = (ReportKind.CASE_SUMMARY,),
@@ -69,18 +45,13 @@ class ExportDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         """``meetings`` are the family's meetings as (id, label), newest first: the meeting
         record is offered only when there is one. ``report`` and ``meeting_id`` preselect."""
-        super().__init__(parent)
-        self.setWindowTitle("Export a report")
-        self.setAccessibleName("Export a report")
-        self.setModal(True)
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        super().__init__(service, "Export a report", parent)
         self._service = service
         self._family_id = family_id
         self._reference = family_reference
         self._today = today
         self.replace_prompt: QMessageBox | None = None
         self.result_box: QMessageBox | None = None
-        self.busy = False
 
         self.report = QComboBox()
         self.report.setAccessibleName("Report")
@@ -98,101 +69,26 @@ class ExportDialog(QDialog):
         self.meeting_label = QLabel("Mee&ting:")
         self.meeting_label.setBuddy(self.meeting)
 
-        self.to_email = QRadioButton("&E-mail to")
-        self.to_print = QRadioButton("&Print")
-        self.to_meeting = QRadioButton("Save for a &meeting")
-        self.where = QButtonGroup(self)
-        for button in (self.to_email, self.to_print, self.to_meeting):
-            self.where.addButton(button)
-        self.to_email.setChecked(True)
-        self.address = QLineEdit()
-        self.address.setAccessibleName("Recipient e-mail address")
-        self.address.setPlaceholderText("name@force.pnn.police.uk")
-        self.recipient_note = QLabel()
-        self.recipient_note.setWordWrap(True)
-        self.recipient_note.setAccessibleName("Recipient rule")
-
-        self.protect = QCheckBox("Protect with a &password (AES-256)")
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setAccessibleName("Password")
-        self.password_again = QLineEdit()
-        self.password_again.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password_again.setAccessibleName("Password again")
-        self.strength = QLabel()
-        self.strength.setAccessibleName("Password strength")
-        self.reminder = QLabel(PASSWORD_REMINDER)
-        self.reminder.setWordWrap(True)
-
         self.purpose = QComboBox()
         self.purpose.setAccessibleName("Purpose")
         self.purpose.addItem("Choose the purpose…", "")
         for purpose in service.policy.purposes:
             self.purpose.addItem(purpose.label, purpose.id)
 
-        self.path = QLineEdit(str((folder or Path.home()) / suggested_file_name(
+        self.path.setText(str((folder or Path.home()) / suggested_file_name(
             family_reference, self.report_kind(), today())))
-        self.path.setAccessibleName("Save to file")
-        browse = QPushButton("&Browse…")
-        browse.clicked.connect(lambda _c=False: self.browse())
-        path_row = QHBoxLayout()
-        path_row.addWidget(self.path, 1)
-        path_row.addWidget(browse)
-
-        self.problem = QLabel()
-        self.problem.setWordWrap(True)
-        self.problem.setAccessibleName("Problem")
-        self.problem.setStyleSheet("color: #a4262c;")
-        self.problem.setVisible(False)
 
         form = QFormLayout()
         form.addRow("&Report:", self.report)
         form.addRow(self.meeting_label, self.meeting)
-        where_box = QVBoxLayout()
-        email_row = QHBoxLayout()
-        email_row.addWidget(self.to_email)
-        email_row.addWidget(self.address, 1)
-        where_box.addLayout(email_row)
-        where_box.addWidget(self.recipient_note)
-        where_box.addWidget(self.to_print)
-        where_box.addWidget(self.to_meeting)
-        form.addRow("Going to:", where_box)
-        form.addRow("", self.protect)
-        form.addRow("Pass&word:", self.password)
-        form.addRow("Password &again:", self.password_again)
-        form.addRow("", self.strength)
-        form.addRow("", self.reminder)
+        self.add_recipient_rows(form)
         form.addRow("P&urpose:", self.purpose)
-        save_label = QLabel("&Save to:")
-        save_label.setBuddy(self.path)
-        form.addRow(save_label, path_row)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.export_button = self.buttons.addButton("E&xport",
-                                                    QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.accepted.connect(self.start_export)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.problem)
-        layout.addWidget(self.buttons)
-
-        for signal in (self.address.textChanged, self.password.textChanged,
-                       self.password_again.textChanged):
-            signal.connect(lambda _t: self.refresh())
-        self.where.buttonToggled.connect(lambda _b, _on: self.refresh())
-        self.protect.toggled.connect(lambda _on: self.refresh())
+        self.add_save_row(form)
         self.report.currentIndexChanged.connect(lambda _i: self._suggest_name())
         self.report.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.refresh()
+        self.finish_layout(form)
 
     # -- state ----------------------------------------------------------------------------
-    def recipient(self) -> Recipient:
-        if self.to_print.isChecked():
-            return Recipient.printing()
-        if self.to_meeting.isChecked():
-            return Recipient.meeting()
-        return self._service.recipient_for(self.address.text())
-
     def report_kind(self) -> ReportKind:
         return ReportKind(self.report.currentData())
 
@@ -206,80 +102,31 @@ class ExportDialog(QDialog):
         for_meeting = self.report_kind() is ReportKind.MEETING_RECORD
         self.meeting.setVisible(for_meeting)
         self.meeting_label.setVisible(for_meeting)
-        recipient = self.recipient()
-        self.address.setEnabled(self.to_email.isChecked())
-        required = password_required(recipient.kind)
-        if not self.to_email.isChecked():
-            self.recipient_note.setText("")
-        elif not self.address.text().strip():
-            self.recipient_note.setText("Secure addresses end with: "
-                                        + ", ".join(self._service.policy.handling
-                                                    .secure_email_suffixes))
-        elif recipient.kind is RecipientKind.SECURE_EMAIL:
-            self.recipient_note.setText("Secure e-mail address: the report may be sent "
-                                        "without a password.")
-        else:
-            self.recipient_note.setText("Not a secure e-mail address: the report must be "
-                                        "password-protected.")
-        if required:
-            self.protect.setChecked(True)
-        self.protect.setEnabled(not required)
-        protected = self.protect.isChecked()
-        for widget in (self.password, self.password_again, self.strength, self.reminder):
-            widget.setEnabled(protected)
-        if protected and self.password.text():
-            strength = assess_export_password(self.password.text(),
-                                              self._service.policy.handling.export_password)
-            self.strength.setText(f"Strength: {strength.label}"
-                                  + (f" — {strength.problem}" if strength.problem else ""))
-        else:
-            self.strength.setText("")
-        self.export_button.setEnabled(not self.busy)
+        super().refresh()
 
     def _suggest_name(self) -> None:
         current = Path(self.path.text())
         self.path.setText(str(current.with_name(suggested_file_name(
             self._reference, self.report_kind(), self._today()))))
 
-    def browse(self) -> None:
-        chosen, _filter = QFileDialog.getSaveFileName(
-            self, "Save the report as", self.path.text(), "PDF files (*.pdf)",
-            options=QFileDialog.Option.DontConfirmOverwrite)  # we ask, after the checks
-        if chosen:
-            self.path.setText(chosen)
-
-    def show_problem(self, text: str) -> None:
-        self.problem.setText(text)
-        self.problem.setVisible(bool(text))
-
     # -- export ---------------------------------------------------------------------------
     def request(self, replace: bool = False) -> ExportRequest:
-        if self.protect.isChecked() and self.password.text() != self.password_again.text():
-            raise UserFacingError("The two passwords do not match.", "Type the password again.")
+        password = self.checked_password()
         return ExportRequest(
             family_id=self._family_id, report=self.report_kind(),
             destination=Path(self.path.text().strip()).expanduser(),
             recipient=self.recipient(), purpose_id=str(self.purpose.currentData() or ""),
-            password=self.password.text() if self.protect.isChecked() else "",
-            meeting_id=self.meeting_id(), replace=replace)
+            password=password, meeting_id=self.meeting_id(), replace=replace)
 
-    def start_export(self, replace: bool = False) -> None:
-        self.show_problem("")
-        if self.busy:
-            return
-        try:
-            request = self.request(replace)
-            if not self.purpose.currentData():
-                raise UserFacingError("Choose the purpose the report is shared for.",
-                                      "Only the agreement's purposes may be chosen.")
-            if request.destination.exists() and not replace:
-                self._ask_replace(request.destination)
-                return
-            prepared = self._service.prepare(request)
-        except UserFacingError as exc:
-            self.show_problem(str(exc))
-            return
-        self._run(prepared)
+    def prepare(self, replace: bool) -> PreparedExport | None:
+        request = self.request(replace)
+        if not self.purpose.currentData():
+            raise UserFacingError("Choose the purpose the report is shared for.",
+                                  "Only the agreement's purposes may be chosen.")
+        if request.destination.exists() and not replace:
+            self._ask_replace(request.destination)
+            return None
+        return self._service.prepare(request)
 
     def _ask_replace(self, path: Path) -> None:
         box = QMessageBox(self)
@@ -298,48 +145,5 @@ class ExportDialog(QDialog):
         if replace:
             self.start_export(replace=True)
 
-    def _run(self, prepared: PreparedExport) -> None:
-        self.busy = True
-        self.setCursor(Qt.CursorShape.BusyCursor)
-        self.refresh()
-        run_in_background(lambda: self._service.write(prepared), self._written, self._failed)
 
-    def _written(self, result: object) -> None:
-        assert isinstance(result, ExportResult)
-        # Audit first, widgets second: a lock may have closed the dialog meanwhile, and then
-        # the store is closed, the audit fails and the file is removed again.
-        problem = ""
-        try:
-            self._service.record(result)
-        except UserFacingError as exc:
-            problem = (f"{exc} The file was removed because the export could not be recorded "
-                       "in the audit trail.")
-        if not shiboken6.isValid(self) or not self.isVisible():
-            return
-        self.busy = False
-        self.unsetCursor()
-        if problem:
-            self.show_problem(problem)
-            self.refresh()
-            return
-        self.password.clear()
-        self.password_again.clear()
-        self.exported.emit(result)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        if not shiboken6.isValid(self):
-            return
-        self.busy = False
-        self.unsetCursor()
-        self.refresh()
-        if isinstance(exc, UserFacingError):
-            self.show_problem(str(exc))
-        else:
-            show_error(self, exc)
-
-    def done(self, result: int) -> None:
-        # Whatever closes the dialog (export, cancel, a lock), the password goes with it.
-        self.password.clear()
-        self.password_again.clear()
-        super().done(result)
+__all__ = ["PASSWORD_REMINDER", "ExportDialog"]

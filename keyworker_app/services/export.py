@@ -17,34 +17,30 @@ into a file name (a destination whose name contains it is refused).
 
 from __future__ import annotations
 
-import contextlib
 import enum
-import errno
-import hashlib
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 
-from keyworker_app.domain.audit import Actor, AuditAction
 from keyworker_app.domain.family import Family
-from keyworker_app.domain.handling import (
-    Recipient,
-    RecipientKind,
-    assess_export_password,
-    email_domain,
-    password_required,
-)
+from keyworker_app.domain.handling import Recipient, RecipientKind, email_domain
 from keyworker_app.domain.policy import Policy
-from keyworker_app.errors import DiskFullError, UserFacingError, ValidationError
+from keyworker_app.errors import UserFacingError, ValidationError
 from keyworker_app.reports import case_summary, meeting_record, taf_pack
 from keyworker_app.reports.page import ReportMeta
-from keyworker_app.reports.protect import protect_pdf
-from keyworker_app.security.atomic import atomic_write_bytes
 from keyworker_app.services.meetings import MeetingService
+from keyworker_app.services.secure_file import (
+    AuditingSession,
+    SecureFileWriter,
+    generated_at,
+    handling_detail,
+    local_now,
+    report_meta,
+    safe_name_part,
+)
 
 log = logging.getLogger("keyworker.services.export")
 
@@ -61,18 +57,12 @@ class ReportKind(enum.StrEnum):
                 "case-summary": "Case summary"}[self.value]
 
 
-class ExportSession(Protocol):
+class ExportSession(AuditingSession, Protocol):
     """What an export needs from an unlocked store (``CaseSession`` provides it)."""
-
-    @property
-    def actor(self) -> Actor: ...
 
     def view_family(self, family_id: int) -> Family: ...
 
     def meetings(self, policy: Policy) -> MeetingService: ...
-
-    def record(self, action: AuditAction, object_type: str, object_id: str | int,
-               detail: str = "") -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +101,7 @@ class ExportResult:
     @property
     def audit_detail(self) -> str:
         parts = [f"report={self.report.value}", f"ref={self.family_reference}",
-                 f"recipient={self.recipient.value}",
-                 f"protected={'yes' if self.protected else 'no'}",
-                 f"purpose={self.purpose_id}"]
+                 handling_detail(self.recipient, self.protected, self.purpose_id)]
         if self.meeting_id is not None:
             parts.append(f"meeting={self.meeting_id}")
         parts.append(f"sha256={self.sha256}")
@@ -126,112 +114,15 @@ Builder = Callable[[Family, ExportRequest, datetime, date], bytes]
 
 def suggested_file_name(reference: str, report: ReportKind, day: date) -> str:
     """A name that identifies the report without naming anyone (the reference is an id)."""
-    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in reference)
-    return f"{safe}-{report.value}-{day:%Y-%m-%d}.pdf"
-
-
-def _local_now() -> datetime:
-    return datetime.now(UTC).astimezone()
-
-
-class SecureFileWriter:
-    """The step every export shares, whatever it reports on: the recipient and password
-    rules (Appendix C), then protect if a password was given (AES-256, R6), one atomic
-    write, the SHA-256 of what was written, and the audit event — without which the file is
-    removed again. ``ExportService`` (family reports) and ``services.programme_exports``
-    (subject access, PbR claim, breach record) both use it."""
-
-    def __init__(self, policy: Policy) -> None:
-        self._policy = policy
-
-    def check_password(self, password: str) -> None:
-        strength = assess_export_password(password, self._policy.handling.export_password)
-        if not strength.acceptable:
-            raise ValidationError("Password", strength.problem)
-
-    def check_recipient(self, recipient: Recipient, password: str, destination: Path, *,
-                        always_protect: bool = False) -> None:
-        """Refuse a malformed address, an unprotected file where the rules need a password
-        (``always_protect``: the report itself needs one, whoever receives it), a weak
-        password, or a file name that contains the password."""
-        if recipient.kind in (RecipientKind.SECURE_EMAIL, RecipientKind.OTHER_EMAIL) and (
-                email_domain(recipient.address) is None):
-            raise ValidationError("Recipient", "give one e-mail address such as "
-                                  "name@force.pnn.police.uk (no names, spaces or lists)")
-        if not password and always_protect:
-            raise UserFacingError("This report must be password-protected, whoever receives "
-                                  "it.", "Set a password and send it by another route (for "
-                                  "example by telephone).")
-        if not password and password_required(recipient.kind):
-            domain = email_domain(recipient.address) or "that address"
-            raise UserFacingError(
-                f"An unprotected report cannot go to {domain}: it is not a secure e-mail "
-                "address (" + ", ".join(self._policy.handling.secure_email_suffixes) + ").",
-                "Set a password to protect the file and send the password by another route "
-                "(for example by telephone), or send it to a secure address.")
-        if password:
-            self.check_password(password)
-            if password in destination.name:
-                raise ValidationError("File name", "must not contain the password")
-
-    @staticmethod
-    def check_destination(path: Path, replace: bool) -> None:
-        folder = path.parent
-        if not folder.is_dir():
-            raise UserFacingError(f"The folder {folder} does not exist.",
-                                  "Choose an existing folder for the report.")
-        if path.is_dir():
-            raise ValidationError("File name", f"{path.name} is a folder; give a file name")
-        if path.exists() and not replace:
-            raise UserFacingError(f"A file named {path.name} already exists in {folder}.",
-                                  "Choose another name, or agree to replace it (--force).")
-        if not os.access(folder, os.W_OK | os.X_OK):
-            raise UserFacingError(f"Keyworker cannot write to the folder {folder}.",
-                                  "Choose a folder you can save files in.")
-
-    @staticmethod
-    def write(data: bytes, destination: Path, password: str, *, replace: bool,
-              pdf: bool = True) -> str:
-        """Protect (a PDF, when a password is given), write once atomically, return the
-        SHA-256 of the bytes written. Touches no store: may run on any thread."""
-        if password and pdf:
-            data = protect_pdf(data, password)
-        try:
-            atomic_write_bytes(destination, data, overwrite=replace)
-        except FileExistsError:
-            raise UserFacingError(
-                f"A file named {destination.name} appeared while the report was being "
-                "made.", "Nothing was replaced. Choose another name and export again.") from None
-        except DiskFullError:
-            raise UserFacingError("The disk is full, so the report was not saved.",
-                                  "Free some space or choose another drive; no partial file "
-                                  "was left behind.") from None
-        except OSError as exc:
-            reason = "permission denied" if exc.errno in (errno.EACCES, errno.EPERM) else (
-                exc.strerror or type(exc).__name__)
-            raise UserFacingError(
-                f"The report could not be saved in {destination.parent} ({reason}).",
-                "Choose another folder; no partial file was left behind.") from None
-        return hashlib.sha256(data).hexdigest()
-
-    @staticmethod
-    def record_or_remove(destination: Path, record: Callable[[], None], what: str) -> None:
-        """Write the audit event; if that fails remove the file: an export nobody can account
-        for must not exist. ``what`` is an id for the log (never a name)."""
-        try:
-            record()
-        except BaseException:
-            with contextlib.suppress(OSError):
-                destination.unlink()
-            log.warning("export of %s not audited; file removed", what)
-            raise
+    return f"{safe_name_part(reference)}-{report.value}-{day:%Y-%m-%d}.pdf"
 
 
 class ExportService:
     def __init__(self, session: ExportSession, policy: Policy,
-                 now: Callable[[], datetime] = _local_now) -> None:
+                 now: Callable[[], datetime] = local_now) -> None:
         self._session = session
         self._policy = policy
+        self._writer = SecureFileWriter(policy)
         self._now = now
 
     @property
@@ -240,10 +131,10 @@ class ExportService:
 
     # -- rules ----------------------------------------------------------------------------
     def recipient_for(self, address: str) -> Recipient:
-        return Recipient.email(address, self._policy.handling.secure_email_suffixes)
+        return self._writer.recipient_for(address)
 
     def check_password(self, password: str) -> None:
-        SecureFileWriter(self._policy).check_password(password)
+        self._writer.check_password(password)
 
     def check(self, request: ExportRequest) -> None:
         """Refuse what the handling rules forbid, before anything is read or built."""
@@ -251,34 +142,28 @@ class ExportService:
         if request.purpose_id not in {p.id for p in purposes}:
             raise ValidationError("Purpose", "choose one of the agreement's purposes: "
                                   + ", ".join(p.id for p in purposes))
-        writer = SecureFileWriter(self._policy)
-        writer.check_recipient(request.recipient, request.password, request.destination)
+        self._writer.check_recipient(request.recipient, request.password, request.destination)
         if request.report is ReportKind.MEETING_RECORD and request.meeting_id is None:
             raise ValidationError("Meeting", "choose the meeting the record is for")
-        writer.check_destination(request.destination, request.replace)
-
-    @staticmethod
-    def _check_destination(path: Path, replace: bool) -> None:
-        SecureFileWriter.check_destination(path, replace)
+        self._writer.check_destination(request.destination, request.replace)
 
     # -- steps ----------------------------------------------------------------------------
     def prepare(self, request: ExportRequest) -> PreparedExport:
         self.check(request)
         family = self._session.view_family(request.family_id)
         builder = self._builder(request)
-        now = self._now()
-        generated_at = now.astimezone() if now.tzinfo else now
+        at = generated_at(self._now())
 
         def build() -> bytes:
-            return builder(family, request, generated_at, generated_at.date())
+            return builder(family, request, at, at.date())
 
         return PreparedExport(request, family, build)
 
     def write(self, prepared: PreparedExport) -> ExportResult:
         """Render, protect and write once. Touches no store: may run on any thread."""
         request = prepared.request
-        digest = SecureFileWriter.write(prepared.build(), request.destination,
-                                        request.password, replace=request.replace)
+        digest = self._writer.write(prepared.build(), request.destination, request.password,
+                                    replace=request.replace)
         assert prepared.family.id is not None
         return ExportResult(
             destination=request.destination, report=request.report,
@@ -288,11 +173,8 @@ class ExportService:
 
     def record(self, result: ExportResult) -> None:
         """The audit event; without it the exported file is removed again."""
-        SecureFileWriter.record_or_remove(
-            result.destination,
-            lambda: self._session.record(AuditAction.EXPORT, "family", result.family_id,
-                                         result.audit_detail),
-            f"family {result.family_id}")
+        self._writer.audit(self._session, result.destination, "family", result.family_id,
+                           result.audit_detail)
         log.info("exported %s for family %d (protected=%s)", result.report.value,
                  result.family_id, result.protected)
 
@@ -314,14 +196,8 @@ class ExportService:
         raise UserFacingError(f"The {request.report.label} is not available in this version.",
                               "Export a case summary instead.")
 
-    def _meta(self, title: str, reference: str, generated_at: datetime) -> ReportMeta:
-        actor = self._session.actor
-        handling = self._policy.handling
-        return ReportMeta(title=title, subject=reference, marking=handling.protective_marking,
-                          handling_line=handling.handling_line,
-                          generated_by=f"{actor.name} ({actor.role.label}), "
-                          f"{actor.organisation}",
-                          generated_at=generated_at)
+    def _meta(self, title: str, reference: str, at: datetime) -> ReportMeta:
+        return report_meta(self._session.actor, self._policy, title, reference, at)
 
     def _destination_label(self, recipient: Recipient) -> str:
         domain = email_domain(recipient.address)

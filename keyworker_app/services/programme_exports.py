@@ -24,15 +24,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Protocol
 
-from keyworker_app.domain.audit import Actor, AuditAction
+from keyworker_app.domain.audit import Actor
 from keyworker_app.domain.handling import Recipient, RecipientKind
 from keyworker_app.errors import UserFacingError, ValidationError
 from keyworker_app.reports import breach_record, claim_csv, pbr_claim, subject_access
 from keyworker_app.reports.page import ReportMeta
-from keyworker_app.services.export import SecureFileWriter, _local_now
 from keyworker_app.services.programme import ProgrammeService
+from keyworker_app.services.secure_file import (
+    AuditingSession,
+    SecureFileWriter,
+    generated_at,
+    handling_detail,
+    local_now,
+    report_meta,
+    safe_name_part,
+)
 
 log = logging.getLogger("keyworker.services.programme_exports")
 
@@ -57,14 +64,6 @@ class ProgrammeReport(enum.StrEnum):
     @property
     def always_protected(self) -> bool:
         return self is ProgrammeReport.SUBJECT_ACCESS
-
-
-class AuditingSession(Protocol):
-    @property
-    def actor(self) -> Actor: ...
-
-    def record(self, action: AuditAction, object_type: str, object_id: str | int,
-               detail: str = "") -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,20 +102,19 @@ class ProgrammeExportResult:
     @property
     def audit_detail(self) -> str:
         return (f"report={self.report.value} format={self.file_format} {self.detail} "
-                f"recipient={self.recipient.value} "
-                f"protected={'yes' if self.protected else 'no'} "
-                f"purpose={self.report.purpose} sha256={self.sha256}")
+                f"{handling_detail(self.recipient, self.protected, self.report.purpose)} "
+                f"sha256={self.sha256}")
 
 
 def suggested_name(report: ProgrammeReport, ident: str, day: date, ext: str = "pdf") -> str:
-    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in ident)
+    safe = safe_name_part(ident)
     return f"{report.value}-{safe}-{day:%Y-%m-%d}.{ext}" if safe else \
         f"{report.value}-{day:%Y-%m-%d}.{ext}"
 
 
 class ProgrammeExportService:
     def __init__(self, session: AuditingSession, programme: ProgrammeService,
-                 now: Callable[[], datetime] = _local_now) -> None:
+                 now: Callable[[], datetime] = local_now) -> None:
         self._session = session
         self._programme = programme
         self.policy = programme.policy
@@ -132,7 +130,7 @@ class ProgrammeExportService:
         return self._session.actor
 
     def recipient_for(self, address: str) -> Recipient:
-        return Recipient.email(address, self.policy.handling.secure_email_suffixes)
+        return self._writer.recipient_for(address)
 
     def check_password(self, password: str) -> None:
         self._writer.check_password(password)
@@ -147,13 +145,7 @@ class ProgrammeExportService:
         self._writer.check_destination(request.destination, request.replace)
 
     def _meta(self, report: ProgrammeReport, subject: str, at: datetime) -> ReportMeta:
-        actor = self._session.actor
-        handling = self.policy.handling
-        return ReportMeta(title=report.label, subject=subject,
-                          marking=handling.protective_marking,
-                          handling_line=handling.handling_line,
-                          generated_by=f"{actor.name} ({actor.role.label}), {actor.organisation}",
-                          generated_at=at)
+        return report_meta(self._session.actor, self.policy, report.label, subject, at)
 
     def _partner_name(self, partner_id: str) -> str:
         try:
@@ -163,8 +155,7 @@ class ProgrammeExportService:
 
     def prepare(self, request: ProgrammeExportRequest) -> PreparedProgrammeExport:
         self.check(request)
-        now = self._now()
-        at = now.astimezone() if now.tzinfo else now
+        at = generated_at(self._now())
         rights = self._programme.rights
         if request.report is ProgrammeReport.SUBJECT_ACCESS:
             assert request.request_id is not None
@@ -210,11 +201,8 @@ class ProgrammeExportService:
 
     def record(self, result: ProgrammeExportResult) -> None:
         """The audit event; without it the exported file is removed again."""
-        self._writer.record_or_remove(
-            result.destination,
-            lambda: self._session.record(AuditAction.EXPORT, result.object_type,
-                                         result.object_id, result.audit_detail),
-            f"{result.object_type} {result.object_id}")
+        self._writer.audit(self._session, result.destination, result.object_type,
+                           result.object_id, result.audit_detail)
         log.info("exported %s (%s %s, protected=%s)", result.report.value, result.object_type,
                  result.object_id, result.protected)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from keyworker_app.domain.breach import Breach
@@ -25,6 +25,7 @@ from keyworker_app.domain.subject_access import SubjectAccessRequest
 from keyworker_app.errors import RecordNotFoundError
 from keyworker_app.store.connection import Connection
 from keyworker_app.store.family_read import day, iso, required_day
+from keyworker_app.store.rows import utc_text
 
 log = logging.getLogger("keyworker.store")
 
@@ -40,7 +41,7 @@ def _moment(text: str | None) -> datetime | None:
 
 
 def _moment_text(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.astimezone(UTC).isoformat(timespec="seconds")
+    return None if moment is None else utc_text(moment)
 
 
 def _review(r: tuple[Any, ...]) -> RetentionReview:
@@ -66,7 +67,7 @@ class ProgrammeRepository:
         self._clock = clock
 
     def _now(self) -> str:
-        return self._clock().astimezone(UTC).isoformat(timespec="seconds")
+        return utc_text(self._clock())
 
     # -- retention ---------------------------------------------------------------------
     def add_review(self, review: RetentionReview, family_reference: str) -> RetentionReview:

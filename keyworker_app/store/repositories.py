@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime
-from typing import Any, Protocol, TypeVar
+from datetime import date, datetime
+from typing import Any
 
 from sqlcipher3 import dbapi2
 
@@ -33,21 +33,10 @@ from keyworker_app.domain.indicators import (
 from keyworker_app.errors import RecordNotFoundError, ValidationError
 from keyworker_app.store import family_read as rd
 from keyworker_app.store.connection import Connection, scalar
+from keyworker_app.store.rows import R, saved_id, sync_rows, utc_now, utc_text
 from keyworker_app.store.search import refresh_terms, search_ids
 
 log = logging.getLogger("keyworker.store")
-
-
-class _HasId(Protocol):
-    @property
-    def id(self) -> int | None: ...
-
-
-R = TypeVar("R", bound=_HasId)
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _family_values(f: Family) -> tuple[Any, ...]:
@@ -109,7 +98,7 @@ def validate(family: Family) -> None:
 
 
 class FamilyRepository:
-    def __init__(self, conn: Connection, clock: Callable[[], datetime] = _utc_now) -> None:
+    def __init__(self, conn: Connection, clock: Callable[[], datetime] = utc_now) -> None:
         self._conn = conn
         self._clock = clock
 
@@ -201,7 +190,7 @@ class FamilyRepository:
     # -- internals ---------------------------------------------------------------------
 
     def _now(self) -> str:
-        return self._clock().astimezone(UTC).isoformat(timespec="seconds")
+        return utc_text(self._clock())
 
     @staticmethod
     def _integrity(exc: Exception) -> Exception:
@@ -215,7 +204,7 @@ class FamilyRepository:
         saved_members = self._sync("person", rd.PERSON_COLUMNS, fam, family.members, _person)
         for given, person in zip(family.members, saved_members, strict=True):
             # A member inserted just now has no stored indicators, whatever ids they carry.
-            own = ("person_id", _id(person), fresh or given.id is None)
+            own = ("person_id", saved_id(person), fresh or given.id is None)
             members.append(replace(
                 person,
                 offences=tuple(self._sync("offence", rd.OFFENCE_COLUMNS, own,
@@ -242,60 +231,6 @@ class FamilyRepository:
         refresh_terms(self._conn, family_id, saved)
         return saved
 
-    def _sync(
-        self,
-        table: str,
-        columns: str,
-        owner: tuple[str, int, bool],
-        records: Sequence[R],
-        values: Callable[[R], tuple[Any, ...]],
-    ) -> list[R]:
-        """Make ``table``'s rows for one owner match ``records``; returns them with ids.
-
-        ``owner`` is (column, id, fresh); a fresh owner has no rows yet, so every record
-        is inserted and any ids it carries are ignored.
-        """
-        owner_column, owner_id, fresh = owner
-        names = [c.strip() for c in columns.split(",")]
-        if fresh:
-            existing: set[int] = set()
-            keep: list[int | None] = [None] * len(records)
-        else:
-            existing = {
-                int(row[0])
-                for row in self._conn.execute(
-                    f"SELECT id FROM {table} WHERE {owner_column} = ?", (owner_id,)
-                )
-            }
-            keep = [r.id for r in records]
-            wanted = [i for i in keep if i is not None]
-            if len(set(wanted)) != len(wanted):
-                raise ValueError(f"{table}: the same id appears twice")
-            unknown = set(wanted) - existing
-            if unknown:
-                raise RecordNotFoundError(table.replace("_", " "), min(unknown))
-            for gone in sorted(existing - set(wanted)):
-                self._conn.execute(f"DELETE FROM {table} WHERE id = ?", (gone,))
-        insert = (
-            f"INSERT INTO {table} ({owner_column}, position, {columns}) "
-            f"VALUES ({', '.join('?' * (len(names) + 2))})"
-        )
-        update = (
-            f"UPDATE {table} SET position = ?, {', '.join(n + ' = ?' for n in names)} "
-            "WHERE id = ?"
-        )
-        saved: list[R] = []
-        for position, (record, given_id) in enumerate(zip(records, keep, strict=True)):
-            if given_id is None:
-                cur = self._conn.execute(insert, (owner_id, position, *values(record)))
-                record_id = int(cur.lastrowid)
-            else:
-                self._conn.execute(update, (position, *values(record), given_id))
-                record_id = given_id
-            saved.append(replace(record, id=record_id))  # type: ignore[type-var]
-        return saved
-
-
-def _id(record: _HasId) -> int:
-    assert record.id is not None  # set by _sync
-    return record.id
+    def _sync(self, table: str, columns: str, owner: tuple[str, int, bool],
+              records: Sequence[R], values: Callable[[R], tuple[Any, ...]]) -> list[R]:
+        return sync_rows(self._conn, table, columns, owner, records, values=values)

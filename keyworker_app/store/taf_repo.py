@@ -10,8 +10,8 @@ import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime
-from typing import Any, Protocol, TypeVar
+from datetime import datetime
+from typing import Any
 
 from keyworker_app.domain.taf import (
     ActionStatus,
@@ -26,29 +26,15 @@ from keyworker_app.domain.taf import (
 from keyworker_app.errors import RecordNotFoundError
 from keyworker_app.store import taf_read as rd
 from keyworker_app.store.connection import Connection
+from keyworker_app.store.family_read import iso
+from keyworker_app.store.rows import R, sync_rows, utc_now, utc_text
 
 log = logging.getLogger("keyworker.store")
 
 
-class _HasId(Protocol):
-    @property
-    def id(self) -> int | None: ...
-
-
-R = TypeVar("R", bound=_HasId)
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _iso(day: date | None) -> str | None:
-    return None if day is None else day.isoformat()
-
-
 def _meeting_values(m: Meeting) -> tuple[Any, ...]:
     return (m.family_id, m.kind.value, rd.moment_text(m.held_at), m.venue, m.chair,
-            m.child_voice, m.strengths, m.worries, m.needs, _iso(m.next_review),
+            m.child_voice, m.strengths, m.worries, m.needs, iso(m.next_review),
             None if m.finalised_at is None else m.finalised_at.isoformat(), m.finalised_by)
 
 
@@ -71,12 +57,12 @@ def shared_values(family_id: int, s: SharedInformation) -> tuple[Any, ...]:
 
 
 class MeetingRepository:
-    def __init__(self, conn: Connection, clock: Callable[[], datetime] = _utc_now) -> None:
+    def __init__(self, conn: Connection, clock: Callable[[], datetime] = utc_now) -> None:
         self._conn = conn
         self._clock = clock
 
     def _now(self) -> str:
-        return self._clock().astimezone(UTC).isoformat(timespec="seconds")
+        return utc_text(self._clock())
 
     # -- meetings ------------------------------------------------------------------------------
     def add(self, meeting: Meeting) -> Meeting:
@@ -146,7 +132,7 @@ class MeetingRepository:
 
     # -- internals -----------------------------------------------------------------------------
     def _save_children(self, meeting_id: int, meeting: Meeting, *, fresh: bool) -> Meeting:
-        owner = (meeting_id, fresh)
+        owner = ("meeting_id", meeting_id, fresh)
         fam = meeting.family_id
         actions = self._sync("action", rd.ACTION_COLUMNS, owner, meeting.actions,
                              lambda a: (fam, a.what, a.owner, a.agency, a.due.isoformat(),
@@ -165,35 +151,6 @@ class MeetingRepository:
             shared=tuple(replace(s, meeting_id=meeting_id) for s in shared),
         )
 
-    def _sync(self, table: str, columns: str, owner: tuple[int, bool], records: Sequence[R],
-              values: Callable[[R], tuple[Any, ...]]) -> list[R]:
-        """Make ``table``'s rows for one meeting match ``records``: rows whose id is absent
-        are deleted, rows with an id updated, rows without one inserted."""
-        meeting_id, fresh = owner
-        names = [c.strip() for c in columns.split(",")]
-        keep: list[int | None] = [None] * len(records) if fresh else [r.id for r in records]
-        if not fresh:
-            existing = {int(r[0]) for r in self._conn.execute(
-                f"SELECT id FROM {table} WHERE meeting_id = ?", (meeting_id,))}
-            wanted = [i for i in keep if i is not None]
-            if len(set(wanted)) != len(wanted):
-                raise ValueError(f"{table}: the same id appears twice")
-            unknown = set(wanted) - existing
-            if unknown:
-                raise RecordNotFoundError(table.replace("_", " "), min(unknown))
-            for gone in sorted(existing - set(wanted)):
-                self._conn.execute(f"DELETE FROM {table} WHERE id = ?", (gone,))
-        insert = (f"INSERT INTO {table} (meeting_id, position, {columns}) "
-                  f"VALUES ({', '.join('?' * (len(names) + 2))})")
-        update = (f"UPDATE {table} SET position = ?, {', '.join(n + ' = ?' for n in names)} "
-                  "WHERE id = ?")
-        saved: list[R] = []
-        for position, (record, given_id) in enumerate(zip(records, keep, strict=True)):
-            if given_id is None:
-                cur = self._conn.execute(insert, (meeting_id, position, *values(record)))
-                record_id = int(cur.lastrowid)
-            else:
-                self._conn.execute(update, (position, *values(record), given_id))
-                record_id = given_id
-            saved.append(replace(record, id=record_id))  # type: ignore[type-var]
-        return saved
+    def _sync(self, table: str, columns: str, owner: tuple[str, int, bool],
+              records: Sequence[R], values: Callable[[R], tuple[Any, ...]]) -> list[R]:
+        return sync_rows(self._conn, table, columns, owner, records, values=values)

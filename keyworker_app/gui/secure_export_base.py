@@ -1,0 +1,294 @@
+"""What every export dialog shares: where the file is going, the password, the file, and the
+background write that is audited before the dialog closes.
+
+Where the report is going decides the rules (the policy's handling rules, ISA Appendix C): a
+secure e-mail address may receive it unprotected; any other address must get a
+password-protected file. The password is typed twice, shown only as dots, never kept after the
+dialog closes. Writing runs off the GUI thread; the audit event is written back on the GUI
+thread, and without it the file is removed. ``ExportDialog`` (family reports) and
+``ProgrammeExportDialog`` (subject access, PbR claim, breach record) add what they choose.
+"""
+
+from __future__ import annotations
+
+from typing import Generic, Protocol, TypeVar
+
+import shiboken6
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from keyworker_app.domain.handling import (
+    Recipient,
+    RecipientKind,
+    assess_export_password,
+    password_required,
+)
+from keyworker_app.domain.policy import Policy
+from keyworker_app.errors import UserFacingError
+from keyworker_app.gui.errors import show_error
+from keyworker_app.gui.worker import run_in_background
+
+PASSWORD_REMINDER = ("Send the password by another route from the file — for example by "
+                     "telephone — never in the same e-mail.")
+
+PreparedT = TypeVar("PreparedT")
+ResultT = TypeVar("ResultT")
+_PreparedT_contra = TypeVar("_PreparedT_contra", contravariant=True)
+
+
+class SecureExports(Protocol[_PreparedT_contra, ResultT]):
+    """What the dialog needs from an export service (``ExportService``,
+    ``ProgrammeExportService``): the rules, and the write and audit steps."""
+
+    @property
+    def policy(self) -> Policy: ...
+
+    def recipient_for(self, address: str) -> Recipient: ...
+
+    def write(self, prepared: _PreparedT_contra) -> ResultT: ...
+
+    def record(self, result: ResultT) -> None: ...
+
+
+class SecureExportDialog(QDialog, Generic[PreparedT, ResultT]):
+    """The shared widgets and steps. A subclass builds its own rows, lays them out around
+    ``add_recipient_rows`` and ``add_save_row``, calls ``finish_layout``, and says how a
+    request is prepared (``prepare``)."""
+
+    exported = Signal(object)  # the service's result
+
+    KEEP_LABEL = "Save for a &meeting"  # the third destination: neither e-mail nor print
+    ADDRESS_HINT = "name@force.pnn.police.uk"
+    PROTECT_LABEL = "Protect with a &password (AES-256)"
+    SECURE_NOTE = "Secure e-mail address."
+    INSECURE_NOTE = "Not a secure e-mail address: the file must be password-protected."
+    BROWSE_OPTIONS = QFileDialog.Option(0)
+
+    def __init__(self, service: SecureExports[PreparedT, ResultT], title: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self.setModal(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._exports = service
+        self.busy = False
+
+        self.to_email = QRadioButton("&E-mail to")
+        self.to_print = QRadioButton("&Print")
+        self.to_meeting = QRadioButton(self.KEEP_LABEL)
+        self.where = QButtonGroup(self)
+        for button in (self.to_email, self.to_print, self.to_meeting):
+            self.where.addButton(button)
+        self.to_email.setChecked(True)
+        self.address = QLineEdit()
+        self.address.setAccessibleName("Recipient e-mail address")
+        self.address.setPlaceholderText(self.ADDRESS_HINT)
+        self.recipient_note = QLabel()
+        self.recipient_note.setWordWrap(True)
+        self.recipient_note.setAccessibleName("Recipient rule")
+
+        self.protect = QCheckBox(self.PROTECT_LABEL)
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName("Password")
+        self.password_again = QLineEdit()
+        self.password_again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_again.setAccessibleName("Password again")
+        self.strength = QLabel()
+        self.strength.setAccessibleName("Password strength")
+        self.reminder = QLabel(PASSWORD_REMINDER)
+        self.reminder.setWordWrap(True)
+
+        self.path = QLineEdit()
+        self.path.setAccessibleName("Save to file")
+        self.browse_button = QPushButton("&Browse…")
+        self.browse_button.clicked.connect(lambda _c=False: self.browse())
+
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setAccessibleName("Problem")
+        self.problem.setStyleSheet("color: #a4262c;")
+        self.problem.setVisible(False)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.export_button = self.buttons.addButton("E&xport",
+                                                    QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.accepted.connect(self.start_export)
+        self.buttons.rejected.connect(self.reject)
+
+    # -- layout ---------------------------------------------------------------------------
+    def add_recipient_rows(self, form: QFormLayout) -> None:
+        """Where it is going, then the password twice with its strength and the reminder."""
+        where_box = QVBoxLayout()
+        email_row = QHBoxLayout()
+        email_row.addWidget(self.to_email)
+        email_row.addWidget(self.address, 1)
+        where_box.addLayout(email_row)
+        where_box.addWidget(self.recipient_note)
+        where_box.addWidget(self.to_print)
+        where_box.addWidget(self.to_meeting)
+        form.addRow("Going to:", where_box)
+        form.addRow("", self.protect)
+        form.addRow("Pass&word:", self.password)  # a form label with a mnemonic is its buddy
+        form.addRow("Password &again:", self.password_again)
+        form.addRow("", self.strength)
+        form.addRow("", self.reminder)
+
+    def add_save_row(self, form: QFormLayout) -> None:
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path, 1)
+        path_row.addWidget(self.browse_button)
+        save_label = QLabel("&Save to:")
+        save_label.setBuddy(self.path)
+        form.addRow(save_label, path_row)
+
+    def finish_layout(self, form: QFormLayout, header: QWidget | None = None) -> None:
+        """Lay out the form, the problem line and the buttons, wire the refresh, refresh."""
+        layout = QVBoxLayout(self)
+        if header is not None:
+            layout.addWidget(header)
+        layout.addLayout(form)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)
+        for signal in (self.address.textChanged, self.password.textChanged,
+                       self.password_again.textChanged):
+            signal.connect(lambda _t: self.refresh())
+        self.where.buttonToggled.connect(lambda _b, _on: self.refresh())
+        self.protect.toggled.connect(lambda _on: self.refresh())
+        self.refresh()
+
+    # -- state ----------------------------------------------------------------------------
+    def recipient(self) -> Recipient:
+        if self.to_print.isChecked():
+            return Recipient.printing()
+        if self.to_meeting.isChecked():
+            return Recipient.meeting()
+        return self._exports.recipient_for(self.address.text())
+
+    def password_required(self, recipient: Recipient) -> bool:
+        return password_required(recipient.kind)
+
+    def refresh(self) -> None:
+        recipient = self.recipient()
+        self.address.setEnabled(self.to_email.isChecked())
+        required = self.password_required(recipient)
+        handling = self._exports.policy.handling
+        if not self.to_email.isChecked():
+            self.recipient_note.setText("")
+        elif not self.address.text().strip():
+            self.recipient_note.setText("Secure addresses end with: "
+                                        + ", ".join(handling.secure_email_suffixes))
+        elif recipient.kind is RecipientKind.SECURE_EMAIL:
+            self.recipient_note.setText(self.SECURE_NOTE)
+        else:
+            self.recipient_note.setText(self.INSECURE_NOTE)
+        if required:
+            self.protect.setChecked(True)
+        self.protect.setEnabled(not required)
+        protected = self.protect.isChecked()
+        for widget in (self.password, self.password_again, self.strength, self.reminder):
+            widget.setEnabled(protected)
+        if protected and self.password.text():
+            strength = assess_export_password(self.password.text(), handling.export_password)
+            self.strength.setText(f"Strength: {strength.label}"
+                                  + (f" — {strength.problem}" if strength.problem else ""))
+        else:
+            self.strength.setText("")
+        self.export_button.setEnabled(not self.busy)
+
+    def checked_password(self) -> str:
+        """The password to protect with ("" when not protecting); both copies must match."""
+        if not self.protect.isChecked():
+            return ""
+        if self.password.text() != self.password_again.text():
+            raise UserFacingError("The two passwords do not match.", "Type the password again.")
+        return self.password.text()
+
+    def browse(self) -> None:
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self, "Save the report as", self.path.text(), "PDF files (*.pdf)",
+            options=self.BROWSE_OPTIONS)
+        if chosen:
+            self.path.setText(chosen)
+
+    def show_problem(self, text: str) -> None:
+        self.problem.setText(text)
+        self.problem.setVisible(bool(text))
+
+    # -- export ---------------------------------------------------------------------------
+    def prepare(self, replace: bool) -> PreparedT | None:
+        """The checked request, ready to write; ``None`` when the dialog asked the user
+        something first (it starts the export again itself). Raise ``UserFacingError``."""
+        raise NotImplementedError
+
+    def start_export(self, replace: bool = False) -> None:
+        self.show_problem("")
+        if self.busy:
+            return
+        try:
+            prepared = self.prepare(replace)
+        except UserFacingError as exc:
+            self.show_problem(str(exc))
+            return
+        if prepared is not None:
+            self._run(prepared)
+
+    def _run(self, prepared: PreparedT) -> None:
+        self.busy = True
+        self.setCursor(Qt.CursorShape.BusyCursor)
+        self.refresh()
+        run_in_background(lambda: self._exports.write(prepared), self._written, self._failed)
+
+    def _written(self, result: ResultT) -> None:
+        # Audit first, widgets second: a lock may have closed the dialog meanwhile, and then
+        # the store is closed, the audit fails and the file is removed again.
+        problem = ""
+        try:
+            self._exports.record(result)
+        except UserFacingError as exc:
+            problem = (f"{exc} The file was removed because the export could not be recorded "
+                       "in the audit trail.")
+        if not shiboken6.isValid(self) or not self.isVisible():
+            return
+        self.busy = False
+        self.unsetCursor()
+        if problem:
+            self.show_problem(problem)
+            self.refresh()
+            return
+        self.password.clear()
+        self.password_again.clear()
+        self.exported.emit(result)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self.busy = False
+        self.unsetCursor()
+        self.refresh()
+        if isinstance(exc, UserFacingError):
+            self.show_problem(str(exc))
+        else:
+            show_error(self, exc)
+
+    def done(self, result: int) -> None:
+        # Whatever closes the dialog (export, cancel, a lock), the password goes with it.
+        self.password.clear()
+        self.password_again.clear()
+        super().done(result)
