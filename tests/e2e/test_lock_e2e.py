@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from keyworker_app.domain.family import Family
+
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(os.environ.get("KEYWORKER_E2E") != "1", reason="set KEYWORKER_E2E=1"),
@@ -74,12 +76,31 @@ def ocr(path: Path) -> str | None:
     return out.stdout
 
 
-def demo_family_names() -> list[str]:
+def scan_for_names(root: Path, names: list[str]) -> list[str]:
+    """Every file the processes wrote (store, log, Qt settings and caches, temp files),
+    searched for the families' names as UTF-8 and UTF-16 bytes. Screenshots are images of
+    the screen, checked above, so they are left out."""
+    found = []
+    for path in root.rglob("*"):
+        if not path.is_file() or path.suffix == ".png":
+            continue
+        data = path.read_bytes()
+        for name in names:
+            if name.encode() in data or name.encode("utf-16-le") in data:
+                found.append(f"{path.relative_to(root)}: {name}")
+    return found
+
+
+def demo_families() -> list[Family]:
     from datetime import date
 
     from keyworker_app.services.demo_data import generate_families
 
-    families = generate_families(20, 1, date.today())
+    return generate_families(20, 1, date.today())
+
+
+def demo_family_names() -> list[str]:
+    families = demo_families()
     return sorted({f.family_name for f in families} | {m.given_names for f in families
                                                         for m in f.members})
 
@@ -102,6 +123,15 @@ def test_idle_lock_hides_personal_data(tmp_path: Path, xvfb: dict[str, str]) -> 
          "--families", "20", "--seed", "1"], env)
     app_env = dict(xvfb, KEYWORKER_IDLE_SECONDS=str(IDLE_SECONDS))
     app_env.pop("KEYWORKER_PASSPHRASE", None)  # the GUI never reads a passphrase from env
+    # Everything the app could write outside its store lands under tmp_path, to be scanned:
+    # Qt's settings and caches (HOME, XDG), the log and temporary files.
+    home = tmp_path / "home"
+    for sub in ("", ".cache", ".config", ".local/share", "tmp", "logs"):
+        (home / sub).mkdir(parents=True, exist_ok=True)
+    app_env.update(HOME=str(home), XDG_CACHE_HOME=str(home / ".cache"),
+                   XDG_CONFIG_HOME=str(home / ".config"),
+                   XDG_DATA_HOME=str(home / ".local/share"), TMPDIR=str(home / "tmp"),
+                   KEYWORKER_LOG_DIR=str(home / "logs"))
     app = subprocess.Popen([sys.executable, "-m", "keyworker_app", "--store", str(store)],
                            env=app_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            text=True)
@@ -114,6 +144,13 @@ def test_idle_lock_hides_personal_data(tmp_path: Path, xvfb: dict[str, str]) -> 
         run(["xdotool", "type", "--delay", "20", PASSPHRASE], app_env)
         run(["xdotool", "key", "Return"], app_env)
         wait_for_window(app_env, "^Keyworker$")
+        time.sleep(1.0)
+        # Open the first demo family by keyboard, so its record is on screen when it locks.
+        first = demo_families()[0]
+        run(["xdotool", "key", "ctrl+f"], app_env)
+        run(["xdotool", "type", "--delay", "20", first.reference], app_env)
+        time.sleep(0.5)
+        run(["xdotool", "key", "Tab", "Down", "Return"], app_env)
         time.sleep(1.0)
         run(["xdotool", "mousemove", "400", "300"], app_env)  # input resets the idle clock
         unlocked = screenshot(app_env, tmp_path / "1-unlocked.png")
@@ -136,6 +173,10 @@ def test_idle_lock_hides_personal_data(tmp_path: Path, xvfb: dict[str, str]) -> 
             assert "DEMO-" not in text
             assert not [name for name in names if name in text]
             assert "Keyworker" in text or "Unlock" in text
+        app.terminate()
+        app.wait(15)
+        leaks = scan_for_names(tmp_path, [n for n in demo_family_names() if len(n) >= 5])
+        assert not leaks, leaks
     finally:
         app.terminate()
         try:
