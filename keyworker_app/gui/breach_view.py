@@ -9,9 +9,11 @@ gives for them (Appendix E).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -42,6 +44,7 @@ from keyworker_app.domain.handling import Recipient
 from keyworker_app.domain.policy import Policy
 from keyworker_app.errors import UserFacingError, ValidationError
 from keyworker_app.gui.errors import show_error
+from keyworker_app.gui.form_dialog import DraftRegistry, fit_wrapped_text
 from keyworker_app.gui.programme_export_dialog import ProgrammeExportDialog, report_saved_text
 from keyworker_app.gui.programme_page import ProgrammePage
 from keyworker_app.reports.breach_record import breach_reference, clock_text
@@ -52,7 +55,16 @@ from keyworker_app.services.programme_exports import (
     suggested_name,
 )
 
+log = logging.getLogger("keyworker.gui.breach_view")
+
 PARTNER_ROLE = Qt.ItemDataRole.UserRole + 1
+# A draft kept through a lock (gui.lock): "breach:new" or "breach:<id>", ids only.
+BREACH_FORM = "breach-record"
+DRAFT_FORMS = frozenset({BREACH_FORM})
+
+
+def draft_key(breach_id: int | None) -> str:
+    return "breach:new" if breach_id is None else f"breach:{breach_id}"
 
 
 def _local_now() -> datetime:
@@ -74,7 +86,8 @@ class BreachDialog(QDialog):
 
     def __init__(self, policy: Policy, save: Callable[[Breach], Breach],
                  breach: Breach | None = None, now: Callable[[], datetime] = _local_now,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, registry: DraftRegistry | None = None,
+                 draft: dict[str, Any] | None = None) -> None:
         super().__init__(parent)
         title = "Record a breach" if breach is None else f"Breach {breach_reference(breach)}"
         self.setWindowTitle(title)
@@ -86,6 +99,8 @@ class BreachDialog(QDialog):
         self._breach = breach
         self._now = now
         self.saved: Breach | None = None
+        self.form = BREACH_FORM
+        self.record_key = draft_key(breach.id if breach else None)
         self.category = QComboBox()
         self.category.setAccessibleName("Category")
         for c in policy.breach.categories:
@@ -168,7 +183,14 @@ class BreachDialog(QDialog):
         self._ticker = QTimer(self)
         self._ticker.timeout.connect(self.update_clock)
         self._ticker.start(30_000)
+        if draft is not None:
+            self._apply_draft(draft)
         self.update_clock()
+        self._baseline = self.state()
+        self._restored = draft is not None
+        if registry is not None:
+            registry.register_editor(self)
+            self.finished.connect(lambda _c: registry.unregister_editor(self))
 
     @staticmethod
     def _text(name: str) -> QPlainTextEdit:
@@ -209,6 +231,45 @@ class BreachDialog(QDialog):
             self.outcome.toPlainText().strip(), closed_at,
             id=self._breach.id if self._breach else None)
 
+    # -- drafts (gui.lock) ----------------------------------------------------------------------
+    def _texts(self) -> dict[str, QLineEdit | QPlainTextEdit]:
+        return {"found": self.found, "summary": self.summary, "told": self.told,
+                "not_reported": self.not_reported, "actions": self.actions_taken,
+                "outcome": self.outcome}
+
+    def state(self) -> dict[str, Any]:
+        """Everything typed, as it stands (unchecked): what a lock keeps as a draft."""
+        state: dict[str, Any] = {
+            key: edit.text() if isinstance(edit, QLineEdit) else edit.toPlainText()
+            for key, edit in self._texts().items()}
+        state.update(
+            category=str(self.category.currentData()), serious=self.serious.isChecked(),
+            closed=self.closed.isChecked(),
+            partners=[str(item.data(PARTNER_ROLE)) for i in range(self.partners.count())
+                      if (item := self.partners.item(i)).checkState() == Qt.CheckState.Checked])
+        return state
+
+    def _apply_draft(self, draft: dict[str, Any]) -> None:
+        self.category.setCurrentIndex(max(0, self.category.findData(draft.get("category"))))
+        for key, edit in self._texts().items():
+            if isinstance(edit, QLineEdit):
+                edit.setText(str(draft.get(key, "")))
+            else:
+                edit.setPlainText(str(draft.get(key, "")))
+        chosen = {str(p) for p in draft.get("partners", [])}
+        for i in range(self.partners.count()):
+            item = self.partners.item(i)
+            item.setCheckState(Qt.CheckState.Checked if str(item.data(PARTNER_ROLE)) in chosen
+                               else Qt.CheckState.Unchecked)
+        self.serious.setChecked(bool(draft.get("serious")))
+        self.closed.setChecked(bool(draft.get("closed")))
+
+    def is_dirty(self) -> bool:
+        return self._restored or self.state() != self._baseline
+
+    def collect_draft(self) -> tuple[str, str, dict[str, Any]] | None:
+        return (self.form, self.record_key, self.state()) if self.is_dirty() else None
+
     def update_clock(self) -> None:
         try:
             breach = self.breach()
@@ -224,6 +285,7 @@ class BreachDialog(QDialog):
         except ValidationError as exc:
             self.problem.setText(exc.message)
             self.problem.setVisible(True)
+            fit_wrapped_text(self)
             return False
         except UserFacingError as exc:
             show_error(self, exc)
@@ -238,7 +300,8 @@ class BreachDialog(QDialog):
 
 class BreachView(ProgrammePage[Breach]):
     def __init__(self, exports: ProgrammeExportService, folder: Path | None = None,
-                 now: Callable[[], datetime] = _local_now, parent: QWidget | None = None) -> None:
+                 now: Callable[[], datetime] = _local_now, parent: QWidget | None = None,
+                 *, registry: DraftRegistry | None = None) -> None:
         policy = exports.policy
         super().__init__(
             "Breach records",
@@ -258,6 +321,7 @@ class BreachView(ProgrammePage[Breach]):
         self._policy = policy
         self._folder = folder or Path.home()
         self._now = now
+        self._registry = registry
         self.dialog: QDialog | None = None
         self.add_button("&New breach…", "Record a new breach", lambda: self.open_form(None),
                         False)
@@ -290,12 +354,33 @@ class BreachView(ProgrammePage[Breach]):
         self.select_where(lambda b: b.id == saved.id)
         return saved
 
-    def open_form(self, breach: Breach | None) -> BreachDialog:
-        dialog = BreachDialog(self._policy, self._saved, breach, self._now, self)
+    def open_form(self, breach: Breach | None,
+                  draft: dict[str, Any] | None = None) -> BreachDialog:
+        dialog = BreachDialog(self._policy, self._saved, breach, self._now, self,
+                              registry=self._registry, draft=draft)
         dialog.finished.connect(lambda _c: setattr(self, "dialog", None))
         self.dialog = dialog
         dialog.open()
         return dialog
+
+    def restore_draft(self, form: str, record_key: str, payload: dict[str, Any]) -> bool:
+        """Reopen the form a lock interrupted: a new record, or the one its key names."""
+        if form != BREACH_FORM:
+            return False
+        tail = record_key.removeprefix("breach:")
+        breach: Breach | None = None
+        if tail != "new":
+            try:
+                breach = self._rights.breach(int(tail))
+            except (ValueError, UserFacingError):
+                log.warning("breach draft for a record that is not there")
+                self.notice("Unsaved change not restored", "The breach record is no longer "
+                            "there, so the unsaved change was not restored.")
+                return False
+            wanted = breach.id
+            self.select_where(lambda b: b.id == wanted)
+        self.open_form(breach, payload)
+        return True
 
     def open_export(self) -> ProgrammeExportDialog | None:
         breach = self.selected()

@@ -10,8 +10,8 @@ it is never done for every row at once on the GUI thread: a painted row queues i
 and a zero-delay timer works through the queue in slices of about ``SLICE_SECONDS`` (the
 window stays responsive; 5,000 families take a few seconds in all, see
 ``bench/criteria_bench.py``), caching each answer until that family changes or the store
-locks. The filter "Only families that meet the criteria" queues every family and shows the
-ones known so far, with progress, until the last is done. (Not a worker thread: the store's
+locks. The filter "Only families that qualify for the programme" queues every family and shows
+the ones known so far, with progress, until the last is done. (Not a worker thread: the store's
 one connection is not safe to read from while the GUI thread writes audit events on it.)
 """
 
@@ -358,8 +358,8 @@ class CaseloadView(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setAlternatingRowColors(True)
         self.table.setTabKeyNavigation(False)
-        self.criteria_only = QCheckBox("Onl&y families that meet the programme criteria")
-        self.criteria_only.setAccessibleName("Only families that meet the programme criteria")
+        self.criteria_only = QCheckBox("Only families that &qualify for the programme")
+        self.criteria_only.setAccessibleName("Only families that qualify for the programme")
         self.criteria_only.setVisible(criteria is not None)
         self.criteria_only.toggled.connect(lambda _on: self.apply_search())
         self.model.criteria_worked_out.connect(self._show_criteria_progress)

@@ -83,7 +83,7 @@ class FamilyView(QWidget):
         self.details = QLabel()
         self.details.setAccessibleName("Family details")
         self.details.setTextFormat(Qt.TextFormat.PlainText)
-        self.close_button = self._button("Close &family…", "Close this family's case",
+        self.close_button = self._button("Close famil&y…", "Close this family's case",
                                          self.open_close_dialog)
         top = QHBoxLayout()
         text = QVBoxLayout()
@@ -97,6 +97,10 @@ class FamilyView(QWidget):
 
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Parts of the family record")
+        # Every part stays in sight: no scroll arrows hiding tabs; in a narrow window the
+        # labels are shortened with "…" instead (each keeps its Alt+letter and tooltip).
+        self.tabs.setUsesScrollButtons(False)
+        self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
         self.members = self._table("Members", [
             ("Name", lambda p: p.display_name),
             ("Date of birth", lambda p: format_date(p.date_of_birth)),
@@ -153,7 +157,7 @@ class FamilyView(QWidget):
             ("Ended", lambda c: format_date(c.ended_on)), ("Detail", lambda c: c.detail),
         ])
 
-        self.add_member_button = self._button("&Add member…", "Add a member",
+        self.add_member_button = self._button("A&dd member…", "Add a member",
                                               lambda: self.open_person_dialog(None))
         self.edit_member_button = self._button("&Edit member…", "Edit the selected member",
                                                self.edit_selected_member)
@@ -185,12 +189,12 @@ class FamilyView(QWidget):
                                     ReportKind.MEETING_RECORD, meeting_id))
             self.tabs.addTab(self.taf.meetings_page, "Mee&tings")
             self.tabs.addTab(self.taf.plan_page, "Family &plan")
-            self.tabs.addTab(self.taf.sharing_page, "Consent and s&haring")
+            self.tabs.addTab(self.taf.sharing_page, "Consent &and sharing")
         # Programme criteria, results and chart: worked out when the tab is first shown.
         self.criteria: CriteriaPanel | None = None
         if policy is not None:
             self.criteria = CriteriaPanel(session.programme(policy), family_id, today, self)
-            self.tabs.addTab(self.criteria, "Programme")  # Ctrl+Tab; Alt+G is the menu
+            self.tabs.addTab(self.criteria, "Pr&ogramme")  # Alt+G is the menu
             self.tabs.currentChanged.connect(self._tab_shown)
 
         layout = QVBoxLayout(self)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtGui import QFont, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -38,6 +39,35 @@ class FieldSpec:
     multiline: bool = False
     placeholder: str = ""
     hint: str = ""  # shown under the field and read out as its description
+
+
+def fit_wrapped_text(dialog: QWidget, *, shrink: bool = False) -> None:
+    """Give ``dialog`` the height its word-wrapped labels need at its width, now and as the
+    least it can be shrunk to. A window's minimum size comes from the labels' minimum size
+    hints, which ignore height-for-width, so a hint or problem that wraps onto a second line
+    would otherwise be cut off (or, at a wider width, leave gaps). Call it after showing or
+    clearing a message; ``shrink`` also takes away height nothing needs (on first show)."""
+    layout = dialog.layout()
+    if layout is None:
+        return
+    layout.activate()
+    width = max(dialog.width(), dialog.minimumWidth())
+    needed = (layout.totalHeightForWidth(width) if layout.hasHeightForWidth()
+              else layout.totalSizeHint().height())
+    dialog.setMinimumHeight(needed)
+    if dialog.height() < needed or (shrink and dialog.height() > needed):
+        dialog.resize(width, needed)
+
+
+def _wrapping_label(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    # Grows in height with the lines the text wraps onto; never squeezed below them.
+    policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+    policy.setHeightForWidth(True)
+    label.setSizePolicy(policy)
+    return label
 
 
 class DraftRegistry(Protocol):
@@ -75,8 +105,7 @@ class FormDialog(QDialog):
         self.editors: dict[str, QLineEdit | QComboBox | QPlainTextEdit] = {}
         self.problems: dict[str, QLabel] = {}
 
-        self.general_problem = QLabel()
-        self.general_problem.setWordWrap(True)
+        self.general_problem = _wrapping_label()
         self.general_problem.setVisible(False)
         self.general_problem.setAccessibleName("Problem")
         layout = QFormLayout()
@@ -85,10 +114,9 @@ class FormDialog(QDialog):
             self.editors[spec.key] = editor
             label = QLabel(spec.label)
             label.setBuddy(editor)
-            problem = QLabel()
+            problem = _wrapping_label()
             problem.setObjectName(f"problem_{spec.key}")
             problem.setAccessibleName(f"Problem with {spec.label.replace('&', '').lower()}")
-            problem.setWordWrap(True)
             problem.setVisible(False)
             palette = problem.palette()
             palette.setColor(QPalette.ColorRole.WindowText, Qt.GlobalColor.red)
@@ -101,9 +129,8 @@ class FormDialog(QDialog):
             column.setSpacing(2)
             column.addWidget(editor)
             if spec.hint:
-                hint = QLabel(spec.hint)
+                hint = _wrapping_label(spec.hint)
                 hint.setObjectName(f"hint_{spec.key}")
-                hint.setWordWrap(True)
                 hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
                 editor.setAccessibleDescription(spec.hint)
                 column.addWidget(hint)
@@ -168,13 +195,10 @@ class FormDialog(QDialog):
         return (self.form, self.record_key, dict(self.values())) if self.is_dirty() else None
 
     def show_problem(self, key: str, message: str) -> None:
-        label = self.problems.get(key)
-        if label is None:
-            self.general_problem.setText(message)
-            self.general_problem.setVisible(True)
-            return
+        label = self.problems.get(key, self.general_problem)
         label.setText(message)
         label.setVisible(True)
+        fit_wrapped_text(self)
 
     def clear_problems(self) -> None:
         for label in self.problems.values():
@@ -182,6 +206,11 @@ class FormDialog(QDialog):
             label.setVisible(False)
         self.general_problem.clear()
         self.general_problem.setVisible(False)
+        fit_wrapped_text(self)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        fit_wrapped_text(self, shrink=True)  # a long hint wraps from the start
 
     def try_save(self) -> bool:
         self.clear_problems()
@@ -194,7 +223,6 @@ class FormDialog(QDialog):
                 first_bad = first_bad or spec.key
         if first_bad is not None:
             self.editors[first_bad].setFocus()
-            self.adjustSize()
             return False
         try:
             self._on_submit(values)

@@ -72,21 +72,21 @@ def _replace(family: Family, **changes: Any) -> Family:
 
 KINDS: dict[str, RecordKind] = {
     "offence": RecordKind(
-        f.OFFENCE_FORM, "offence", "offence", "an", "Add &offence…", f.offence_fields,
+        f.OFFENCE_FORM, "offence", "offence", "an", "Add off&ence…", f.offence_fields,
         lambda fam, rid, v, _d: f.apply_offence(fam, rid, v),
         _personal_lookup("offences", f.offence_values), _remove_personal("offences"),
         person_row=True,
         describe=lambda r: f"the offence of {format_date(r[1].offence_date)}"),
     "asb": RecordKind(
         f.ASB_FORM, "anti-social behaviour intervention", "intervention", "an",
-        "Add A&SB intervention…",
+        "A&dd ASB intervention…",
         f.asb_fields, lambda fam, rid, v, _d: f.apply_asb(fam, rid, v),
         lambda fam, rid: (None if (r := f.find(fam.asb_interventions, rid)) is None
                           else f.asb_values(r)),
         lambda fam, rid: _replace(fam, asb_interventions=f.without(fam.asb_interventions, rid)),
         describe=lambda r: f"the {r.kind.label.lower()} from {format_date(r.start_date)}"),
     "education": RecordKind(
-        f.EDUCATION_FORM, "education term", "term", "an", "Add &education term…",
+        f.EDUCATION_FORM, "education term", "term", "an", "Add ed&ucation term…",
         f.education_fields,
         f.apply_education, _personal_lookup("education", f.education_values),
         _remove_personal("education"), person_row=True,
@@ -106,7 +106,7 @@ KINDS: dict[str, RecordKind] = {
         lambda fam, rid: _replace(fam, concerns=f.without(fam.concerns, rid)),
         describe=lambda r: f"the concern noted on {format_date(r.noted_on)}"),
     "relationship": RecordKind(
-        f.RELATIONSHIP_FORM, "relationship", "relationship", "a", "&Add relationship…",
+        f.RELATIONSHIP_FORM, "relationship", "relationship", "a", "A&dd relationship…",
         lambda fam, _t: f.relationship_fields(fam),
         lambda fam, _rid, v, _d: f.apply_relationship(fam, v),
         remove=lambda fam, rid: _replace(fam, relationships=f.without(fam.relationships, rid)),
@@ -150,7 +150,7 @@ class IndicatorEditing(QObject):
              f"Edit the selected {kind.noun}", ("Return", "Enter", "F2"),
              lambda: self.edit_selected(key)),
             (kind.remove is not None,
-             "Remove relation&ship…" if key == "relationship" else f"Remove {kind.short}…",
+             "Remove relatio&nship…" if key == "relationship" else f"Remove {kind.short}…",
              f"Remove the selected {kind.noun}", ("Delete",), lambda: self.remove_selected(key)),
         ):
             if not allowed:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from keyworker_app.domain.handling import Recipient
 from keyworker_app.domain.policy import Policy
 from keyworker_app.errors import UserFacingError
+from keyworker_app.gui import breach_view, retention_view, subject_access_view
 from keyworker_app.gui.breach_view import BreachView
 from keyworker_app.gui.caseload import CaseloadView
 from keyworker_app.gui.clipboard import ClipboardGuard
@@ -55,6 +56,7 @@ log = logging.getLogger("keyworker.gui.main_window")
 
 TITLE = PRODUCT_NAME
 LOCKED_TITLE = f"{PRODUCT_NAME} — Locked"
+MIN_CASELOAD_WIDTH = 360  # what an opening family record leaves the caseload, at least
 
 
 class MainWindow(QMainWindow):
@@ -165,7 +167,8 @@ class MainWindow(QMainWindow):
                 ("&Retention review", "Ctrl+3", self.show_retention),
                 ("&Subject access requests", "Ctrl+4", self.show_subject_access),
                 ("&Breach records", "Ctrl+5", self.show_breaches),
-                ("Export the PbR &claim…", "", self.export_claim)):
+                ("Export the PbR &claim as PDF…", "", self.export_claim),
+                ("Export the PbR claim as CS&V…", "", self.export_claim_csv)):
             action = QAction(text, self)
             if keys:
                 action.setShortcut(QKeySequence(keys))
@@ -202,7 +205,8 @@ class MainWindow(QMainWindow):
         """Programme → Retention review (Ctrl+3): the team lead's review queue."""
         page = self._show_programme_page(
             RetentionQueueView, "Retention review",
-            lambda e: RetentionQueueView(e.programme, e.actor.name, self._today))
+            lambda e: RetentionQueueView(e.programme, e.actor.name, self._today,
+                                         registry=self.lock))
         if isinstance(page, RetentionQueueView):
             page.family_deleted.connect(self._family_deleted, Qt.ConnectionType.UniqueConnection)
             return page
@@ -221,28 +225,35 @@ class MainWindow(QMainWindow):
         """Programme → Subject access requests (Ctrl+4)."""
         page = self._show_programme_page(
             SubjectAccessView, "Subject access",
-            lambda e: SubjectAccessView(e, today=self._today))
+            lambda e: SubjectAccessView(e, today=self._today, registry=self.lock))
         return page if isinstance(page, SubjectAccessView) else None
 
     def show_breaches(self) -> BreachView | None:
         """Programme → Breach records (Ctrl+5)."""
         page = self._show_programme_page(
             BreachView, "Breaches",
-            lambda e: BreachView(e, now=lambda: self._now().astimezone()))
+            lambda e: BreachView(e, now=lambda: self._now().astimezone(), registry=self.lock))
         return page if isinstance(page, BreachView) else None
 
-    def export_claim(self) -> ProgrammeExportDialog | None:
-        """Programme → Export the PbR claim: qualifying families by reference only."""
+    def export_claim(self, file_format: str = "pdf") -> ProgrammeExportDialog | None:
+        """Programme → Export the PbR claim as PDF (or CSV): qualifying families by
+        reference only."""
         exports = self._programme_exports()
         if exports is None:
             return None
         today = self._today()
         dialog = ProgrammeExportDialog(exports, ProgrammeExportRequest(
             ProgrammeReport.PBR_CLAIM, Path.home() / suggested_name(
-                ProgrammeReport.PBR_CLAIM, "", today), Recipient.printing(), as_of=today), self)
+                ProgrammeReport.PBR_CLAIM, "", today, file_format), Recipient.printing(),
+            as_of=today, file_format=file_format), self)
         dialog.exported.connect(self._claim_exported)
         dialog.open()
         return dialog
+
+    def export_claim_csv(self) -> ProgrammeExportDialog | None:
+        """Programme → Export the PbR claim as CSV: for the claim spreadsheet; formula-safe
+        and never protected, so only to a recipient who may receive an unprotected file."""
+        return self.export_claim("csv")
 
     def _claim_exported(self, result: object) -> None:
         text, detail = report_saved_text(result)  # type: ignore[arg-type]
@@ -334,9 +345,23 @@ class MainWindow(QMainWindow):
         view.family_changed.connect(self.caseload.model.refresh_family)
         index = self.family_tabs.addTab(view, view.family.reference)
         self.family_tabs.setCurrentIndex(index)
+        self._make_room_for(view)
         # Keyboard users land in the record they opened, wherever focus was before.
         view.tabs.setFocus(Qt.FocusReason.OtherFocusReason)
         return view
+
+    def _make_room_for(self, view: FamilyView) -> None:
+        """Widen the records beside the caseload until every tab of ``view`` shows in full
+        (at 1280 x 800 it fits); the caseload keeps at least ``MIN_CASELOAD_WIDTH``. In a
+        narrower window the tab labels are shortened with "…" instead (FamilyView)."""
+        caseload, records = self.work.sizes()
+        layout = view.layout()
+        margins = 0 if layout is None else (layout.contentsMargins().left()
+                                            + layout.contentsMargins().right())
+        needed = view.tabs.tabBar().sizeHint().width() + margins + 12  # frame, a little room
+        shift = min(needed - records, caseload - MIN_CASELOAD_WIDTH)
+        if shift > 0:
+            self.work.setSizes([caseload - shift, records + shift])
 
     def family_views(self) -> list[FamilyView]:
         return [w for i in range(self.family_tabs.count())
@@ -418,6 +443,18 @@ class MainWindow(QMainWindow):
                 show_error(self, exc)
 
     def restore_draft(self, draft: Draft) -> None:
+        # Programme forms first: a retention decision is keyed under its family so that a
+        # deletion removes it, but it belongs to the review queue, not the family record.
+        for forms, show in ((retention_view.DRAFT_FORMS, self.show_retention),
+                            (subject_access_view.DRAFT_FORMS, self.show_subject_access),
+                            (breach_view.DRAFT_FORMS, self.show_breaches)):
+            if draft.form in forms:
+                page = show()
+                if page is None:
+                    log.warning("draft %d: its programme page could not open", draft.id)
+                    return
+                page.restore_draft(draft.form, draft.record_key, draft.payload)
+                return
         head = draft.record_key.split("/", 1)[0]
         if not head.startswith("family:"):
             log.warning("draft %d for an unknown record kind", draft.id)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
-from keyworker_app.domain.handling import Recipient
+from keyworker_app.domain.handling import Recipient, RecipientKind
 from keyworker_app.gui.secure_export_base import PASSWORD_REMINDER, SecureExportDialog
 from keyworker_app.services.programme_exports import (
     PreparedProgrammeExport,
@@ -23,6 +23,12 @@ from keyworker_app.services.programme_exports import (
     ProgrammeExportService,
     ProgrammeReport,
 )
+
+CSV_NOTE = ("A CSV file cannot be password-protected. It lists the qualifying families by "
+            "reference only, so it may go to a secure e-mail address, a printer or stay on "
+            "this computer. Cells that a spreadsheet would run as formulas are made harmless.")
+CSV_INSECURE_NOTE = ("Not a secure e-mail address: a CSV file cannot be protected, so it "
+                     "cannot be sent there.")
 
 
 class ProgrammeExportDialog(SecureExportDialog[PreparedProgrammeExport, ProgrammeExportResult]):
@@ -35,9 +41,13 @@ class ProgrammeExportDialog(SecureExportDialog[PreparedProgrammeExport, Programm
                  parent: QWidget | None = None) -> None:
         """``request`` carries the report, the ids and a suggested destination; the dialog
         fills in the recipient, the password and the file."""
-        super().__init__(service, f"Export the {request.report.label.lower()}", parent)
+        self.is_csv = request.is_csv  # read by refresh(), which the base class calls
+        title = f"Export the {request.report.label.lower()}" + (" as CSV" if self.is_csv else "")
+        super().__init__(service, title, parent)
         self._service = service
         self._template = request
+        if self.is_csv:
+            self.FILE_FILTER = "CSV files (*.csv)"
         self.path.setText(str(request.destination))
         self.browse_button.setAccessibleName("Choose the file")
         self.export_button.setAccessibleName("Export")
@@ -45,24 +55,44 @@ class ProgrammeExportDialog(SecureExportDialog[PreparedProgrammeExport, Programm
         form = QFormLayout()
         self.add_recipient_rows(form)
         self.add_save_row(form)
-        always = None
+        header = None
         if request.report.always_protected:
-            always = QLabel("A subject-access disclosure is always password-protected, "
+            header = QLabel("A subject-access disclosure is always password-protected, "
                             "whoever receives it.")
-            always.setWordWrap(True)
+        if self.is_csv:  # a CSV cannot be encrypted: no password rows at all
+            for widget in (self.protect, self.password, self.password_again, self.strength,
+                           self.reminder):
+                form.setRowVisible(widget, False)
+            header = QLabel(CSV_NOTE)
+            header.setAccessibleName("About the CSV file")
+        if header is not None:
+            header.setWordWrap(True)
         self.setMinimumWidth(520)
-        self.finish_layout(form, header=always)
+        self.finish_layout(form, header=header)
 
     def password_required(self, recipient: Recipient) -> bool:
+        if self.is_csv:
+            return False
         return self._template.report.always_protected or super().password_required(recipient)
+
+    def refresh(self) -> None:
+        super().refresh()
+        if not self.is_csv:
+            return
+        self.protect.setChecked(False)
+        self.protect.setEnabled(False)
+        if (self.to_email.isChecked() and self.address.text().strip()
+                and self.recipient().kind is not RecipientKind.SECURE_EMAIL):
+            self.recipient_note.setText(CSV_INSECURE_NOTE)
 
     def request(self) -> ProgrammeExportRequest:
         password = self.checked_password()
         t = self._template
         return ProgrammeExportRequest(
             t.report, Path(self.path.text().strip()).expanduser(), self.recipient(),
-            password, replace=False,
-            request_id=t.request_id, breach_id=t.breach_id, as_of=t.as_of)
+            "" if self.is_csv else password, replace=False,
+            request_id=t.request_id, breach_id=t.breach_id, as_of=t.as_of,
+            file_format=t.file_format)
 
     def prepare(self, replace: bool) -> PreparedProgrammeExport:
         # An existing file is refused by the service's checks: nothing here asks to replace.

@@ -8,8 +8,10 @@ programme family", the date), so it asks first, saying exactly what goes and wha
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -23,9 +25,29 @@ from keyworker_app.domain.retention import (
 )
 from keyworker_app.errors import UserFacingError, ValidationError
 from keyworker_app.gui.errors import show_error
-from keyworker_app.gui.form_dialog import FieldSpec, FormDialog
+from keyworker_app.gui.form_dialog import DraftRegistry, FieldSpec, FormDialog
 from keyworker_app.gui.programme_page import ProgrammePage
 from keyworker_app.services.programme import ProgrammeService
+
+log = logging.getLogger("keyworker.gui.retention_view")
+
+# Drafts kept through a lock (gui.lock). The record key names the family by id only, under
+# "family:<id>/", so a retention deletion also removes a draft about that family.
+RETAIN_FORM = "retention-retain"
+DELETE_FORM = "retention-delete"
+DRAFT_FORMS = frozenset({RETAIN_FORM, DELETE_FORM})
+
+
+def draft_key(family_id: int) -> str:
+    return f"family:{family_id}/retention-review"
+
+
+def family_of(record_key: str) -> int | None:
+    head = record_key.split("/", 1)[0]
+    try:
+        return int(head.removeprefix("family:"))
+    except ValueError:
+        return None
 
 REASON = FieldSpec("reason", "&Because", lambda v: None if v.strip() else "say why",
                    multiline=True, hint="The audit trail records who decided and why.")
@@ -51,11 +73,24 @@ def deletion_summary(reference: str, members: int) -> tuple[str, str]:
     return removed, kept
 
 
+class PendingDeletion:
+    """The deletion confirmation, while it is open, as a draft source: a lock answers it with
+    "keep" (nothing is deleted), and the reason typed comes back in the delete form."""
+
+    def __init__(self, family_id: int, reason: str) -> None:
+        self.family_id = family_id
+        self.reason = reason
+
+    def collect_draft(self) -> tuple[str, str, dict[str, Any]]:
+        return DELETE_FORM, draft_key(self.family_id), {"reason": self.reason}
+
+
 class RetentionQueueView(ProgrammePage[QueueEntry]):
     family_deleted = Signal(int)  # the caseload and any open record of it must go
 
     def __init__(self, programme: ProgrammeService, reviewer: str,
-                 today: Callable[[], date] = date.today, parent: QWidget | None = None) -> None:
+                 today: Callable[[], date] = date.today, parent: QWidget | None = None,
+                 *, registry: DraftRegistry | None = None) -> None:
         super().__init__(
             "Retention review queue",
             f"Each family's records are reviewed {programme.policy.retention.review_months} "
@@ -68,6 +103,8 @@ class RetentionQueueView(ProgrammePage[QueueEntry]):
         self._programme = programme
         self._reviewer = reviewer
         self._today = today
+        self._registry = registry
+        self._pending: PendingDeletion | None = None
         self.dialog: FormDialog | None = None
         self.retain_button = self.add_button("&Retain until…", "Retain the family's records",
                                              self.open_retain)
@@ -86,17 +123,28 @@ class RetentionQueueView(ProgrammePage[QueueEntry]):
         overdue = sum(1 for e in entries if e.overdue(self._today()))
         self.status.setText(f"{len(entries)} families; {overdue} overdue for review.")
 
-    def _open(self, title: str, fields: list[FieldSpec], submit: Callable[[dict[str, str]], None],
-              initial: dict[str, str], entry: QueueEntry) -> FormDialog:
-        dialog = FormDialog(self, title, "retention-review", f"family:{entry.family_id}/review",
-                            fields=fields, on_submit=submit, initial=initial)
+    def _open(self, title: str, form: str, fields: list[FieldSpec], *,
+              submit: Callable[[dict[str, str]], None], initial: dict[str, str],
+              entry: QueueEntry, restored: bool) -> FormDialog:
+        dialog = FormDialog(self, title, form, draft_key(entry.family_id), fields=fields,
+                            on_submit=submit, initial=initial, registry=self._registry,
+                            restored=restored)
         dialog.finished.connect(lambda _c: setattr(self, "dialog", None))
         self.dialog = dialog
         dialog.open()
         return dialog
 
-    def open_retain(self) -> FormDialog | None:
+    def _entry(self, family_id: int | None) -> QueueEntry | None:
+        """The queue entry for ``family_id``, selected; else the selected entry."""
+        if family_id is None:
+            return self.selected()
+        self.select_where(lambda e: e.family_id == family_id)
         entry = self.selected()
+        return entry if entry is not None and entry.family_id == family_id else None
+
+    def open_retain(self, family_id: int | None = None, initial: dict[str, str] | None = None,
+                    restored: bool = False) -> FormDialog | None:
+        entry = self._entry(family_id)
         if entry is None:
             return None
 
@@ -112,13 +160,14 @@ class RetentionQueueView(ProgrammePage[QueueEntry]):
                 entry.family_id, self._today(), RetentionDecision.RETAIN, values["reason"].strip(),
                 self._reviewer, parse_date(values["retain_until"])))
 
-        return self._open(f"Retain the records of {entry.reference}", [
+        return self._open(f"Retain the records of {entry.reference}", RETAIN_FORM, [
             FieldSpec("retain_until", "Retain &until", check, placeholder="DD/MM/YYYY",
                       hint="The next review is due on this date."), REASON],
-            submit, {}, entry)
+            submit=submit, initial=initial or {}, entry=entry, restored=restored)
 
-    def open_delete(self) -> FormDialog | None:
-        entry = self.selected()
+    def open_delete(self, family_id: int | None = None, initial: dict[str, str] | None = None,
+                    restored: bool = False) -> FormDialog | None:
+        entry = self._entry(family_id)
         if entry is None:
             return None
 
@@ -128,8 +177,27 @@ class RetentionQueueView(ProgrammePage[QueueEntry]):
                 raise ValidationError("reason", "say why")
             self.confirm_delete(entry, reason)
 
-        return self._open(f"Delete the records of {entry.reference}", [REASON], submit,
-                          {"reason": "No indication of further risk"}, entry)
+        return self._open(f"Delete the records of {entry.reference}", DELETE_FORM, [REASON],
+                          submit=submit,
+                          initial=initial or {"reason": "No indication of further risk"},
+                          entry=entry, restored=restored)
+
+    def restore_draft(self, form: str, record_key: str, payload: dict[str, Any]) -> bool:
+        """Reopen the decision a lock interrupted; never the confirmation itself, so a
+        deletion is always confirmed again after unlock."""
+        values = {k: str(v) for k, v in payload.items()}
+        family_id = family_of(record_key)
+        opened: FormDialog | None = None
+        if family_id is not None and form == RETAIN_FORM:
+            opened = self.open_retain(family_id, values, restored=True)
+        elif family_id is not None and form == DELETE_FORM:
+            opened = self.open_delete(family_id, values, restored=True)
+        if opened is None:
+            log.warning("retention draft for a family no longer in the queue (%s)", family_id)
+            self.notice("Unsaved review not restored", "The family is no longer in the "
+                        "retention review queue, so the unsaved decision was not restored.")
+            return False
+        return True
 
     def confirm_delete(self, entry: QueueEntry, reason: str) -> QMessageBox:
         members = self._programme.member_count(entry.family_id)
@@ -149,6 +217,9 @@ class RetentionQueueView(ProgrammePage[QueueEntry]):
         box.finished.connect(lambda _c: self._delete_answered(
             box, review, box.clickedButton() is delete))
         self.box = box
+        self._pending = PendingDeletion(entry.family_id, reason)
+        if self._registry is not None:
+            self._registry.register_editor(self._pending)
         box.open()
         return box
 
@@ -157,6 +228,7 @@ class RetentionQueueView(ProgrammePage[QueueEntry]):
         if self.box is not box:  # answered already (finished can arrive twice)
             return
         self.box = None
+        self._forget_pending()
         if confirmed:
             try:
                 self._record(review)
@@ -174,7 +246,13 @@ class RetentionQueueView(ProgrammePage[QueueEntry]):
             self.status.setText(f"Retained until {format_date(saved.retain_until)}. "
                                 + self.status.text())
 
+    def _forget_pending(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None and self._registry is not None:
+            self._registry.unregister_editor(pending)
+
     def clear(self) -> None:
+        self._forget_pending()
         if self.dialog is not None:
             self.dialog.reject()
             self.dialog = None

@@ -15,6 +15,7 @@ from typing import Generic, Protocol, TypeVar
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -40,6 +41,7 @@ from keyworker_app.domain.handling import (
 from keyworker_app.domain.policy import Policy
 from keyworker_app.errors import UserFacingError
 from keyworker_app.gui.errors import show_error
+from keyworker_app.gui.form_dialog import fit_wrapped_text
 from keyworker_app.gui.worker import run_in_background
 
 PASSWORD_REMINDER = ("Send the password by another route from the file — for example by "
@@ -77,6 +79,7 @@ class SecureExportDialog(QDialog, Generic[PreparedT, ResultT]):
     SECURE_NOTE = "Secure e-mail address."
     INSECURE_NOTE = "Not a secure e-mail address: the file must be password-protected."
     BROWSE_OPTIONS = QFileDialog.Option(0)
+    FILE_FILTER = "PDF files (*.pdf)"
 
     def __init__(self, service: SecureExports[PreparedT, ResultT], title: str,
                  parent: QWidget | None = None) -> None:
@@ -221,7 +224,7 @@ class SecureExportDialog(QDialog, Generic[PreparedT, ResultT]):
 
     def browse(self) -> None:
         chosen, _filter = QFileDialog.getSaveFileName(
-            self, "Save the report as", self.path.text(), "PDF files (*.pdf)",
+            self, "Save the report as", self.path.text(), self.FILE_FILTER,
             options=self.BROWSE_OPTIONS)
         if chosen:
             self.path.setText(chosen)
@@ -229,6 +232,7 @@ class SecureExportDialog(QDialog, Generic[PreparedT, ResultT]):
     def show_problem(self, text: str) -> None:
         self.problem.setText(text)
         self.problem.setVisible(bool(text))
+        fit_wrapped_text(self)
 
     # -- export ---------------------------------------------------------------------------
     def prepare(self, replace: bool) -> PreparedT | None:
@@ -286,6 +290,10 @@ class SecureExportDialog(QDialog, Generic[PreparedT, ResultT]):
             self.show_problem(str(exc))
         else:
             show_error(self, exc)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        fit_wrapped_text(self, shrink=True)  # wrapped notes decide the height, not guesses
 
     def done(self, result: int) -> None:
         # Whatever closes the dialog (export, cancel, a lock), the password goes with it.

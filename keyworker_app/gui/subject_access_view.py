@@ -4,10 +4,12 @@ ICO's rule), extended, completed; find the person a request is about; export the
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -24,7 +26,7 @@ from keyworker_app.domain.handling import Recipient
 from keyworker_app.domain.subject_access import SubjectAccessRequest
 from keyworker_app.errors import UserFacingError
 from keyworker_app.gui.errors import show_error
-from keyworker_app.gui.form_dialog import FieldSpec, FormDialog
+from keyworker_app.gui.form_dialog import DraftRegistry, FieldSpec, FormDialog
 from keyworker_app.gui.programme_export_dialog import ProgrammeExportDialog, report_saved_text
 from keyworker_app.gui.programme_page import ProgrammePage
 from keyworker_app.services.information_rights import PersonHit
@@ -34,6 +36,20 @@ from keyworker_app.services.programme_exports import (
     ProgrammeReport,
     suggested_name,
 )
+
+log = logging.getLogger("keyworker.gui.subject_access_view")
+
+# Drafts kept through a lock (gui.lock). Record keys name a request by its id only, never
+# by its reference.
+NEW_FORM = "subject-access-new"
+EXTEND_FORM = "subject-access-extend"
+COMPLETE_FORM = "subject-access-complete"
+DRAFT_FORMS = frozenset({NEW_FORM, EXTEND_FORM, COMPLETE_FORM})
+NEW_KEY = "subject-access:new"
+
+
+def draft_key(request_id: int | None) -> str:
+    return NEW_KEY if request_id is None else f"subject-access:{request_id}"
 
 
 def _check_date(value: str) -> str | None:
@@ -103,7 +119,8 @@ class FindPersonDialog(QDialog):
 
 class SubjectAccessView(ProgrammePage[SubjectAccessRequest]):
     def __init__(self, exports: ProgrammeExportService, folder: Path | None = None,
-                 today: Callable[[], date] = date.today, parent: QWidget | None = None) -> None:
+                 today: Callable[[], date] = date.today, parent: QWidget | None = None,
+                 *, registry: DraftRegistry | None = None) -> None:
         super().__init__(
             "Subject access requests",
             "A request is due one calendar month after it is received (the same date next "
@@ -120,6 +137,7 @@ class SubjectAccessView(ProgrammePage[SubjectAccessRequest]):
         self._rights = exports.programme.rights
         self._folder = folder or Path.home()
         self._today = today
+        self._registry = registry
         self.dialog: QDialog | None = None
         self.add_button("&New request…", "Log a new request", self.open_new, False)
         self.add_button("&Find the person…", "Find the person the request is about",
@@ -146,25 +164,37 @@ class SubjectAccessView(ProgrammePage[SubjectAccessRequest]):
         self.refresh()
         self.select_where(lambda r: r.id == saved.id)
 
-    def _form(self, title: str, fields: list[FieldSpec], submit: Callable[[dict[str, str]], None],
-              initial: dict[str, str]) -> FormDialog:
-        dialog = FormDialog(self, title, "subject-access", "subject-access", fields=fields,
-                            on_submit=submit, initial=initial)
+    def _form(self, title: str, form: str, request_id: int | None, fields: list[FieldSpec],
+              *, submit: Callable[[dict[str, str]], None], initial: dict[str, str],
+              restored: bool) -> FormDialog:
+        dialog = FormDialog(self, title, form, draft_key(request_id), fields=fields,
+                            on_submit=submit, initial=initial, registry=self._registry,
+                            restored=restored)
         dialog.finished.connect(lambda _c: setattr(self, "dialog", None))
         self.dialog = dialog
         dialog.open()
         return dialog
 
-    def open_new(self) -> FormDialog:
+    def _request(self, request_id: int | None) -> SubjectAccessRequest | None:
+        """The request with ``request_id``, selected; else the selected request."""
+        if request_id is None:
+            return self.selected()
+        self.select_where(lambda r: r.id == request_id)
+        request = self.selected()
+        return request if request is not None and request.id == request_id else None
+
+    def open_new(self, initial: dict[str, str] | None = None,
+                 restored: bool = False) -> FormDialog:
         def submit(values: dict[str, str]) -> None:
             self._save(SubjectAccessRequest(parse_date(values["received_on"]),
                                             values["subject_label"].strip()))
 
-        return self._form("Log a subject access request", [
+        return self._form("Log a subject access request", NEW_FORM, None, [
             FieldSpec("subject_label", "&Reference", placeholder="SAR-2025-004",
                       hint="A reference that names nobody."),
             FieldSpec("received_on", "Re&ceived", _check_date, placeholder="DD/MM/YYYY")],
-            submit, {"received_on": format_date(self._today())})
+            submit=submit, initial=initial or {"received_on": format_date(self._today())},
+            restored=restored)
 
     def open_find(self) -> FindPersonDialog | None:
         request = self.selected()
@@ -178,8 +208,10 @@ class SubjectAccessView(ProgrammePage[SubjectAccessRequest]):
         dialog.open()
         return dialog
 
-    def open_extend(self) -> FormDialog | None:
-        request = self.selected()
+    def open_extend(self, request_id: int | None = None,
+                    initial: dict[str, str] | None = None,
+                    restored: bool = False) -> FormDialog | None:
+        request = self._request(request_id)
         if request is None:
             return None
 
@@ -187,23 +219,46 @@ class SubjectAccessView(ProgrammePage[SubjectAccessRequest]):
             self._save(replace(request, extended_on=parse_date(values["extended_on"]),
                                extension_reason=values["reason"].strip()))
 
-        return self._form(f"Extend {request.subject_label}", [
+        return self._form(f"Extend {request.subject_label}", EXTEND_FORM, request.id, [
             FieldSpec("extended_on", "Person &told on", _check_date, placeholder="DD/MM/YYYY",
                       hint="Within the first month of the request."),
             FieldSpec("reason", "&Why it is complex", multiline=True)],
-            submit, {"extended_on": format_date(self._today())})
+            submit=submit, initial=initial or {"extended_on": format_date(self._today())},
+            restored=restored)
 
-    def open_complete(self) -> FormDialog | None:
-        request = self.selected()
+    def open_complete(self, request_id: int | None = None,
+                      initial: dict[str, str] | None = None,
+                      restored: bool = False) -> FormDialog | None:
+        request = self._request(request_id)
         if request is None:
             return None
 
         def submit(values: dict[str, str]) -> None:
             self._save(replace(request, completed_on=parse_date(values["completed_on"])))
 
-        return self._form(f"Complete {request.subject_label}", [
+        return self._form(f"Complete {request.subject_label}", COMPLETE_FORM, request.id, [
             FieldSpec("completed_on", "&Completed on", _check_date, placeholder="DD/MM/YYYY")],
-            submit, {"completed_on": format_date(self._today())})
+            submit=submit, initial=initial or {"completed_on": format_date(self._today())},
+            restored=restored)
+
+    def restore_draft(self, form: str, record_key: str, payload: dict[str, Any]) -> bool:
+        """Reopen the form a lock interrupted, on the request its key names."""
+        values = {k: str(v) for k, v in payload.items()}
+        if form == NEW_FORM:
+            self.open_new(values, restored=True)
+            return True
+        try:
+            request_id = int(record_key.removeprefix("subject-access:"))
+        except ValueError:
+            log.warning("subject access draft with an unexpected key")
+            return False
+        opener = self.open_extend if form == EXTEND_FORM else self.open_complete
+        if form not in DRAFT_FORMS or opener(request_id, values, restored=True) is None:
+            log.warning("subject access draft for request %d not restored", request_id)
+            self.notice("Unsaved change not restored", "The request is no longer in the log, "
+                        "so the unsaved change was not restored.")
+            return False
+        return True
 
     def open_export(self) -> ProgrammeExportDialog | None:
         request = self.selected()

@@ -185,7 +185,7 @@ class TafPages(QObject):
         self.shared_table = make_table("Information shared", self.shared_model)
         self.new_meeting_button = button("Ne&w meeting…", "Record a new TAF meeting",
                                          lambda: self.open_meeting(None))
-        self.open_meeting_button = button("&Open meeting…", "Open the selected meeting",
+        self.open_meeting_button = button("Ope&n meeting…", "Open the selected meeting",
                                           self.open_selected_meeting)
         self.export_meeting_button = button("Export recor&d…",
                                             "Export the selected meeting's record",
@@ -196,9 +196,9 @@ class TafPages(QObject):
             self.export_meeting_button.hide()
         self.update_action_button = button("&Update action…", "Update the selected action",
                                            self.open_action_update)
-        self.consent_button = button("Record c&onsent…", "Record a consent decision",
+        self.consent_button = button("Record co&nsent…", "Record a consent decision",
                                      self.open_consent_dialog)
-        self.shared_button = button("Record information &shared…",
+        self.shared_button = button("Record information shar&ed…",
                                     "Record information a partner shared",
                                     self.open_shared_dialog)
         legend = QLabel("Overdue actions are highlighted and marked “Overdue”.")

@@ -76,6 +76,11 @@ class ProgrammeExportRequest:
     request_id: int | None = None  # subject access: the logged request
     breach_id: int | None = None  # breach record
     as_of: date | None = None  # PbR claim: the reference date (default today)
+    file_format: str = "pdf"  # "csv" for the PbR claim as a spreadsheet (never protected)
+
+    @property
+    def is_csv(self) -> bool:
+        return self.file_format == "csv"
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +141,14 @@ class ProgrammeExportService:
         self._writer.check_password(password)
 
     def check(self, request: ProgrammeExportRequest) -> None:
+        if request.file_format not in ("pdf", "csv"):
+            raise ValidationError("Format", "choose PDF or CSV")
+        if request.is_csv and request.report is not ProgrammeReport.PBR_CLAIM:
+            raise ValidationError("Format", "only the PbR claim can be saved as CSV")
+        if request.is_csv and request.password:
+            raise UserFacingError("A CSV file cannot be password-protected.",
+                                  "Send it only to a secure address, or export the claim as "
+                                  "a PDF with a password.")
         self._writer.check_recipient(request.recipient, request.password, request.destination,
                                      always_protect=request.report.always_protected)
         if request.report is ProgrammeReport.SUBJECT_ACCESS and request.request_id is None:
@@ -185,19 +198,25 @@ class ProgrammeExportService:
                 lambda: breach_record.build(breach, policy, meta, at))
         as_of = request.as_of or at.date()
         rows = self._programme.claim(as_of)
+        detail = f"as-of={as_of.isoformat()} families={len(rows)}"
+        if request.is_csv:
+            marking = self.policy.handling.protective_marking
+            return PreparedProgrammeExport(
+                request, "pbr-claim", "-", detail,
+                lambda: claim_csv.claim_csv(rows, marking).encode("utf-8-sig"))
         meta = self._meta(request.report, f"as of {as_of:%d/%m/%Y}", at)
-        return PreparedProgrammeExport(
-            request, "pbr-claim", "-", f"as-of={as_of.isoformat()} families={len(rows)}",
-            lambda: pbr_claim.build(rows, meta, as_of))
+        return PreparedProgrammeExport(request, "pbr-claim", "-", detail,
+                                       lambda: pbr_claim.build(rows, meta, as_of))
 
     def write(self, prepared: PreparedProgrammeExport) -> ProgrammeExportResult:
         """Render, protect and write once. Touches no store: may run on any thread."""
         request = prepared.request
         digest = self._writer.write(prepared.build(), request.destination, request.password,
-                                    replace=request.replace)
+                                    replace=request.replace, pdf=not request.is_csv)
         return ProgrammeExportResult(request.destination, request.report, prepared.object_type,
                                      prepared.object_id, request.recipient.kind,
-                                     bool(request.password), digest, prepared.detail)
+                                     bool(request.password), digest, prepared.detail,
+                                     request.file_format)
 
     def record(self, result: ProgrammeExportResult) -> None:
         """The audit event; without it the exported file is removed again."""
@@ -216,15 +235,6 @@ class ProgrammeExportService:
         """The claim as CSV: references only, formula-safe. A CSV cannot be encrypted, so it
         goes through the same write and audit step unprotected (it names nobody) and only to
         a recipient who may receive an unprotected file."""
-        self._writer.check_recipient(recipient, "", destination)
-        self._writer.check_destination(destination, replace)
-        day = as_of or self._now().date()
-        rows = self._programme.claim(day)
-        data = claim_csv.claim_csv(rows, self.policy.handling.protective_marking)
-        digest = self._writer.write(data.encode("utf-8-sig"), destination, "", replace=replace,
-                                    pdf=False)
-        result = ProgrammeExportResult(destination, ProgrammeReport.PBR_CLAIM, "pbr-claim", "-",
-                                       recipient.kind, False, digest,
-                                       f"as-of={day.isoformat()} families={len(rows)}", "csv")
-        self.record(result)
-        return result
+        return self.export(ProgrammeExportRequest(
+            ProgrammeReport.PBR_CLAIM, destination, recipient, replace=replace,
+            as_of=as_of or self._now().date(), file_format="csv"))

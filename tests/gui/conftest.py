@@ -124,3 +124,34 @@ def unlock(qtbot: Any, window: MainWindow, passphrase: str = PASSPHRASE) -> None
 def flush_deletes() -> None:
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
     QCoreApplication.processEvents()
+
+
+@pytest.fixture
+def programme_stored(tmp_path: Path) -> tuple[Any, int]:
+    """A store with the programme family, reviews due, requests and breaches (locked)."""
+    from tests.gui.programme_samples import populate
+
+    return populate(tmp_path)
+
+
+@pytest.fixture
+def programme_window(qtbot: Any, programme_stored: tuple[Any, int],
+                     clock: FakeClock) -> Iterator[MainWindow]:
+    """The main window with the shipped policy, unlocked, at the default 1280 x 800."""
+    from tests.gui.programme_samples import NOW, TODAY
+    from tests.taf_session import PASSPHRASE as TAF_PASSPHRASE
+    from tests.taf_session import shipped_policy
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    win = MainWindow(programme_stored[0].store, LockSettings(300), clock=clock,
+                     watch_desktop=False, today=lambda: TODAY,
+                     now=lambda: NOW.replace(tzinfo=None), policy=shipped_policy())
+    qtbot.addWidget(win)
+    win.lock.install(app)
+    win.start()
+    win.show()
+    unlock(qtbot, win, TAF_PASSPHRASE)
+    yield win
+    app.removeEventFilter(win.lock)
+    win.lock.lock("teardown")

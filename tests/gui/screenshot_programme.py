@@ -46,6 +46,8 @@ def main() -> None:
     window.grab().save(str(OUT / "programme-caseload.png"))
     view = window.open_family(family_id)
     assert view is not None and view.criteria is not None
+    settle()
+    window.grab().save(str(OUT / "programme-family-tabs.png"))  # nine tabs, none scrolled
     view.tabs.setCurrentWidget(view.criteria)
     settle()
     window.grab().save(str(OUT / "programme-criteria.png"))
@@ -89,6 +91,12 @@ def main() -> None:
     settle()
     form.grab().save(str(OUT / "programme-breach-form.png"))
     form.reject()
+    claim = window.export_claim_csv()
+    assert claim is not None
+    claim.address.setText("claims@council.gcsx.gov.uk")
+    settle()
+    claim.grab().save(str(OUT / "programme-claim-csv.png"))
+    claim.reject()
     window.lock.lock("done")
     print(f"screenshots in {OUT}")
     del app

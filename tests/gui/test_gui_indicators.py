@@ -73,7 +73,7 @@ def saved(view: FamilyView, planted: Planted) -> Any:
 def test_add_offence_by_keyboard_then_edit_and_remove(
         qtbot: Any, planted: Planted, make_window: WindowFactory) -> None:
     view = open_view(qtbot, make_window(), planted)
-    dialog = open_by_mnemonic(qtbot, view, Key.Key_O)
+    dialog = open_by_mnemonic(qtbot, view, Key.Key_E)  # Add off&ence…
     assert dialog.windowTitle() == "Add an offence"
     assert focus() is dialog.editors["person_ref"]
     press(qtbot, Key.Key_Down, Key.Key_Tab,  # the first child
@@ -122,7 +122,7 @@ def test_add_offence_by_keyboard_then_edit_and_remove(
 def test_add_education_term_by_keyboard(qtbot: Any, planted: Planted,
                                         make_window: WindowFactory) -> None:
     view = open_view(qtbot, make_window(), planted)
-    dialog = open_by_mnemonic(qtbot, view, Key.Key_E)
+    dialog = open_by_mnemonic(qtbot, view, Key.Key_U)  # Add ed&ucation term…
     assert dialog.windowTitle() == "Add an education term"
     press(qtbot, Key.Key_Tab,  # the first child is chosen
           "2023/24", Key.Key_Tab,

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QApplication,
     QComboBox,
+    QGroupBox,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QPlainTextEdit,
     QTabBar,
     QTextEdit,
@@ -54,3 +58,39 @@ def all_ui_text(visible_only: bool = False) -> str:
         texts += widget_texts(widget)
     texts.append(QApplication.clipboard().text())
     return "\n".join(t for t in texts if t)
+
+
+_MNEMONIC = re.compile(r"&(?!&)(.)")  # "&&" is a literal ampersand
+
+
+def mnemonic(text: str) -> str | None:
+    found = _MNEMONIC.search(text.replace("&&", ""))
+    return found.group(1).upper() if found else None
+
+
+def visible_mnemonics(window: QMainWindow) -> list[tuple[str, str]]:
+    """(letter, where) for every mnemonic the keyboard can reach in the window right now."""
+    found: list[tuple[str, str]] = []
+
+    def add(text: str, where: str) -> None:
+        letter = mnemonic(text)
+        if letter is not None:
+            found.append((letter, f"{where} {text!r}"))
+
+    for action in window.menuBar().actions():
+        if action.isVisible():
+            add(action.text(), "menu")
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisible():
+            continue
+        if isinstance(widget, QAbstractButton):
+            add(widget.text(), "button")
+        elif isinstance(widget, QLabel) and widget.buddy() is not None:
+            add(widget.text(), "label")
+        elif isinstance(widget, QGroupBox):
+            add(widget.title(), "group")
+        elif isinstance(widget, QTabBar):
+            for i in range(widget.count()):
+                if widget.isTabVisible(i):
+                    add(widget.tabText(i), "tab")
+    return found
