@@ -206,10 +206,16 @@ class SecureExportDialog(QDialog, Generic[PreparedT, ResultT]):
         protected = self.protect.isChecked()
         for widget in (self.password, self.password_again, self.strength, self.reminder):
             widget.setEnabled(protected)
+        rules = handling.export_password
         if protected and self.password.text():
-            strength = assess_export_password(self.password.text(), handling.export_password)
+            strength = assess_export_password(self.password.text(), rules)
             self.strength.setText(f"Strength: {strength.label}"
                                   + (f" — {strength.problem}" if strength.problem else ""))
+        elif protected:
+            # Say what is needed before anything is typed, rather than leave a blank row.
+            self.strength.setText(
+                f"At least {rules.min_length} characters; "
+                f"{rules.passphrase_min_words} or more unrelated words work well.")
         else:
             self.strength.setText("")
         self.export_button.setEnabled(not self.busy)

@@ -147,3 +147,10 @@ def _alive(widget: Any) -> bool:
     import shiboken6
 
     return bool(shiboken6.isValid(widget))
+
+
+def test_password_rule_is_shown_before_typing(dialog: ExportDialog) -> None:
+    dialog.protect.setChecked(True)
+    dialog.refresh()
+    assert dialog.password.text() == ""
+    assert "At least" in dialog.strength.text() and "characters" in dialog.strength.text()
