@@ -322,7 +322,6 @@ class BreachView(ProgrammePage[Breach]):
         self._folder = folder or Path.home()
         self._now = now
         self._registry = registry
-        self.dialog: QDialog | None = None
         self.add_button("&New breach…", "Record a new breach", lambda: self.open_form(None),
                         False)
         self.add_button("&Open…", "Open the selected breach record",
@@ -358,10 +357,7 @@ class BreachView(ProgrammePage[Breach]):
                   draft: dict[str, Any] | None = None) -> BreachDialog:
         dialog = BreachDialog(self._policy, self._saved, breach, self._now, self,
                               registry=self._registry, draft=draft)
-        dialog.finished.connect(lambda _c: setattr(self, "dialog", None))
-        self.dialog = dialog
-        dialog.open()
-        return dialog
+        return self.show_dialog(dialog)
 
     def restore_draft(self, form: str, record_key: str, payload: dict[str, Any]) -> bool:
         """Reopen the form a lock interrupted: a new record, or the one its key names."""
@@ -393,14 +389,8 @@ class BreachView(ProgrammePage[Breach]):
             breach_id=breach.id), self)
         dialog.exported.connect(lambda r: self.notice("Breach record exported",
                                                       *report_saved_text(r)))
-        dialog.finished.connect(lambda _c: setattr(self, "dialog", None))
-        self.dialog = dialog
-        dialog.open()
-        return dialog
+        return self.show_dialog(dialog)
 
     def clear(self) -> None:
         self._ticker.stop()
-        if self.dialog is not None:
-            self.dialog.reject()
-            self.dialog = None
         super().clear()

@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 from keyworker_app.gui.record_model import Column, RecordTableModel
 
 T = TypeVar("T")
+D = TypeVar("D", bound=QDialog)
 
 
 class ProgrammePage(QWidget, Generic[T]):
@@ -52,6 +54,7 @@ class ProgrammePage(QWidget, Generic[T]):
         layout.addLayout(self.buttons)
         layout.addWidget(self.status)
         self.box: QMessageBox | None = None  # the last confirmation or notice shown
+        self.dialog: QDialog | None = None  # the form or export dialog open on this page
 
     def add_button(self, text: str, accessible: str, slot: Callable[[], object],
                    needs_selection: bool = True) -> QPushButton:
@@ -99,6 +102,19 @@ class ProgrammePage(QWidget, Generic[T]):
                 self.table.selectRow(row)
                 return
 
+    def select_matching(self, key: Callable[[T], object], value: object) -> T | None:
+        """Select the record whose ``key`` is ``value`` and return it (None if absent)."""
+        self.select_where(lambda r: key(r) == value)
+        record = self.selected()
+        return record if record is not None and key(record) == value else None
+
+    def show_dialog(self, dialog: D) -> D:
+        """Open ``dialog`` window-modal as this page's one dialog (closed again on lock)."""
+        dialog.finished.connect(lambda _c: setattr(self, "dialog", None))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
     def selected(self) -> T | None:
         index = self.table.currentIndex()
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
@@ -119,6 +135,9 @@ class ProgrammePage(QWidget, Generic[T]):
         return box
 
     def clear(self) -> None:
+        if self.dialog is not None:
+            self.dialog.reject()
+            self.dialog = None
         if self.box is not None:
             self.box.close()
             self.box = None

@@ -105,7 +105,6 @@ class RetentionQueueView(ProgrammePage[QueueEntry]):
         self._today = today
         self._registry = registry
         self._pending: PendingDeletion | None = None
-        self.dialog: FormDialog | None = None
         self.retain_button = self.add_button("&Retain until…", "Retain the family's records",
                                              self.open_retain)
         self.delete_button = self.add_button("&Delete…", "Delete the family's records",
@@ -129,18 +128,13 @@ class RetentionQueueView(ProgrammePage[QueueEntry]):
         dialog = FormDialog(self, title, form, draft_key(entry.family_id), fields=fields,
                             on_submit=submit, initial=initial, registry=self._registry,
                             restored=restored)
-        dialog.finished.connect(lambda _c: setattr(self, "dialog", None))
-        self.dialog = dialog
-        dialog.open()
-        return dialog
+        return self.show_dialog(dialog)
 
     def _entry(self, family_id: int | None) -> QueueEntry | None:
         """The queue entry for ``family_id``, selected; else the selected entry."""
         if family_id is None:
             return self.selected()
-        self.select_where(lambda e: e.family_id == family_id)
-        entry = self.selected()
-        return entry if entry is not None and entry.family_id == family_id else None
+        return self.select_matching(lambda e: e.family_id, family_id)
 
     def open_retain(self, family_id: int | None = None, initial: dict[str, str] | None = None,
                     restored: bool = False) -> FormDialog | None:
@@ -253,7 +247,4 @@ class RetentionQueueView(ProgrammePage[QueueEntry]):
 
     def clear(self) -> None:
         self._forget_pending()
-        if self.dialog is not None:
-            self.dialog.reject()
-            self.dialog = None
         super().clear()

@@ -138,7 +138,6 @@ class SubjectAccessView(ProgrammePage[SubjectAccessRequest]):
         self._folder = folder or Path.home()
         self._today = today
         self._registry = registry
-        self.dialog: QDialog | None = None
         self.add_button("&New request…", "Log a new request", self.open_new, False)
         self.add_button("&Find the person…", "Find the person the request is about",
                         self.open_find)
@@ -170,18 +169,13 @@ class SubjectAccessView(ProgrammePage[SubjectAccessRequest]):
         dialog = FormDialog(self, title, form, draft_key(request_id), fields=fields,
                             on_submit=submit, initial=initial, registry=self._registry,
                             restored=restored)
-        dialog.finished.connect(lambda _c: setattr(self, "dialog", None))
-        self.dialog = dialog
-        dialog.open()
-        return dialog
+        return self.show_dialog(dialog)
 
     def _request(self, request_id: int | None) -> SubjectAccessRequest | None:
         """The request with ``request_id``, selected; else the selected request."""
         if request_id is None:
             return self.selected()
-        self.select_where(lambda r: r.id == request_id)
-        request = self.selected()
-        return request if request is not None and request.id == request_id else None
+        return self.select_matching(lambda r: r.id, request_id)
 
     def open_new(self, initial: dict[str, str] | None = None,
                  restored: bool = False) -> FormDialog:
@@ -203,10 +197,7 @@ class SubjectAccessView(ProgrammePage[SubjectAccessRequest]):
         dialog = FindPersonDialog(
             self._rights.find_people,
             lambda hit: self._save(replace(request, person_id=hit.person_id)), self)
-        dialog.finished.connect(lambda _c: setattr(self, "dialog", None))
-        self.dialog = dialog
-        dialog.open()
-        return dialog
+        return self.show_dialog(dialog)
 
     def open_extend(self, request_id: int | None = None,
                     initial: dict[str, str] | None = None,
@@ -275,13 +266,7 @@ class SubjectAccessView(ProgrammePage[SubjectAccessRequest]):
             request_id=request.id), self)
         dialog.exported.connect(lambda r: self.notice("Disclosure exported",
                                                       *report_saved_text(r)))
-        dialog.finished.connect(lambda _c: setattr(self, "dialog", None))
-        self.dialog = dialog
-        dialog.open()
-        return dialog
+        return self.show_dialog(dialog)
 
     def clear(self) -> None:
-        if self.dialog is not None:
-            self.dialog.reject()
-            self.dialog = None
         super().clear()
