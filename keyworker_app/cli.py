@@ -305,13 +305,20 @@ def cmd_export(args: argparse.Namespace, out: Out) -> int:
         result = service.export(request)
     finally:
         session.lock()
-    out(f"{request.report.label} for {args.family.strip()} written to {result.destination} "
-        f"({'password-protected, AES-256' if result.protected else 'not password-protected'}).")
-    out(f"SHA-256 {result.sha256}")
-    if result.protected:
+    report_written(out, f"{request.report.label} for {args.family.strip()}",
+                   result.destination, result.protected, result.sha256)
+    return 0
+
+
+def report_written(out: Out, what: str, destination: Path, protected: bool,
+                   sha256: str) -> None:
+    """What every export command says once its file is written and audited."""
+    out(f"{what} written to {destination} "
+        f"({'password-protected, AES-256' if protected else 'not password-protected'}).")
+    out(f"SHA-256 {sha256}")
+    if protected:
         out("Send the password by another route (for example by telephone), never with the "
             "file.")
-    return 0
 
 
 class _VersionAction(argparse.Action):

@@ -92,7 +92,7 @@ def _exports(session: CaseSession, programme: ProgrammeService) -> ProgrammeExpo
 def _export_pdf(args: argparse.Namespace, out: Out, report: str, **ids: object) -> int:
     """One programme PDF through the shared export step; the password from --password-file
     or typed twice, never from the command line."""
-    from keyworker_app.cli import _export_password
+    from keyworker_app.cli import _export_password, report_written
     from keyworker_app.domain.handling import password_required
     from keyworker_app.services.programme_exports import (
         ProgrammeExportRequest,
@@ -111,12 +111,7 @@ def _export_pdf(args: argparse.Namespace, out: Out, report: str, **ids: object) 
             **ids))  # type: ignore[arg-type]
     finally:
         session.lock()
-    out(f"{kind.label} written to {result.destination} "
-        f"({'password-protected, AES-256' if result.protected else 'not password-protected'}).")
-    out(f"SHA-256 {result.sha256}")
-    if result.protected:
-        out("Send the password by another route (for example by telephone), never with the "
-            "file.")
+    report_written(out, kind.label, result.destination, result.protected, result.sha256)
     return 0
 
 
