@@ -34,18 +34,17 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from keyworker_app.domain.dates import format_date
 from keyworker_app.domain.family import FamilySummary
+from keyworker_app.gui.widgets import record_table
 from keyworker_app.services.api import Session
 
 log = logging.getLogger("keyworker.gui.caseload")
@@ -344,20 +343,12 @@ class CaseloadView(QWidget):
         self.search.setPlaceholderText("Type a name, reference or postcode")
         self.search.setClearButtonEnabled(True)
         label.setBuddy(self.search)
-        self.table = QTableView()
-        self.table.setObjectName("caseloadTable")
-        self.table.setAccessibleName("Caseload")
-        self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table = record_table("Caseload", self.proxy, object_name="caseloadTable",
+                                  single_selection=True, alternating=True)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setAlternatingRowColors(True)
-        self.table.setTabKeyNavigation(False)
         self.criteria_only = QCheckBox("Only families that &qualify for the programme")
         self.criteria_only.setAccessibleName("Only families that qualify for the programme")
         self.criteria_only.setVisible(criteria is not None)

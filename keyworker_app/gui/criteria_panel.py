@@ -15,12 +15,10 @@ from datetime import date
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QScrollArea,
     QSizePolicy,
     QTableView,
@@ -34,6 +32,7 @@ from keyworker_app.domain.outcomes import FamilyResults
 from keyworker_app.errors import UserFacingError
 from keyworker_app.gui.errors import show_error
 from keyworker_app.gui.record_model import RecordTableModel
+from keyworker_app.gui.widgets import action_button, record_table
 from keyworker_app.services.programme import ProgrammeService
 
 log = logging.getLogger("keyworker.gui.criteria_panel")
@@ -159,18 +158,11 @@ class ResultsChart(QWidget):
 
 
 def _table(name: str, model: RecordTableModel[object], stretch: tuple[int, ...]) -> QTableView:
-    table = QTableView()
-    table.setAccessibleName(name)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setTabKeyNavigation(False)
+    table = record_table(name, model)
     table.setWordWrap(True)
-    table.verticalHeader().setVisible(False)
     # Rows follow their wrapped text whatever the column widths become.
     table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header = table.horizontalHeader()
-    header.setStretchLastSection(True)
     for column in stretch:  # the text columns share what the short ones leave
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
     return table
@@ -193,9 +185,8 @@ class CriteriaPanel(QWidget):
         font = self.verdict.font()
         font.setBold(True)
         self.verdict.setFont(font)
-        self.refresh_button = QPushButton("&Work out again")
-        self.refresh_button.setAccessibleName("Work out the criteria again")
-        self.refresh_button.clicked.connect(lambda _c=False: self.refresh())
+        self.refresh_button = action_button("&Work out again", "Work out the criteria again",
+                                            self.refresh)
         self.criteria_model: RecordTableModel[CriterionResult] = RecordTableModel(
             CRITERIA_COLUMNS, self)
         self.results_model: RecordTableModel[object] = RecordTableModel(RESULT_COLUMNS, self)

@@ -14,7 +14,6 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -38,6 +37,7 @@ from keyworker_app.gui.form_dialog import DraftRegistry, FieldSpec, FormDialog
 from keyworker_app.gui.indicator_editing import IndicatorEditing
 from keyworker_app.gui.record_model import Column, RecordTableModel
 from keyworker_app.gui.taf_pages import TafPages
+from keyworker_app.gui.widgets import action_button, button_row, record_table
 from keyworker_app.services.api import Session
 from keyworker_app.services.export import ExportResult, ExportService, ReportKind
 
@@ -204,24 +204,12 @@ class FamilyView(QWidget):
 
     # -- building -------------------------------------------------------------------------
     def _button(self, text: str, accessible: str, slot: Callable[[], object]) -> QPushButton:
-        button = QPushButton(text)
-        button.setAccessibleName(accessible)
-        button.clicked.connect(lambda _checked=False: slot())
-        return button
+        return action_button(text, accessible, slot)
 
     def _table(self, name: str, columns: Sequence[Column]) -> QTableView:
         model: RecordTableModel[Any] = RecordTableModel(columns, self)
         self.models.append(model)
-        table = QTableView()
-        table.setObjectName(name)
-        table.setAccessibleName(name)
-        table.setModel(model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.verticalHeader().setVisible(False)
-        table.horizontalHeader().setStretchLastSection(True)
-        table.setTabKeyNavigation(False)
-        table.setAlternatingRowColors(True)
+        table = record_table(name, model, object_name=name, alternating=True)
         copy = QAction("&Copy", table)
         copy.setShortcut(QKeySequence.StandardKey.Copy)
         copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -235,11 +223,7 @@ class FamilyView(QWidget):
         layout = QVBoxLayout(page)
         layout.addWidget(table, 1)
         if buttons:
-            row = QHBoxLayout()
-            for button in buttons:
-                row.addWidget(button)
-            row.addStretch(1)
-            layout.addLayout(row)
+            layout.addLayout(button_row(buttons))
         return page
 
     def _indicator_page(self) -> QWidget:

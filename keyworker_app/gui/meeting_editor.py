@@ -17,7 +17,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -52,6 +51,7 @@ from keyworker_app.gui import taf_forms as tf
 from keyworker_app.gui.errors import show_error
 from keyworker_app.gui.form_dialog import DraftRegistry, FieldSpec, FormDialog
 from keyworker_app.gui.record_model import Column, RecordTableModel
+from keyworker_app.gui.widgets import action_button, record_table
 from keyworker_app.services.meetings import MeetingService
 
 log = logging.getLogger("keyworker.gui.meeting_editor")
@@ -251,24 +251,12 @@ class MeetingEditor(QDialog):
         layout.addRow(caption, widget)
 
     def _button(self, text: str, accessible: str, slot: Callable[[], object]) -> QPushButton:
-        button = QPushButton(text)
-        button.setAccessibleName(accessible)
-        button.setAutoDefault(False)
-        button.clicked.connect(lambda _c=False: slot())
-        return button
+        return action_button(text, accessible, slot, auto_default=False)
 
     def _table(self, name: str, columns: Sequence[Column]) -> QTableView:
         model: RecordTableModel[Any] = RecordTableModel(columns, self)
         self.models.append(model)
-        table = QTableView()
-        table.setAccessibleName(name)
-        table.setObjectName(name)
-        table.setModel(model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setTabKeyNavigation(False)
-        table.verticalHeader().setVisible(False)
-        table.horizontalHeader().setStretchLastSection(True)
+        table = record_table(name, model, object_name=name)
         table.setMinimumHeight(90)
         return table
 

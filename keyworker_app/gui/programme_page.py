@@ -8,18 +8,17 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from keyworker_app.gui.record_model import Column, RecordTableModel
+from keyworker_app.gui.widgets import action_button, record_table
 
 T = TypeVar("T")
 D = TypeVar("D", bound=QDialog)
@@ -34,16 +33,7 @@ class ProgrammePage(QWidget, Generic[T]):
         self.intro = QLabel(intro)
         self.intro.setWordWrap(True)
         self.intro.setAccessibleName(f"About the {name.lower()}")
-        self.table = QTableView()
-        self.table.setAccessibleName(name)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = record_table(name, self.model, single_selection=True, alternating=True)
         self.status = QLabel()
         self.status.setAccessibleName("Status")
         self.status.setWordWrap(True)
@@ -58,9 +48,7 @@ class ProgrammePage(QWidget, Generic[T]):
 
     def add_button(self, text: str, accessible: str, slot: Callable[[], object],
                    needs_selection: bool = True) -> QPushButton:
-        button = QPushButton(text)
-        button.setAccessibleName(accessible)
-        button.clicked.connect(lambda _c=False: slot())
+        button = action_button(text, accessible, slot)
         if needs_selection:
             button.setProperty("needsSelection", True)
         self.buttons.addWidget(button)

@@ -16,8 +16,6 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QTableView,
@@ -41,6 +39,7 @@ from keyworker_app.gui.errors import show_error
 from keyworker_app.gui.form_dialog import DraftRegistry, FormDialog
 from keyworker_app.gui.meeting_editor import MeetingEditor
 from keyworker_app.gui.record_model import Column, RecordTableModel
+from keyworker_app.gui.widgets import action_button, button_row, record_table
 from keyworker_app.services.meetings import MeetingService
 
 log = logging.getLogger("keyworker.gui.taf_pages")
@@ -78,25 +77,10 @@ class HighlightTableModel(RecordTableModel[Any]):
 
 
 def make_table(name: str, model: RecordTableModel[Any]) -> QTableView:
-    table = QTableView()
-    table.setObjectName(name)
-    table.setAccessibleName(name)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setTabKeyNavigation(False)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
+    return record_table(name, model, object_name=name, single_selection=True, alternating=True)
 
 
-def button(text: str, accessible: str, slot: Callable[[], object]) -> QPushButton:
-    widget = QPushButton(text)
-    widget.setAccessibleName(accessible)
-    widget.clicked.connect(lambda _c=False: slot())
-    return widget
+button = action_button
 
 
 def page(*parts: QWidget | Sequence[QPushButton]) -> QWidget:
@@ -106,11 +90,7 @@ def page(*parts: QWidget | Sequence[QPushButton]) -> QWidget:
         if isinstance(part, QWidget):
             layout.addWidget(part, 1 if isinstance(part, QTableView) else 0)
         else:
-            row = QHBoxLayout()
-            for b in part:
-                row.addWidget(b)
-            row.addStretch(1)
-            layout.addLayout(row)
+            layout.addLayout(button_row(part))
     return widget
 
 

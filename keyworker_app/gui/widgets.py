@@ -1,0 +1,52 @@
+"""The read-only record table and the labelled push button every screen builds the same way.
+
+A table shows whole rows, is never edited in place, leaves Tab to move on to the next control,
+hides row numbers and lets its last column take the spare width; a button has a name a screen
+reader speaks and runs its slot with no arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QPushButton, QTableView
+
+
+def record_table(name: str, model: QAbstractItemModel, *, object_name: str = "",
+                 single_selection: bool = False, alternating: bool = False) -> QTableView:
+    """A read-only table over ``model``, named ``name`` for assistive technology."""
+    table = QTableView()
+    if object_name:
+        table.setObjectName(object_name)
+    table.setAccessibleName(name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    if single_selection:
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)
+    table.setAlternatingRowColors(alternating)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def action_button(text: str, accessible: str, slot: Callable[[], object], *,
+                  auto_default: bool | None = None) -> QPushButton:
+    """A push button labelled ``text`` (with its mnemonic) that calls ``slot()``."""
+    button = QPushButton(text)
+    button.setAccessibleName(accessible)
+    if auto_default is not None:
+        button.setAutoDefault(auto_default)
+    button.clicked.connect(lambda _checked=False: slot())
+    return button
+
+
+def button_row(buttons: Sequence[QPushButton]) -> QHBoxLayout:
+    """``buttons`` side by side from the left, the rest of the row left empty."""
+    row = QHBoxLayout()
+    for button in buttons:
+        row.addWidget(button)
+    row.addStretch(1)
+    return row
