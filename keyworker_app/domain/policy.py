@@ -194,12 +194,3 @@ class Policy:
     def gateways_for(self, partner: Partner) -> tuple[StatutoryGateway, ...]:
         return tuple(g for g in self.gateways if g.applies_to(partner))
 
-    def is_secure_email(self, address: str) -> bool:
-        """True if the address's domain is, or ends with whole labels of, a secure suffix.
-
-        The rule lives in ``domain.handling`` (strict parsing: look-alikes, lists, display
-        names and non-ASCII domains are never secure).
-        """
-        from keyworker_app.domain.handling import is_secure_email
-
-        return is_secure_email(address, self.handling.secure_email_suffixes)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from keyworker_app.domain.draft import Draft
 from keyworker_app.domain.handling import Recipient
 from keyworker_app.domain.policy import Policy
 from keyworker_app.errors import UserFacingError
@@ -44,7 +45,7 @@ from keyworker_app.gui.system_idle import IdleSource
 from keyworker_app.gui.today_view import TeamView, TodayView
 from keyworker_app.gui.win_session import SessionNotifications
 from keyworker_app.services.about import AboutInfo, about_info
-from keyworker_app.services.api import CaseStoreService, Draft, Session
+from keyworker_app.services.api import CaseStoreService, Session
 from keyworker_app.services.programme_exports import (
     ProgrammeExportRequest,
     ProgrammeExportService,

@@ -29,8 +29,8 @@ from keyworker_app.reports.styles import (
     title_block,
 )
 
-if TYPE_CHECKING:  # the pack is plain data the service gathers; no runtime dependency upward
-    from keyworker_app.services.information_rights import SubjectAccessPack
+if TYPE_CHECKING:
+    from keyworker_app.domain.subject_access_pack import SubjectAccessPack
 
 TITLE = "Subject access disclosure"
 HOUSEHOLD = "Household (review before release)"

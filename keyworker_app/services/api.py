@@ -7,11 +7,11 @@ locked) and ``Session`` (an unlocked store). It never sees SQL or key material.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 from keyworker_app.domain.audit import Actor, AuditAction
+from keyworker_app.domain.draft import Draft
 from keyworker_app.domain.family import Family, FamilyStatus, FamilySummary
 
 if TYPE_CHECKING:
@@ -20,17 +20,6 @@ if TYPE_CHECKING:
     from keyworker_app.services.programme import ProgrammeService
 
 SORT_KEYS = ("reference", "family_name", "members", "status", "key_worker", "review_due")
-
-
-@dataclass(frozen=True, slots=True)
-class Draft:
-    """An unsaved edit kept (encrypted, inside the store) across a lock."""
-
-    id: int
-    form: str  # which editor, e.g. "person", "case-note", "family"
-    record_key: str  # what it edits, e.g. "family:12/person:new"
-    payload: dict[str, Any]
-    saved_at: datetime
 
 
 class Session(Protocol):

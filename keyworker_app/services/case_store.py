@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from keyworker_app.domain.audit import Actor, AuditAction
+from keyworker_app.domain.draft import Draft
 from keyworker_app.domain.family import Family, FamilyStatus, FamilySummary
 from keyworker_app.domain.passphrase import assess
 from keyworker_app.domain.policy import Policy
@@ -25,7 +26,6 @@ from keyworker_app.errors import (
 from keyworker_app.paths import StorePaths
 from keyworker_app.security.device_secret import DeviceSecrets
 from keyworker_app.security.kdf import KdfParams
-from keyworker_app.services.api import Draft
 from keyworker_app.services.clock import Clock, SystemClock
 from keyworker_app.services.meetings import MeetingService
 from keyworker_app.services.programme import ProgrammeService

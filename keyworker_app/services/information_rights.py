@@ -17,18 +17,9 @@ from datetime import datetime
 
 from keyworker_app.domain.audit import AuditAction
 from keyworker_app.domain.breach import Breach, check_breach
-from keyworker_app.domain.family import (
-    Address,
-    CaseNote,
-    Family,
-    Person,
-    Relationship,
-)
-from keyworker_app.domain.indicators import AsbIntervention, Concern
 from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.subject_access import SubjectAccessRequest, check_request
-from keyworker_app.domain.taf import Consent, Meeting, SharedInformation
-from keyworker_app.errors import RecordNotFoundError
+from keyworker_app.domain.subject_access_pack import SubjectAccessPack, build_pack
 from keyworker_app.services.clock import Clock
 from keyworker_app.store import taf_read
 from keyworker_app.store.audit import AuditLog
@@ -47,53 +38,6 @@ class PersonHit:
     family_reference: str
     name: str
     date_of_birth: str  # DD/MM/YYYY, for telling namesakes apart on screen
-
-
-@dataclass(frozen=True, slots=True)
-class SubjectAccessPack:
-    """Everything held about one person. Household-wide items (``person_ref`` empty, or
-    shared information about the whole household) are included and flagged, because they
-    may also hold other people's information that must be reviewed before release."""
-
-    person: Person
-    family_reference: str
-    relationships: tuple[Relationship, ...]
-    addresses: tuple[Address, ...]
-    asb: tuple[AsbIntervention, ...]
-    concerns: tuple[Concern, ...]
-    notes: tuple[CaseNote, ...]
-    consents: tuple[Consent, ...]
-    meetings: tuple[Meeting, ...]  # meetings where they were heard or information about them
-    shared: tuple[SharedInformation, ...]  # with from_partner: who shared it
-
-    def about_them(self, person_ref: str) -> bool:
-        return person_ref == self.person.ref
-
-
-def _mine(ref: str, person_ref: str) -> bool:
-    return person_ref in ("", ref)
-
-
-def build_pack(family: Family, person: Person, meetings: list[Meeting],
-               shared: list[SharedInformation], consents: list[Consent]) -> SubjectAccessPack:
-    ref = person.ref
-    about = [s for s in shared if not s.about or ref in s.about]
-    heard = tuple(m for m in meetings
-                  if any(v.person_ref == ref for v in m.members)
-                  or any(not s.about or ref in s.about for s in m.shared))
-    return SubjectAccessPack(
-        person=person,
-        family_reference=family.reference,
-        relationships=tuple(r for r in family.relationships if ref in (r.subject_ref,
-                                                                       r.object_ref)),
-        addresses=family.addresses,
-        asb=tuple(a for a in family.asb_interventions if _mine(ref, a.person_ref)),
-        concerns=tuple(c for c in family.concerns if _mine(ref, c.person_ref)),
-        notes=tuple(n for n in family.notes if _mine(ref, n.person_ref)),
-        consents=tuple(c for c in consents if c.person_ref == ref),
-        meetings=heard,
-        shared=tuple(about),
-    )
 
 
 class InformationRightsService:
@@ -123,11 +67,7 @@ class InformationRightsService:
 
     def gather(self, person_id: int, request_id: int | None = None) -> SubjectAccessPack:
         """Everything held about the person; an audited view."""
-        row = self._conn.execute("SELECT family_id FROM person WHERE id = ?",
-                                 (person_id,)).fetchone()
-        if row is None:
-            raise RecordNotFoundError("person", person_id)
-        fid = int(row[0])
+        fid = self._repo().family_of_person(person_id)
         family = load_family(self._conn, fid)
         person = next(p for p in family.members if p.id == person_id)
         pack = build_pack(family, person,

@@ -38,7 +38,7 @@ from keyworker_app.services.information_rights import InformationRightsService
 from keyworker_app.store.audit import AuditLog
 from keyworker_app.store.connection import Connection, DatabaseError, transaction
 from keyworker_app.store.family_read import load_family
-from keyworker_app.store.programme_repo import ProgrammeRepository
+from keyworker_app.store.programme_repo import ProgrammeRepository, compact_freed_pages
 
 log = logging.getLogger("keyworker.services.programme")
 
@@ -99,8 +99,7 @@ class ProgrammeService:
         """Qualifying families with their criteria and results, by reference only."""
         day = as_of or self._clock.today()
         rows: list[ClaimRow] = []
-        ids = [int(r[0]) for r in self._conn.execute("SELECT id FROM family ORDER BY reference")]
-        for fid in ids:
+        for fid in self._repo().family_ids():
             family = load_family(self._conn, fid)
             entry = evaluate(family, family.allocated_on, self.policy.criteria)
             if not entry.qualifies:
@@ -122,9 +121,7 @@ class ProgrammeService:
 
     def member_count(self, family_id: int) -> int:
         """How many members a deletion would remove (the confirmation says so)."""
-        row = self._conn.execute("SELECT count(*) FROM person WHERE family_id = ?",
-                                 (family_id,)).fetchone()
-        return int(row[0])
+        return self._repo().member_count(family_id)
 
     def reviews(self, family_id: int) -> list[RetentionReview]:
         return self._repo().reviews(family_id)
@@ -154,16 +151,12 @@ class ProgrammeService:
 
     def secure_erase(self) -> None:
         """Zero and drop free pages and empty the WAL (outside any transaction)."""
-        if self._conn.in_transaction:
-            raise RuntimeError("secure_erase must run outside a transaction")
         try:
-            self._conn.execute("PRAGMA secure_delete = ON")
-            self._conn.execute("VACUUM")
-            busy = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            checkpointed = compact_freed_pages(self._conn)
         except DatabaseError as exc:
             log.warning("secure erase failed: %s", type(exc).__name__)
             raise SecureEraseError() from exc
-        if busy is not None and int(busy[0]) != 0:
+        if not checkpointed:
             log.warning("secure erase: WAL checkpoint was blocked")
             raise SecureEraseError()
         log.info("store compacted after deletion")

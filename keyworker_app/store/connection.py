@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, Protocol
 
 import sqlcipher3
 from sqlcipher3 import dbapi2
@@ -20,8 +20,33 @@ log = logging.getLogger("keyworker.store")
 CACHE_KIB = 128 * 1024
 PAGE_SIZE = 4096
 
-# sqlcipher3 ships no type information; the alias keeps signatures readable.
-Connection: TypeAlias = Any
+
+
+class Cursor(Protocol):
+    """The part of a DB-API cursor the store uses (sqlcipher3 ships no type information)."""
+
+    @property
+    def rowcount(self) -> int: ...
+    @property
+    def lastrowid(self) -> int: ...  # read only after an INSERT, where it is set
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Connection(Protocol):
+    """The part of a sqlcipher3 connection the store uses."""
+
+    @property
+    def in_transaction(self) -> bool: ...
+    def execute(self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] = ...,
+                /) -> Cursor: ...
+    def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> Cursor: ...
+    def executescript(self, script: str, /) -> Cursor: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+    def close(self) -> None: ...
+
 DatabaseError = dbapi2.DatabaseError
 
 
@@ -47,7 +72,8 @@ def open_encrypted(path: Path, data_key: bytes) -> Connection:
     Raises ``dbapi2.DatabaseError`` ("file is not a database") when the key does not
     fit the file; the vault turns that into a message for the user.
     """
-    conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
+    conn: Connection = sqlcipher3.connect(str(path), isolation_level=None,
+                                          check_same_thread=False)
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(key_pragma(data_key))

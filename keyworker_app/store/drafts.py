@@ -10,7 +10,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from keyworker_app.services.api import Draft
+from keyworker_app.domain.draft import Draft
 from keyworker_app.store.connection import Connection
 
 

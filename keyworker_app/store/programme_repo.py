@@ -69,6 +69,23 @@ class ProgrammeRepository:
     def _now(self) -> str:
         return utc_text(self._clock())
 
+    # -- lookups the programme rules need ----------------------------------------------
+    def family_ids(self) -> list[int]:
+        """Every family's id, in reference order."""
+        return [int(r[0]) for r in self._conn.execute("SELECT id FROM family ORDER BY reference")]
+
+    def member_count(self, family_id: int) -> int:
+        row = self._conn.execute("SELECT count(*) FROM person WHERE family_id = ?",
+                                 (family_id,)).fetchone()
+        return int(row[0])
+
+    def family_of_person(self, person_id: int) -> int:
+        row = self._conn.execute("SELECT family_id FROM person WHERE id = ?",
+                                 (person_id,)).fetchone()
+        if row is None:
+            raise RecordNotFoundError("person", person_id)
+        return int(row[0])
+
     # -- retention ---------------------------------------------------------------------
     def add_review(self, review: RetentionReview, family_reference: str) -> RetentionReview:
         cur = self._conn.execute(
@@ -138,8 +155,7 @@ class ProgrammeRepository:
         counts for the audit event.
         """
         counts = {
-            "members": int(self._conn.execute(
-                "SELECT count(*) FROM person WHERE family_id = ?", (family_id,)).fetchone()[0]),
+            "members": self.member_count(family_id),
             "drafts": self._conn.execute(
                 "DELETE FROM draft WHERE record_key = ? OR record_key LIKE ? ESCAPE '\\'",
                 (f"family:{family_id}", _like_prefix(f"family:{family_id}/"))).rowcount,
@@ -223,3 +239,15 @@ class ProgrammeRepository:
 def _like_prefix(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return escaped + "%"
+
+
+def compact_freed_pages(conn: Connection) -> bool:
+    """Zero and drop free pages and empty the WAL, so deleted rows' bytes are gone from the
+    file. Must run outside a transaction. False when the WAL checkpoint was blocked (another
+    reader holds it); DatabaseError passes up for the caller to report."""
+    if conn.in_transaction:
+        raise RuntimeError("compact_freed_pages must run outside a transaction")
+    conn.execute("PRAGMA secure_delete = ON")
+    conn.execute("VACUUM")
+    busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return busy is None or int(busy[0]) == 0

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from keyworker_app.domain.handling import is_secure_email
 from keyworker_app.domain.indicators import Benefit, Disposal
 from keyworker_app.errors import PolicyError
 from keyworker_app.services import policy_loader
@@ -57,12 +58,12 @@ def test_shipped_policy_names_posts_not_people() -> None:
 
 
 def test_secure_email_matches_whole_labels() -> None:
-    policy = load_policy(SHIPPED)
-    assert policy.is_secure_email("someone@leicestershire.pnn.police.uk")
-    assert policy.is_secure_email("Someone@Example.GCSX.gov.uk")
-    assert not policy.is_secure_email("someone@notgsi.gov.uk")
-    assert not policy.is_secure_email("someone@pnn.police.uk.example.com")
-    assert not policy.is_secure_email("no-at-sign")
+    suffixes = load_policy(SHIPPED).handling.secure_email_suffixes
+    assert is_secure_email("someone@leicestershire.pnn.police.uk", suffixes)
+    assert is_secure_email("Someone@Example.GCSX.gov.uk", suffixes)
+    assert not is_secure_email("someone@notgsi.gov.uk", suffixes)
+    assert not is_secure_email("someone@pnn.police.uk.example.com", suffixes)
+    assert not is_secure_email("no-at-sign", suffixes)
 
 
 def _bad(tmp_path: Path, old: str, new: str) -> Path:

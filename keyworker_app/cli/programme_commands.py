@@ -1,19 +1,27 @@
 """``keyworker`` subcommands for the programme rules: criteria, PbR claim, retention queue,
 and the subject-access and breach-record exports.
 
-Registered by ``cli.build_parser``. Output names families by reference only.
+Output names families by reference only.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from keyworker_app.domain.dates import format_date, parse_date
+from keyworker_app.cli.common import (
+    AddCommand,
+    Out,
+    day_argument,
+    delivery_arguments,
+    export_password,
+    report_written,
+    unlock,
+)
+from keyworker_app.domain.dates import format_date
 from keyworker_app.errors import RecordNotFoundError, ValidationError
 
 if TYPE_CHECKING:  # the store layer loads only when a command runs
@@ -23,36 +31,17 @@ if TYPE_CHECKING:  # the store layer loads only when a command runs
     from keyworker_app.services.programme import ProgrammeService
     from keyworker_app.services.programme_exports import ProgrammeExportService
 
-Out = Callable[[str], None]
-Handler = Callable[[argparse.Namespace, Out], int]
-
-
-def _day(text: str | None) -> date | None:
-    """DD/MM/YYYY as everywhere in the app; ISO (YYYY-MM-DD) too, for scripts."""
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        try:
-            return parse_date(text)
-        except ValueError as exc:
-            raise ValidationError("--as-of", str(exc)) from None
-
 
 def _open(args: argparse.Namespace) -> tuple[CaseSession, ProgrammeService, Policy]:
-    from keyworker_app.cli import PASSPHRASE_ENV, _secret, _store
     from keyworker_app.services.policy_loader import find_policy
 
     policy, _ = find_policy()
-    store = _store(args)
-    store.require_exists()
-    session = store.unlock(_secret(args, "passphrase_file", PASSPHRASE_ENV, "Passphrase"))
+    session = unlock(args)
     return session, session.programme(policy), policy
 
 
 def cmd_criteria(args: argparse.Namespace, out: Out) -> int:
-    as_of = _day(args.as_of)  # a bad date is refused before the store is opened
+    as_of = day_argument(args.as_of)  # a bad date is refused before the store is opened
     session, programme, _ = _open(args)
     try:
         family_id = session.families().find_id_by_reference(args.family.strip())
@@ -92,7 +81,6 @@ def _exports(session: CaseSession, programme: ProgrammeService) -> ProgrammeExpo
 def _export_pdf(args: argparse.Namespace, out: Out, report: str, **ids: object) -> int:
     """One programme PDF through the shared export step; the password from --password-file
     or typed twice, never from the command line."""
-    from keyworker_app.cli import _export_password, report_written
     from keyworker_app.domain.handling import password_required
     from keyworker_app.services.programme_exports import (
         ProgrammeExportRequest,
@@ -104,7 +92,7 @@ def _export_pdf(args: argparse.Namespace, out: Out, report: str, **ids: object) 
     try:
         service = _exports(session, programme)
         recipient = _recipient(args, service)
-        password = _export_password(
+        password = export_password(
             args, kind.always_protected or password_required(recipient.kind), out)
         result = service.export(ProgrammeExportRequest(
             kind, Path(args.out), recipient, password, replace=args.force,
@@ -116,7 +104,7 @@ def _export_pdf(args: argparse.Namespace, out: Out, report: str, **ids: object) 
 
 
 def cmd_claim(args: argparse.Namespace, out: Out) -> int:
-    as_of = _day(args.as_of)
+    as_of = day_argument(args.as_of)
     if not args.csv and not args.out:
         raise ValidationError("pbr-claim", "give --out FILE.pdf, --csv FILE.csv or both")
     if args.out:
@@ -156,17 +144,7 @@ def cmd_retention_queue(args: argparse.Namespace, out: Out) -> int:
     return 0
 
 
-def _delivery_arguments(p: argparse.ArgumentParser) -> None:
-    where = p.add_mutually_exclusive_group()
-    where.add_argument("--recipient", metavar="ADDRESS",
-                       help="the e-mail address it will be sent to")
-    where.add_argument("--print", action="store_true", help="it will be printed")
-    p.add_argument("--password-file", dest="password_file",
-                   help="read the report's password from this file (first line)")
-    p.add_argument("--force", action="store_true", help="replace an existing file")
-
-
-def register(add: Callable[[str, Handler, str], argparse.ArgumentParser]) -> None:
+def register(add: AddCommand) -> None:
     p = add("criteria", cmd_criteria, "show which programme criteria (ISA Appendix D) a family "
             "meets")
     p.add_argument("--family", required=True, help="the family's reference")
@@ -177,17 +155,17 @@ def register(add: Callable[[str, Handler, str], argparse.ArgumentParser]) -> Non
     p.add_argument("--out", help="the marked PDF to write")
     p.add_argument("--csv", help="the CSV to write (formula-safe; never password-protected)")
     p.add_argument("--as-of", help="reference date (default: today)")
-    _delivery_arguments(p)
+    delivery_arguments(p)
     p = add("sar-export", cmd_sar_export, "export everything held about the person a subject "
             "access request is for (always password-protected)")
     p.add_argument("--request", type=int, required=True, help="the request's id in the log")
     p.add_argument("--out", required=True, help="the PDF file to write")
-    _delivery_arguments(p)
+    delivery_arguments(p)
     p = add("breach-export", cmd_breach_export, "export a breach record for the "
             "information-governance officer")
     p.add_argument("--breach", type=int, required=True, help="the breach record's id")
     p.add_argument("--out", required=True, help="the PDF file to write")
-    _delivery_arguments(p)
+    delivery_arguments(p)
     p = add("retention-queue", cmd_retention_queue, "list families due a retention review")
     p.add_argument("--within", type=int, default=None,
                    help="only families due within this many days (default: all)")

@@ -1,0 +1,221 @@
+"""``keyworker`` commands that look after the store itself: init, demo, import-families,
+verify, passwd, recover, rotate-key, backup, restore and audit."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from keyworker_app.cli.common import (
+    NEW_PASSPHRASE_ENV,
+    PASSPHRASE_ENV,
+    RECOVERY_ENV,
+    AddCommand,
+    Out,
+    open_store,
+    partner_name,
+    passphrase,
+    print_recovery_key,
+    secret,
+    unlock,
+)
+from keyworker_app.domain.audit import Actor, Role
+from keyworker_app.errors import UserFacingError, ValidationError
+
+
+def _owner(args: argparse.Namespace, out: Out) -> Actor:
+    from keyworker_app.services.policy_loader import find_policy
+
+    policy, _ = find_policy()
+    partners = [p.name for p in policy.partners]
+    name = args.name or (input("Your name: ").strip() if sys.stdin.isatty() else "")
+    if not name:
+        raise ValidationError("Name", "give the name of the person this store belongs to")
+    role_text = args.role or (input("Role (key-worker / team-lead): ").strip()
+                              if sys.stdin.isatty() else "")
+    try:
+        role = Role(role_text)
+    except ValueError:
+        raise ValidationError("Role", "choose key-worker or team-lead") from None
+    org = partner_name(policy, args.organisation or "")
+    if not org and sys.stdin.isatty():
+        for number, partner in enumerate(partners, 1):
+            out(f"  {number:2}. {partner}")
+        choice = input("Organisation (number): ").strip()
+        org = partners[int(choice) - 1] if choice.isdigit() and 0 < int(choice) <= len(
+            partners) else ""
+    if not org:
+        raise ValidationError("Organisation", "give one of the policy's partners, by its id "
+                              "or its name (see resources/policy)")
+    return Actor(name=name, role=role, organisation=org)
+
+
+def cmd_init(args: argparse.Namespace, out: Out) -> int:
+    store = open_store(args)
+    owner = _owner(args, out)
+    new = secret(args, "passphrase_file", PASSPHRASE_ENV, "New passphrase", True)
+    out("Creating the store (tuning the key derivation to this computer)...")
+    session, recovery = store.create(new, owner)
+    session.lock()
+    out(f"Case store created at {store.paths.root}.")
+    print_recovery_key(recovery, out)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, out: Out) -> int:
+    from datetime import date
+
+    from keyworker_app.services.demo_data import generate_families
+    from keyworker_app.services.demo_meetings import add_demo_meetings
+    from keyworker_app.services.policy_loader import find_policy
+
+    store = open_store(args)
+    if store.exists():
+        raise UserFacingError(f"A store already exists at {store.paths.root}.",
+                              "Demo data goes only into a new store: choose another --store.")
+    new = secret(args, "passphrase_file", PASSPHRASE_ENV, "New passphrase", True)
+    policy = find_policy()[0]
+    owner = Actor("Demo Key Worker", Role.KEY_WORKER,
+                  partner_name(policy, "leicester-city") or "Demo organisation")
+    session, recovery = store.create(new, owner)
+    try:
+        today = date.today()
+        families = generate_families(args.families, args.seed, today)
+        saved = session.import_families(families, f"demo-seed-{args.seed}")
+        add_demo_meetings(session.meetings(policy), saved[: args.meetings_for], args.seed,
+                          today)
+    finally:
+        session.lock()
+    out(f"Demo store with {args.families} fictitious families created at {store.paths.root}.")
+    print_recovery_key(recovery, out, demo=True)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, out: Out) -> int:
+    from keyworker_app.services.family_import import parse_families_json
+
+    path = Path(args.file)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserFacingError(f"Cannot read {path.name}: {exc}.",
+                              "Check the file is UTF-8 JSON and readable.") from None
+    families = parse_families_json(text, path.name)
+    session = unlock(args)
+    try:
+        session.import_families(families, path.name)
+    finally:
+        session.lock()
+    out(f"Imported {len(families)} families from {path.name}.")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace, out: Out) -> int:
+    session = unlock(args)
+    try:
+        report = session.verify()
+    finally:
+        session.lock()
+    out(f"Schema version {report.schema_version}; {report.families} families, "
+        f"{report.people} people, {report.audit_rows} audit events.")
+    if report.ok:
+        out("Store verified: encryption, integrity, foreign keys and audit chain are sound.")
+        return 0
+    out("STORE PROBLEMS FOUND:")
+    for problem in report.problems:
+        out(f"  - {problem}")
+    return 1
+
+
+def cmd_passwd(args: argparse.Namespace, out: Out) -> int:
+    store = open_store(args)
+    old = passphrase(args, "Current passphrase")
+    new = secret(args, "new_passphrase_file", NEW_PASSPHRASE_ENV, "New passphrase", True)
+    store.change_passphrase(old, new)
+    out("Passphrase changed. The old passphrase no longer opens the store.")
+    return 0
+
+
+def cmd_recover(args: argparse.Namespace, out: Out) -> int:
+    store = open_store(args)
+    key = secret(args, "recovery_key_file", RECOVERY_ENV, "Recovery key")
+    new = secret(args, "new_passphrase_file", NEW_PASSPHRASE_ENV, "New passphrase", True)
+    store.recover(key, new).lock()
+    out("Store recovered and bound to this computer. Use your new passphrase from now on.")
+    return 0
+
+
+def cmd_rotate(args: argparse.Namespace, out: Out) -> int:
+    store = open_store(args)
+    recovery = store.rotate_key(passphrase(args))
+    out("The store now has a new data key. Old copies of the key header no longer open it.")
+    out("The old recovery key no longer works: hand the new one below to your")
+    out("information-governance officer and ask them to destroy the old one.")
+    print_recovery_key(recovery, out)
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace, out: Out) -> int:
+    store = open_store(args)
+    dest = Path(args.file)
+    store.backup(passphrase(args), dest)
+    out(f"Encrypted backup written to {dest}. Restoring it on another computer needs the "
+        "recovery key.")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, out: Out) -> int:
+    store = open_store(args)
+    key = None
+    if args.recovery_key_file or os.environ.get(RECOVERY_ENV) or not args.same_computer:
+        key = secret(args, "recovery_key_file", RECOVERY_ENV, "Recovery key")
+    prompt = "New passphrase" if key else "Passphrase"
+    new = secret(args, "passphrase_file", PASSPHRASE_ENV, prompt, key is not None)
+    store.restore(Path(args.file), new, key)
+    out(f"Backup restored to {store.paths.root}.")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace, out: Out) -> int:
+    session = unlock(args)
+    try:
+        events = session.audit().events(limit=args.limit, offset=0)
+    finally:
+        session.lock()
+    for e in events:
+        out(f"{e.seq:6} {e.at:%d/%m/%Y %H:%M:%S} {e.actor} ({e.actor_role}) {e.action} "
+            f"{e.object_type}:{e.object_id} {e.detail}".rstrip())
+    return 0
+
+
+def register(add: AddCommand) -> None:
+    p = add("init", cmd_init, "create a new case store for you")
+    p.add_argument("--name", help="your name as it should appear in the audit trail")
+    p.add_argument("--role", choices=[r.value for r in Role])
+    p.add_argument("--organisation", help="your organisation, one of the policy's partners")
+    p = add("demo", cmd_demo, "create a store of clearly fictitious demo families")
+    p.add_argument("--families", type=int, default=25)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--meetings-for", type=int, default=60, metavar="N",
+                   help="give the first N families a TAF meeting history (default 60)")
+    p = add("import-families", cmd_import, "add families from a JSON file (docs/import-format.md)")
+    p.add_argument("file")
+    add("verify", cmd_verify, "check encryption, integrity, schema and the audit chain")
+    p = add("passwd", cmd_passwd, "change the passphrase")
+    p.add_argument("--new-passphrase-file")
+    p = add("recover", cmd_recover, "open with the recovery key and set a new passphrase",
+            passphrase=False)
+    p.add_argument("--recovery-key-file")
+    p.add_argument("--new-passphrase-file")
+    add("rotate-key", cmd_rotate, "give the store a new data key (after a suspected compromise)")
+    p = add("backup", cmd_backup, "write one encrypted backup file")
+    p.add_argument("file")
+    p = add("restore", cmd_restore, "restore a backup into an empty store folder")
+    p.add_argument("file")
+    p.add_argument("--recovery-key-file")
+    p.add_argument("--same-computer", action="store_true",
+                   help="restore on the computer that made the backup (no recovery key)")
+    p = add("audit", cmd_audit, "show the latest audit events")
+    p.add_argument("--limit", type=int, default=50)
