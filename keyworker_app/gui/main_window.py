@@ -44,6 +44,7 @@ from keyworker_app.gui.subject_access_view import SubjectAccessView
 from keyworker_app.gui.system_idle import IdleSource
 from keyworker_app.gui.today_view import TeamView, TodayView
 from keyworker_app.gui.win_session import SessionNotifications
+from keyworker_app.gui.worker import run_in_background
 from keyworker_app.services.about import AboutInfo, about_info
 from keyworker_app.services.api import CaseStoreService, Session
 from keyworker_app.services.programme_exports import (
@@ -327,6 +328,20 @@ class MainWindow(QMainWindow):
         self.lock.unlocked()
         self.caseload.search.setFocus()
         self.offer_drafts()
+        if self._session is not None:
+            self._check_pages(self._session)
+
+    def _check_pages(self, session: Session) -> None:
+        """Every page of the store read once, off the GUI thread, while the caseload is in
+        use; damage is shown as soon as it is found (unless the store has locked since)."""
+
+        def failed(exc: BaseException) -> None:
+            if self._session is session:
+                show_error(self, exc)
+            else:
+                log.info("page check result dropped: the store locked first")
+
+        run_in_background(session.check_pages, lambda _checked: None, failed)
 
     # -- families -------------------------------------------------------------------------
     def open_family(self, family_id: int) -> FamilyView | None:

@@ -70,6 +70,12 @@ class Session(Protocol):
         (services.programme)."""
         ...
 
+    def check_pages(self) -> bool:
+        """Read every page once and check its HMAC, on a connection of its own (run it on a
+        worker thread after unlock). False if there was nothing to check; raises
+        ``StoreDamagedError`` on damage."""
+        ...
+
     def lock(self) -> None:
         """Audit the lock, close the store and overwrite held key material."""
         ...

@@ -33,9 +33,10 @@ from keyworker_app.store import meta
 from keyworker_app.store.audit import AuditLog
 from keyworker_app.store.connection import Connection, transaction
 from keyworker_app.store.drafts import DraftRepository
+from keyworker_app.store.page_check import PageCheck
 from keyworker_app.store.repositories import FamilyRepository
 from keyworker_app.store.schema import migrate
-from keyworker_app.store.vault import Vault
+from keyworker_app.store.vault import Unlocked, Vault
 from keyworker_app.store.verify import VerifyReport, verify_store
 
 log = logging.getLogger("keyworker.services")
@@ -53,11 +54,13 @@ class CaseSession:
     """An unlocked store. Implements ``services.api.Session``."""
 
     def __init__(self, conn: Connection, actor: Actor, clock: Clock,
-                 on_close: Callable[[], None] | None = None) -> None:
+                 on_close: Callable[[], None] | None = None,
+                 page_check: PageCheck | None = None) -> None:
         self._conn: Connection | None = conn
         self._actor = actor
         self._clock = clock
         self._on_close = on_close
+        self._page_check = page_check
 
     # -- plumbing -------------------------------------------------------------
     @property
@@ -166,6 +169,13 @@ class CaseSession:
     def verify(self) -> VerifyReport:
         return verify_store(self.connection)
 
+    def check_pages(self) -> bool:
+        """Read every page once on the check's own connection (safe on a worker thread).
+
+        False when there was nothing to check (already run, or the store locked first);
+        raises ``StoreDamagedError`` when a page fails its HMAC."""
+        return self._page_check is not None and self._page_check.run()
+
     def lock(self) -> None:
         if self._conn is None:
             return
@@ -174,6 +184,8 @@ class CaseSession:
         except UserFacingError:
             log.warning("lock event could not be audited")
         finally:
+            if self._page_check is not None:
+                self._page_check.cancel()
             self._conn.close()
             self._conn = None
             if self._on_close is not None:
@@ -209,19 +221,28 @@ class CaseStore:
         return self.vault.throttle.wait_seconds()
 
     def _session(self, conn: Connection, failed: Sequence[object] = (),
-                 first_event: AuditAction = AuditAction.UNLOCK) -> CaseSession:
+                 first_event: AuditAction = AuditAction.UNLOCK,
+                 page_check: PageCheck | None = None) -> CaseSession:
         migrate(conn)
         owner = meta.get_owner(conn)
         if owner is None:
             raise UserFacingError("The case store has no owner recorded.",
                                   "Run 'keyworker verify' and contact your IT service desk.")
-        session = CaseSession(conn, owner, self.clock)
+        session = CaseSession(conn, owner, self.clock, page_check=page_check)
         with transaction(conn):
             audit = session.audit()
             for when in failed:
                 audit.record(AuditAction.UNLOCK_FAILED, "store", "-", f"at={when}")
             audit.record(first_event, "store", "-")
         return session
+
+    def _opened(self, unlocked: Unlocked, first_event: AuditAction) -> CaseSession:
+        try:
+            return self._session(unlocked.conn, unlocked.failed_attempts, first_event,
+                                 unlocked.page_check)
+        except BaseException:
+            unlocked.close()
+            raise
 
     def create(self, passphrase: str, owner: Actor) -> tuple[CaseSession, str]:
         require_strong(passphrase)
@@ -238,13 +259,13 @@ class CaseStore:
     def unlock(self, passphrase: str) -> CaseSession:
         self.require_exists()
         unlocked = self.vault.unlock(passphrase)
-        return self._session(unlocked.conn, unlocked.failed_attempts)
+        return self._opened(unlocked, AuditAction.UNLOCK)
 
     def recover(self, recovery_key: str, new_passphrase: str) -> CaseSession:
         self.require_exists()
         require_strong(new_passphrase)
         unlocked = self.vault.unlock_with_recovery(recovery_key, new_passphrase)
-        return self._session(unlocked.conn, unlocked.failed_attempts, AuditAction.RECOVERED)
+        return self._opened(unlocked, AuditAction.RECOVERED)
 
     def change_passphrase(self, old: str, new: str) -> None:
         self.require_exists()

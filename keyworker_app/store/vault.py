@@ -68,7 +68,8 @@ from keyworker_app.security.keyslots import (
 from keyworker_app.security.recovery import new_recovery_key, parse_recovery_key
 from keyworker_app.security.throttle import UnlockThrottle
 from keyworker_app.store import vault_files
-from keyworker_app.store.connection import Connection, configure, key_pragma
+from keyworker_app.store.connection import Connection, configure, key_pragma, map_sqlite_error
+from keyworker_app.store.page_check import PageCheck, bad_pages
 from keyworker_app.store.vault_files import check_db_file, read_db_salt
 
 log = logging.getLogger("keyworker.vault")
@@ -85,13 +86,17 @@ def wipe(buffer: bytearray) -> None:
 @dataclass
 class Unlocked:
     """An open store. ``failed_attempts`` are the failures since the last success,
-    for the caller to write to the audit trail."""
+    for the caller to write to the audit trail. ``page_check`` reads every page on a
+    connection of its own, for the caller to run off its thread (``store.page_check``)."""
 
     conn: Connection
     store_id: str
     failed_attempts: list[datetime] = field(default_factory=list)
+    page_check: PageCheck | None = None
 
     def close(self) -> None:
+        if self.page_check is not None:
+            self.page_check.cancel()
         with contextlib.suppress(Exception):
             self.conn.close()
 
@@ -129,16 +134,17 @@ def _is_db_error(exc: BaseException) -> bool:
     )
 
 
-def _bad_pages(conn: Connection) -> list[str]:
-    return [str(row[0]) for row in conn.execute("PRAGMA cipher_integrity_check").fetchall()]
-
-
-def open_verified(path: Path, data_key: bytes | bytearray, store_id: str) -> Connection:
+def open_verified(path: Path, data_key: bytes | bytearray, store_id: str, *,
+                  every_page: bool = False) -> Connection:
     """Open the DB with a key that the header vouched for, and tell apart what can fail.
 
     * every page fails its HMAC -> the key is not this file's key -> HeaderMismatchError
     * some pages fail             -> StoreDamagedError
     * store id inside differs     -> HeaderMismatchError
+
+    Only the schema page and the store id are read unless the first read fails or
+    ``every_page`` asks for the full check (a restore); an unlock leaves the other pages
+    to ``PageCheck`` so it does not grow with the store.
     """
     page_count = max(1, path.stat().st_size // 4096)
     conn = _raw_open(path, data_key)
@@ -150,7 +156,7 @@ def open_verified(path: Path, data_key: bytes | bytearray, store_id: str) -> Con
             if not _is_db_error(exc):
                 raise
             readable = False
-        bad = _bad_pages(conn)
+        bad = bad_pages(conn) if every_page or not readable else []
         if not readable and (not bad or len(bad) >= page_count):
             raise HeaderMismatchError("the key in the header does not fit the case store")
         if bad:
@@ -267,11 +273,15 @@ class Vault:
             raise HeaderMismatchError("the header was made for another database file")
         return header
 
-    def _finish_unlock(self, conn: Connection, store_id: str) -> Unlocked:
+    def _finish_unlock(self, conn: Connection, store_id: str, check: PageCheck) -> Unlocked:
         failures = self.throttle.reset()
         if failures:
             log.warning("Store %s unlocked after %d failed attempts", store_id, len(failures))
-        return Unlocked(conn, store_id, failures)
+        return Unlocked(conn, store_id, failures, check)
+
+    def _page_check(self, data_key: bytes | bytearray, store_id: str) -> PageCheck:
+        """The full page check's own connection, opened while the key is at hand."""
+        return PageCheck(_raw_open(self.paths.database, data_key), store_id)
 
     def unlock(self, passphrase: str) -> Unlocked:
         self.throttle.check()
@@ -286,16 +296,18 @@ class Vault:
         try:
             try:
                 conn = open_verified(self.paths.database, data_key, header.store_id)
+                check = self._page_check(data_key, header.store_id)
             except HeaderMismatchError:
-                conn = self._try_pending(passphrase, device_secret, header)
+                conn, check = self._try_pending(passphrase, device_secret, header)
             else:
                 self._drop_stale_pending()
         finally:
             wipe(data_key)
         log.info("Store %s unlocked", header.store_id)
-        return self._finish_unlock(conn, header.store_id)
+        return self._finish_unlock(conn, header.store_id, check)
 
-    def _try_pending(self, passphrase: str, device_secret: bytes, main: Header) -> Connection:
+    def _try_pending(self, passphrase: str, device_secret: bytes,
+                     main: Header) -> tuple[Connection, PageCheck]:
         """Finish a key rotation that crashed between rekey and header replace."""
         pending_path = _pending_path(self.paths)
         mismatch = HeaderMismatchError("the key in the header does not fit the case store")
@@ -310,12 +322,13 @@ class Vault:
             raise mismatch from None
         try:
             conn = open_verified(self.paths.database, key, pending.store_id)
+            check = self._page_check(key, pending.store_id)
         finally:
             wipe(key)
         os.replace(pending_path, self.paths.header)
         fsync_dir(self.paths.root)
         log.warning("Store %s: completed an interrupted key rotation", main.store_id)
-        return conn
+        return conn, check
 
     def _drop_stale_pending(self) -> None:
         pending = _pending_path(self.paths)
@@ -340,13 +353,14 @@ class Vault:
             conn = open_verified(self.paths.database, data_key, header.store_id)
             try:
                 self._rebind(header, data_key, new_passphrase)
+                check = self._page_check(data_key, header.store_id)
             except BaseException:
                 conn.close()
                 raise
         finally:
             wipe(data_key)
         log.info("Store %s opened with the recovery key and re-bound", header.store_id)
-        return self._finish_unlock(conn, header.store_id)
+        return self._finish_unlock(conn, header.store_id, check)
 
     def _rebind(self, header: Header, data_key: bytearray, new_passphrase: str) -> None:
         # A new device secret first: if the header write then fails, the recovery
@@ -420,8 +434,14 @@ class Vault:
 
     def backup(self, conn: Connection, dest: Path) -> None:
         """Write one encrypted backup file (format in ``vault_files``)."""
+        from sqlcipher3 import dbapi2
+
         header = read_header(self.paths.header)
-        vault_files.write_backup(conn, header, Path(dest))
+        try:
+            vault_files.write_backup(conn, header, Path(dest))
+        except dbapi2.DatabaseError as exc:
+            # A backup reads every page: damage the page check has not reached yet shows here.
+            raise map_sqlite_error(exc) from exc
         log.info("Backup written for store %s", header.store_id)
 
     def restore(self, src: Path, recovery_key: str | None, passphrase: str) -> Unlocked:
@@ -450,7 +470,9 @@ class Vault:
         created_root = self._make_root()
         try:
             atomic_write_bytes(self.paths.database, db_bytes)
-            conn = open_verified(self.paths.database, data_key, header.store_id)
+            # A restored copy is checked in full before anyone works in it.
+            conn = open_verified(self.paths.database, data_key, header.store_id,
+                                 every_page=True)
             try:
                 if recovery_key is not None:
                     self._rebind(header, data_key, passphrase)

@@ -26,7 +26,8 @@ from keyworker_app.errors import (
 )
 from keyworker_app.paths import StorePaths
 from keyworker_app.security.device_secret import DeviceSecrets
-from keyworker_app.store.vault import CreatedStore, Vault
+from keyworker_app.security.keyslots import read_header, unwrap_passphrase
+from keyworker_app.store.vault import CreatedStore, Vault, open_verified
 from tests.conftest_vault import FakeClock
 from tests.keyring_memory import MemoryKeyring
 
@@ -126,17 +127,66 @@ def test_wrong_passphrase_changes_nothing_and_is_throttled(
     assert vault.unlock(PASS).failed_attempts == []
 
 
-def test_damaged_middle_page(vault: Vault, created: CreatedStore, store_paths: StorePaths) -> None:
+def damage_middle_page(store_paths: StorePaths) -> None:
     data = bytearray(store_paths.database.read_bytes())
     pages = len(data) // 4096
     assert pages > 4
     offset = 4096 * (pages // 2) + 500
     data[offset : offset + 8] = bytes(b ^ 0xFF for b in data[offset : offset + 8])
     store_paths.database.write_bytes(bytes(data))
+
+
+def test_damaged_middle_page_is_found_by_the_page_check_after_unlock(
+    vault: Vault, created: CreatedStore, store_paths: StorePaths
+) -> None:
+    damage_middle_page(store_paths)
     before = fingerprint(store_paths)
-    with pytest.raises(StoreDamagedError):
-        vault.unlock(PASS)
+    # Unlocking reads the schema and the store id only, so it opens...
+    opened = vault.unlock(PASS)
+    assert opened.page_check is not None and opened.page_check.pending
+    # ...and the full check, run afterwards, names the damage.
+    with pytest.raises(StoreDamagedError, match=r"1 page\(s\) failed"):
+        opened.page_check.run()
+    assert not opened.page_check.pending
+    opened.close()
     assert fingerprint(store_paths) == before
+
+
+def test_page_check_passes_a_sound_store_once(vault: Vault, created: CreatedStore) -> None:
+    opened = vault.unlock(PASS)
+    assert opened.page_check is not None
+    assert opened.page_check.run() is True
+    assert opened.page_check.run() is False  # its connection is closed: nothing to check
+    assert rows(opened.conn)  # the store's own connection is untouched
+    opened.close()
+
+
+def test_page_check_cancelled_by_lock_checks_nothing(
+    vault: Vault, created: CreatedStore, store_paths: StorePaths
+) -> None:
+    damage_middle_page(store_paths)
+    opened = vault.unlock(PASS)
+    check = opened.page_check
+    assert check is not None
+    Vault.lock(opened)
+    assert not check.pending
+    assert check.run() is False  # no report after the lock, and no key left open
+
+
+def test_damaged_middle_page_refuses_a_full_open_and_a_backup(
+    vault: Vault, created: CreatedStore, store_paths: StorePaths, tmp_path: Path
+) -> None:
+    """What a restore does (every page checked before use) and what a backup meets."""
+    header = read_header(store_paths.header)
+    data_key = unwrap_passphrase(header, PASS, vault.secrets.get(header.store_id))
+    damage_middle_page(store_paths)
+    opened = vault.unlock(PASS)
+    with pytest.raises(StoreDamagedError):
+        vault.backup(opened.conn, tmp_path / "backup.kwb")
+    assert not (tmp_path / "backup.kwb").exists()
+    opened.close()
+    with pytest.raises(StoreDamagedError):
+        open_verified(store_paths.database, data_key, header.store_id, every_page=True)
 
 
 def test_plain_sqlite_file_is_foreign(
