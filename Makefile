@@ -1,5 +1,5 @@
 # Keyworker — the two commands the README promises: `make run` and `make test`.
-.PHONY: setup run test lint typecheck unit bench package clean
+.PHONY: setup run test lint typecheck unit bench torture package clean
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -26,6 +26,11 @@ test: setup
 	$(VENV)/bin/ruff check keyworker_app tests bench
 	$(VENV)/bin/mypy --strict keyworker_app
 	QT_QPA_PLATFORM=offscreen KEYWORKER_E2E=1 KEYWORKER_SLOW=1 bash tests/run_with_secret_service.sh $(VENV)/bin/pytest -q -p no:cacheprovider
+
+# The torture suite at full size (minutes; not part of `make test`, whose short version
+# is tests/torture/test_torture_short.py): prints a table of inputs tried and failures.
+torture: setup
+	bash tests/run_with_secret_service.sh $(PY) -m tests.torture.run
 
 bench: setup
 	bash tests/run_with_secret_service.sh $(PY) bench/run_all.py
