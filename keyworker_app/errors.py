@@ -121,10 +121,51 @@ class DiskFullError(UserFacingError):
 
 
 class StoreBusyError(UserFacingError):
+    """Another Keyworker window or command held the store for longer than we wait."""
+
     def __init__(self) -> None:
         super().__init__(
-            "The case store is in use by another Keyworker window or command.",
-            "Close the other one and try again.",
+            "The case store is busy: another Keyworker window or command is using it, "
+            "so this was not done.",
+            "Wait a moment and try again. If it keeps happening, close the other Keyworker "
+            "window or command first.",
+        )
+
+
+class StoreUnavailableError(UserFacingError):
+    """The store's file could not be read or written (I/O error, read-only, permissions)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Keyworker could not read or write the case store file.",
+            "Check that the drive holding it is connected, has free space and is not "
+            "read-only, then try again. If it keeps happening, contact your IT service desk.",
+        )
+
+
+class StoreInUseError(UserFacingError):
+    """The store is open in another Keyworker (the single-instance lock is held)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This case store is already open in another Keyworker window or command.",
+            "Switch to the other Keyworker window (it may be minimised or showing its lock "
+            "screen) and use that one, or close it and try again. If no other Keyworker is "
+            "running, restart the computer.",
+        )
+
+
+class StaleRecordError(UserFacingError):
+    """A save based on a copy of a record that was changed elsewhere since it was read."""
+
+    def __init__(self, kind: str, record_id: int | str) -> None:
+        self.kind = kind
+        self.record_id = record_id
+        super().__init__(
+            f"This {kind} was changed in another Keyworker window or command after you "
+            "opened it, so your change was not saved.",
+            "Your entry is still in the form: copy anything you need, reopen the record "
+            "to see the latest version, and make your change again.",
         )
 
 

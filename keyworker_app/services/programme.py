@@ -153,7 +153,7 @@ class ProgrammeService:
         """Zero and drop free pages and empty the WAL (outside any transaction)."""
         try:
             checkpointed = compact_freed_pages(self._conn)
-        except DatabaseError as exc:
+        except (DatabaseError, UserFacingError) as exc:  # busy, full: sorted by the store
             log.warning("secure erase failed: %s", type(exc).__name__)
             raise SecureEraseError() from exc
         if not checkpointed:

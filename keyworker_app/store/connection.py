@@ -6,12 +6,13 @@ import contextlib
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NoReturn, Protocol
 
 import sqlcipher3
 from sqlcipher3 import dbapi2
 
-from keyworker_app.errors import DiskFullError, StoreBusyError, StoreDamagedError
+from keyworker_app.errors import UserFacingError
+from keyworker_app.store.sqlite_errors import SortedConnection, sort_error
 
 log = logging.getLogger("keyworker.store")
 
@@ -19,6 +20,10 @@ log = logging.getLogger("keyworker.store")
 # so encrypted reads come from decrypted pages in memory, not from disk.
 CACHE_KIB = 128 * 1024
 PAGE_SIZE = 4096
+# How long a statement waits for another Keyworker window or command to finish writing
+# before it gives up with "the store is busy". Every write is one short transaction, so
+# a real wait is milliseconds; a larger value would only freeze the window for longer.
+BUSY_TIMEOUT_MS = 5000
 
 
 
@@ -66,14 +71,23 @@ def sqlcipher_version() -> str:
     return str(row[0]) if row and row[0] else "unknown"
 
 
+def connect(path: Path) -> Connection:
+    """A connection to the store file whose errors are sorted (``store.sqlite_errors``)."""
+    conn: Connection = sqlcipher3.connect(str(path), isolation_level=None,
+                                          check_same_thread=False,
+                                          factory=SortedConnection)
+    # Before the key: even reading the first page may have to wait for a writer.
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return conn
+
+
 def open_encrypted(path: Path, data_key: bytes) -> Connection:
     """Open (or create) the store with a raw 256-bit key and the house settings.
 
-    Raises ``dbapi2.DatabaseError`` ("file is not a database") when the key does not
-    fit the file; the vault turns that into a message for the user.
+    Raises ``StoreDamagedError`` when the key does not fit the file; the vault tells
+    a wrong key from damage before it gets here.
     """
-    conn: Connection = sqlcipher3.connect(str(path), isolation_level=None,
-                                          check_same_thread=False)
+    conn = connect(path)
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(key_pragma(data_key))
@@ -93,31 +107,28 @@ def configure(conn: Connection) -> None:
     conn.execute("PRAGMA secure_delete = ON")
     conn.execute("PRAGMA temp_store = MEMORY")  # no plaintext temp files
     conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-    conn.execute("PRAGMA busy_timeout = 5000")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
-def map_sqlite_error(exc: BaseException) -> BaseException:
-    """Known environment errors become user-facing; anything else stays a bug."""
-    if isinstance(exc, dbapi2.OperationalError | dbapi2.DatabaseError):
-        text = str(exc).lower()
-        if "database or disk is full" in text or "disk i/o error" in text and "full" in text:
-            return DiskFullError()
-        if "database is locked" in text or "database is busy" in text:
-            return StoreBusyError()
-        if "malformed" in text or "not a database" in text or "hmac" in text:
-            return StoreDamagedError("a page could not be read")
-    return exc
+# Kept for callers that sort an error themselves; the one rule lives in sqlite_errors.
+map_sqlite_error = sort_error
 
 
 @contextlib.contextmanager
 def transaction(conn: Connection) -> Iterator[Connection]:
-    """One atomic unit of work: everything in it lands, or nothing does."""
-    conn.execute("BEGIN IMMEDIATE")
+    """One atomic unit of work: everything in it lands, or nothing does.
+
+    ``BEGIN IMMEDIATE`` takes the write lock up front (waiting up to the busy timeout), so
+    a busy store is reported before any work is done, as ``StoreBusyError``.
+    """
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except dbapi2.Error as exc:
+        _raise_sorted(exc)
     try:
         yield conn
     except BaseException as exc:
-        with contextlib.suppress(dbapi2.Error):
-            conn.execute("ROLLBACK")
+        _rollback(conn)
         mapped = map_sqlite_error(exc)
         if mapped is not exc:
             raise mapped from exc
@@ -125,10 +136,22 @@ def transaction(conn: Connection) -> Iterator[Connection]:
     else:
         try:
             conn.execute("COMMIT")
-        except dbapi2.Error as exc:
-            with contextlib.suppress(dbapi2.Error):
-                conn.execute("ROLLBACK")
-            raise map_sqlite_error(exc) from exc
+        except (dbapi2.Error, UserFacingError) as exc:
+            _rollback(conn)
+            _raise_sorted(exc)
+
+
+def _rollback(conn: Connection) -> None:
+    # Fails harmlessly when SQLite has already rolled back (e.g. after a full disk).
+    with contextlib.suppress(dbapi2.Error, UserFacingError):
+        conn.execute("ROLLBACK")
+
+
+def _raise_sorted(exc: BaseException) -> NoReturn:
+    mapped = map_sqlite_error(exc)
+    if mapped is exc:
+        raise exc
+    raise mapped from exc
 
 
 def scalar(conn: Connection, sql: str, params: tuple[Any, ...] = ()) -> Any:

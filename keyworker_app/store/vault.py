@@ -68,13 +68,18 @@ from keyworker_app.security.keyslots import (
 from keyworker_app.security.recovery import new_recovery_key, parse_recovery_key
 from keyworker_app.security.throttle import UnlockThrottle
 from keyworker_app.store import vault_files
-from keyworker_app.store.connection import Connection, configure, key_pragma, map_sqlite_error
+from keyworker_app.store.connection import (
+    Connection,
+    configure,
+    connect,
+    key_pragma,
+    map_sqlite_error,
+)
 from keyworker_app.store.page_check import PageCheck, bad_pages
+from keyworker_app.store.sqlite_errors import is_damage
 from keyworker_app.store.vault_files import check_db_file, read_db_salt
 
 log = logging.getLogger("keyworker.vault")
-
-_DB_ERROR_WORDS = ("not a database", "malformed", "hmac", "corrupt")
 
 
 def wipe(buffer: bytearray) -> None:
@@ -118,20 +123,15 @@ def _pending_path(paths: StorePaths) -> Path:
 
 def _raw_open(path: Path, data_key: bytes | bytearray) -> Connection:
     """Open without the house pragmas (no journal-mode change) so failed checks write nothing."""
-    import sqlcipher3
-
-    conn: Connection = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
+    conn = connect(path)
     conn.execute("PRAGMA cipher_log_level = NONE")
     conn.execute(key_pragma(bytes(data_key)))
     return conn
 
 
 def _is_db_error(exc: BaseException) -> bool:
-    from sqlcipher3 import dbapi2
-
-    return isinstance(exc, dbapi2.DatabaseError) and any(
-        w in str(exc).lower() for w in _DB_ERROR_WORDS
-    )
+    """A page that does not decrypt and check out: a wrong key, or damage."""
+    return is_damage(exc)
 
 
 def open_verified(path: Path, data_key: bytes | bytearray, store_id: str, *,
