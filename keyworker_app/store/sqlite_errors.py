@@ -30,6 +30,7 @@ from keyworker_app.errors import (
 
 # Primary result codes (https://sqlite.org/rescode.html); an extended code carries its
 # primary code in the low byte.
+SQLITE_ERROR = 1
 SQLITE_BUSY = 5
 SQLITE_LOCKED = 6
 SQLITE_READONLY = 8

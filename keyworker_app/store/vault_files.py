@@ -23,10 +23,14 @@ import struct
 import tempfile
 from pathlib import Path
 
-from keyworker_app.errors import NotAKeyworkerStoreError, StoreDamagedError
+from sqlcipher3 import dbapi2
+
+from keyworker_app.errors import DiskFullError, NotAKeyworkerStoreError, StoreDamagedError
 from keyworker_app.security.atomic import atomic_write_bytes
 from keyworker_app.security.keyslots import Header, parse_header
-from keyworker_app.store.connection import PAGE_SIZE, Connection
+from keyworker_app.store.connection import PAGE_SIZE, Connection, scalar
+from keyworker_app.store.page_check import bad_pages
+from keyworker_app.store.sqlite_errors import SQLITE_ERROR, primary_code
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 SALT_BYTES = 16
@@ -70,7 +74,7 @@ def _export_copy(conn: Connection, target: Path) -> bytes:
         version = conn.execute("PRAGMA main.user_version").fetchone()[0]
         conn.execute("BEGIN")
         try:
-            conn.execute("SELECT sqlcipher_export('kw_backup')").fetchall()
+            _export(conn, target)
             # sqlcipher_export copies schema and rows, not the migration counter.
             conn.execute(f"PRAGMA kw_backup.user_version = {int(version)}")
             conn.execute("COMMIT")
@@ -81,6 +85,22 @@ def _export_copy(conn: Connection, target: Path) -> bytes:
     finally:
         conn.execute("DETACH DATABASE kw_backup")
     return target.read_bytes()
+
+
+def _export(conn: Connection, target: Path) -> None:
+    """``sqlcipher_export`` reports every failure as a generic error (its result code is
+    lost), so when it fails, look at what is wrong instead of reading its message."""
+    try:
+        conn.execute("SELECT sqlcipher_export('kw_backup')").fetchall()
+    except dbapi2.Error as exc:
+        if primary_code(exc) not in (None, SQLITE_ERROR):
+            raise  # already sorted by the store's connection
+        if bad_pages(conn):
+            raise StoreDamagedError("a page could not be read") from exc
+        needed = int(scalar(conn, "PRAGMA main.page_count")) * PAGE_SIZE
+        if shutil.disk_usage(target.parent).free < needed:
+            raise DiskFullError() from exc
+        raise
 
 
 def write_backup(conn: Connection, header: Header, dest: Path) -> None:
