@@ -60,7 +60,9 @@ log = logging.getLogger("keyworker.gui.breach_view")
 PARTNER_ROLE = Qt.ItemDataRole.UserRole + 1
 # A draft kept through a lock (gui.lock): "breach:new" or "breach:<id>", ids only.
 BREACH_FORM = "breach-record"
-DRAFT_FORMS = frozenset({BREACH_FORM})
+DRAFT_FIELDS: dict[str, type] = {
+    "found": str, "summary": str, "told": str, "not_reported": str, "actions": str,
+    "outcome": str, "category": str, "serious": bool, "closed": bool, "partners": list}
 
 
 def draft_key(breach_id: int | None) -> str:
@@ -359,24 +361,19 @@ class BreachView(ProgrammePage[Breach]):
                               registry=self._registry, draft=draft)
         return self.show_dialog(dialog)
 
-    def restore_draft(self, form: str, record_key: str, payload: dict[str, Any]) -> bool:
-        """Reopen the form a lock interrupted: a new record, or the one its key names."""
-        if form != BREACH_FORM:
-            return False
-        tail = record_key.removeprefix("breach:")
+    def open_saved(self, breach_id: int | None,
+                   draft: dict[str, Any] | None = None) -> BreachDialog | None:
+        """The form on a new record, or on the stored one with ``breach_id`` (selected);
+        None when that record is no longer there."""
         breach: Breach | None = None
-        if tail != "new":
+        if breach_id is not None:
             try:
-                breach = self._rights.breach(int(tail))
-            except (ValueError, UserFacingError):
-                log.warning("breach draft for a record that is not there")
-                self.notice("Unsaved change not restored", "The breach record is no longer "
-                            "there, so the unsaved change was not restored.")
-                return False
-            wanted = breach.id
-            self.select_where(lambda b: b.id == wanted)
-        self.open_form(breach, payload)
-        return True
+                breach = self._rights.breach(breach_id)
+            except UserFacingError:
+                log.warning("breach form for a record that is not there")
+                return None
+            self.select_where(lambda b: b.id == breach_id)
+        return self.open_form(breach, draft)
 
     def open_export(self) -> ProgrammeExportDialog | None:
         breach = self.selected()

@@ -418,24 +418,3 @@ class FamilyView(QWidget):
                                "printer or encrypted device.")
         box.setAccessibleName("Report exported")
         box.open()
-
-    def restore_draft(self, form: str, record_key: str, payload: dict[str, Any]) -> bool:
-        if self.taf is not None and self.taf.restore_draft(form, record_key, payload):
-            return True
-        values = {k: str(v) for k, v in payload.items()}
-        if self.editing.restore_draft(form, record_key, values):
-            return True
-        tail = record_key.rsplit("/", 1)[-1]
-        if form == forms.PERSON_FORM:
-            ref = tail.removeprefix("person:")
-            self.open_person_dialog(None if ref == "new" else ref, values, restored=True)
-        elif form == forms.ADDRESS_FORM:
-            self.open_address_dialog(values, restored=True)
-        elif form == forms.NOTE_FORM:
-            self.open_note_dialog(values, restored=True)
-        elif form == forms.CLOSE_FORM:
-            self.open_close_dialog(values, restored=True)
-        else:
-            log.warning("unknown draft form %s", form)
-            return False
-        return True

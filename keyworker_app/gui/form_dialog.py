@@ -2,7 +2,9 @@
 
 A bad entry keeps the dialog open with the problem shown next to the field. While open, the
 dialog is registered with the lock controller, which collects its input as a draft before a lock
-(``collect_draft``); the lock then closes the dialog without saving anything half-done.
+(``collect_draft``); the lock then closes the dialog without saving anything half-done. A
+restored draft with a field the form no longer has raises ``DraftUnreadable`` before anything
+shows (``gui.draft_kinds`` keeps it and offers it as text).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from keyworker_app.domain.draft_payload import fields_fit
 from keyworker_app.errors import UserFacingError, ValidationError
 from keyworker_app.gui.errors import show_error
 
@@ -90,6 +93,11 @@ class FormDialog(QDialog):
         registry: DraftRegistry | None = None,
         restored: bool = False,
     ) -> None:
+        fields = tuple(fields)
+        if restored and initial:
+            # Typing for a field the form no longer has would be dropped without a word:
+            # refuse before anything shows, so the draft is kept and offered as text.
+            fields_fit(initial, {spec.key for spec in fields})
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setAccessibleName(title)

@@ -4,7 +4,7 @@ The family view owns the tables; this puts buttons under them, keyboard actions 
 adds, Return or F2 edits, Delete removes, as well as the context menu) and opens the dialogs from
 ``indicator_forms``. Every change goes through the view's ``save`` (``session.update_family``,
 audited); removal asks first. Dialogs are ``FormDialog``s registered with the lock controller, so
-unsaved input becomes a draft on lock and ``restore_draft`` reopens it after unlock.
+unsaved input becomes a draft on lock and ``open`` reopens it after unlock (``gui.draft_kinds``).
 """
 
 from __future__ import annotations
@@ -118,7 +118,6 @@ KINDS: dict[str, RecordKind] = {
         lambda fam, rid: (None if (r := f.find(fam.addresses, rid)) is None
                           else f.address_values(r))),
 }
-FORMS = {kind.form: key for key, kind in KINDS.items()}
 
 
 class IndicatorEditing(QObject):
@@ -247,11 +246,3 @@ class IndicatorEditing(QObject):
         self.confirm = box
         box.open()
         return box
-
-    def restore_draft(self, form: str, record_key: str, values: Values) -> bool:
-        key = FORMS.get(form)
-        if key is None:
-            return False
-        tail = record_key.rsplit("/", 1)[-1].removeprefix(f"{form}:")
-        self.open(key, int(tail) if tail.isdigit() else None, values, restored=True)
-        return True

@@ -41,6 +41,8 @@ _INPUT_EVENTS = frozenset({
 })
 
 DraftTuple = tuple[str, str, dict[str, Any]]
+# Turns a form's data into the payload stored for it (with the form's payload version).
+DraftEncoder = Callable[[str, dict[str, Any]], dict[str, Any]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,10 +104,12 @@ class LockController(QObject):
         *,
         system_idle: IdleSource | None = None,
         clock: Callable[[], float] = time.monotonic,
+        encode: DraftEncoder | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._target = target
+        self._encode = encode
         self.settings = settings
         self._clipboard = clipboard
         self._system_idle = system_idle
@@ -205,7 +209,9 @@ class LockController(QObject):
             try:
                 draft = editor.collect_draft()
                 if draft is not None and session is not None and session.is_open:
-                    session.save_draft(*draft)
+                    form, record_key, data = draft
+                    payload = data if self._encode is None else self._encode(form, data)
+                    session.save_draft(form, record_key, payload)
             except Exception as exc:  # locking must go on; the error is logged without data
                 log.error("could not save a draft before locking: %s", type(exc).__name__)
 

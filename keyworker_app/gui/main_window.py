@@ -23,17 +23,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from keyworker_app.domain.dates import format_datetime
 from keyworker_app.domain.draft import Draft
+from keyworker_app.domain.draft_payload import DraftUnreadable, key_id, typed_text
 from keyworker_app.domain.handling import Recipient
 from keyworker_app.domain.policy import Policy
 from keyworker_app.errors import UserFacingError
-from keyworker_app.gui import breach_view, retention_view, subject_access_view
 from keyworker_app.gui.breach_view import BreachView
 from keyworker_app.gui.caseload import CaseloadView
 from keyworker_app.gui.clipboard import ClipboardGuard
+from keyworker_app.gui.draft_kinds import GONE, DraftKinds
 from keyworker_app.gui.errors import show_error
 from keyworker_app.gui.family_view import FamilyView
 from keyworker_app.gui.first_run import FirstRunWizard
+from keyworker_app.gui.kept_drafts import KeptDraftsDialog, KeptEntry
 from keyworker_app.gui.lock import LockController, LockSettings
 from keyworker_app.gui.lock_screen import PRODUCT_NAME, LockScreen
 from keyworker_app.gui.programme_export_dialog import ProgrammeExportDialog, report_saved_text
@@ -90,9 +93,11 @@ class MainWindow(QMainWindow):
         self._now = now
         self._session: Session | None = None
         self.draft_prompt: QMessageBox | None = None
+        self.kept_dialog: KeptDraftsDialog | None = None
+        self.draft_kinds = DraftKinds()
         self.clipboard = ClipboardGuard(settings.clipboard_clear_seconds, self)
         self.lock = LockController(self, settings, self.clipboard, system_idle=system_idle,
-                                   clock=clock, parent=self)
+                                   clock=clock, encode=self.draft_kinds.encode, parent=self)
 
         self.stack = QStackedWidget()
         self.lock_screen = LockScreen(store, clock)
@@ -137,6 +142,10 @@ class MainWindow(QMainWindow):
         close_tab.triggered.connect(
             lambda _c=False: self.close_family_tab(self.family_tabs.currentIndex()))
         file_menu.addAction(close_tab)
+        self.kept_action = QAction("Unsaved work &kept…", self)
+        self.kept_action.triggered.connect(lambda _c=False: self.show_kept_drafts())
+        self.kept_action.setEnabled(False)
+        file_menu.addAction(self.kept_action)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -325,6 +334,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(TITLE)
         self.stack.setCurrentWidget(self.work)
         self.lock_action.setEnabled(True)
+        self.kept_action.setEnabled(True)
         self.lock.unlocked()
         self.caseload.search.setFocus()
         self.offer_drafts()
@@ -423,14 +433,24 @@ class MainWindow(QMainWindow):
 
     # -- drafts ---------------------------------------------------------------------------
     def offer_drafts(self) -> None:
+        """After unlock: offer back the work a lock kept. Drafts that fit their forms are
+        reopened on Restore; any that cannot be (or whose record is gone) are set aside and
+        listed with what was typed (``gui.kept_drafts``), never dropped or raised."""
         if self._session is None:
             return
         try:
             drafts = self._session.drafts()
+            fresh = [d for d in drafts if self.draft_kinds.problem(d) is None]
+            reasons = {d.id: self.draft_kinds.problem(d) or "" for d in drafts
+                       if d not in fresh}
+            for draft in drafts:
+                if draft not in fresh and not self.draft_kinds.is_kept(draft):
+                    self._session.set_aside_draft(draft.id)
         except UserFacingError as exc:
             show_error(self, exc)
             return
-        if not drafts:
+        if not fresh:
+            self.show_kept_drafts(reasons, only_if_any=True)
             return
         box = QMessageBox(self)
         box.setWindowTitle(PRODUCT_NAME)
@@ -439,45 +459,82 @@ class MainWindow(QMainWindow):
         box.setInformativeText("Restore it to carry on, or discard it.")
         box.setAccessibleName("Unsaved work from before the screen locked")
         restore = box.addButton("&Restore", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
+        discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(restore)
-        box.finished.connect(
-            lambda _c: self._drafts_answered(drafts, box.clickedButton() is restore))
+
+        def answered(_code: int) -> None:
+            clicked = box.clickedButton()
+            if clicked is restore or clicked is discard:
+                self._drafts_answered(fresh, clicked is restore, reasons)
+            else:  # closed unanswered: everything stays for the next unlock
+                self.draft_prompt = None
+
+        box.finished.connect(answered)
         self.draft_prompt = box
         box.open()
 
-    def _drafts_answered(self, drafts: list[Draft], restore: bool) -> None:
+    def _drafts_answered(self, drafts: list[Draft], restore: bool,
+                         reasons: dict[int, str]) -> None:
         self.draft_prompt = None
-        if self._session is None:
+        session = self._session
+        if session is None:
             return
         for draft in drafts:
             try:
-                if restore:
-                    self.restore_draft(draft)
-                self._session.discard_draft(draft.id)
+                reason = self.draft_kinds.reopen(self, draft) if restore else None
+                if reason is None:  # handed to its form (or discarded): saving ends it
+                    session.discard_draft(draft.id)
+                else:
+                    reasons[draft.id] = reason
+                    session.set_aside_draft(draft.id)
             except UserFacingError as exc:
                 show_error(self, exc)
+        self.show_kept_drafts(reasons, only_if_any=True)
 
-    def restore_draft(self, draft: Draft) -> None:
-        # Programme forms first: a retention decision is keyed under its family so that a
-        # deletion removes it, but it belongs to the review queue, not the family record.
-        for forms, show in ((retention_view.DRAFT_FORMS, self.show_retention),
-                            (subject_access_view.DRAFT_FORMS, self.show_subject_access),
-                            (breach_view.DRAFT_FORMS, self.show_breaches)):
-            if draft.form in forms:
-                page = show()
-                if page is None:
-                    log.warning("draft %d: its programme page could not open", draft.id)
-                    return
-                page.restore_draft(draft.form, draft.record_key, draft.payload)
-                return
-        head = draft.record_key.split("/", 1)[0]
-        if not head.startswith("family:"):
-            log.warning("draft %d for an unknown record kind", draft.id)
-            return
-        view = self.open_family(int(head.removeprefix("family:")))
-        if view is not None:
-            view.restore_draft(draft.form, draft.record_key, draft.payload)
+    def show_kept_drafts(self, reasons: dict[int, str] | None = None, *,
+                         only_if_any: bool = False) -> KeptDraftsDialog | None:
+        """File → Unsaved work kept: drafts set aside, each readable as text until dismissed."""
+        session = self._session
+        if session is None:
+            return None
+        try:
+            kept = [d for d in session.drafts() if self.draft_kinds.is_kept(d)]
+            entries = [self._kept_entry(d, (reasons or {}).get(d.id)) for d in kept]
+        except UserFacingError as exc:
+            show_error(self, exc)
+            return None
+        if not entries and only_if_any:
+            return None
+        if self.kept_dialog is not None:
+            self.kept_dialog.close()
+
+        def dismiss(draft_id: int) -> bool:
+            try:
+                session.discard_draft(draft_id)
+            except UserFacingError as exc:
+                show_error(self, exc)
+                return False
+            return True
+
+        dialog = KeptDraftsDialog(entries, dismiss=dismiss, copy=self.clipboard.copy,
+                                  parent=self)
+        dialog.finished.connect(lambda _c: setattr(self, "kept_dialog", None))
+        self.kept_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _kept_entry(self, draft: Draft, reason: str | None) -> KeptEntry:
+        heading = self.draft_kinds.title(draft)
+        try:
+            family = key_id(draft.record_key, "family")
+        except DraftUnreadable:
+            family = None
+        if family is not None and self._session is not None:
+            found = self._session.summaries([family])
+            heading += f" — family {found[0].reference}" if found else " — a family"
+        return KeptEntry(draft.id, heading, format_datetime(draft.saved_at.astimezone()),
+                         reason or self.draft_kinds.problem(draft) or GONE,
+                         typed_text(draft.payload))
 
     # -- LockTarget -----------------------------------------------------------------------
     def current_session(self) -> Session | None:
@@ -486,6 +543,7 @@ class MainWindow(QMainWindow):
     def clear_personal_data(self) -> None:
         self.setWindowTitle(LOCKED_TITLE)
         self.draft_prompt = None
+        self.kept_dialog = None  # closed with every other window
         while self.family_tabs.count():
             self.close_family_tab(0)
         self.caseload.clear()
@@ -493,6 +551,7 @@ class MainWindow(QMainWindow):
     def end_session(self) -> None:
         session, self._session = self._session, None
         self.lock_action.setEnabled(False)
+        self.kept_action.setEnabled(False)
         if session is not None:
             try:
                 session.lock()

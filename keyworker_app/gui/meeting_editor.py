@@ -2,16 +2,16 @@
 
 Rows (attendees, members' views, decisions, actions, information shared) are added through
 small ``FormDialog``s; the editor itself is registered with the lock controller and hands over
-everything typed so far as one draft. A finalised meeting opens read-only: the only change is
-an addendum, and the original and its addenda are shown together.
+everything typed so far as one draft (``domain.meeting_draft``), the row dialog open at the time
+included, which reopens with the editor after unlock. A finalised meeting opens read-only: the
+only change is an addendum, and the original and its addenda are shown together.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, replace
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -32,18 +32,14 @@ from PySide6.QtWidgets import (
 )
 
 from keyworker_app.domain.dates import format_date, format_datetime, parse_date, parse_datetime
+from keyworker_app.domain.draft_payload import fields_fit
 from keyworker_app.domain.family import Family
 from keyworker_app.domain.input_checks import date_problem, datetime_problem
+from keyworker_app.domain.meeting_draft import ADDENDUM, MeetingDraft, encode_data
+from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.taf import (
-    Action,
-    ActionStatus,
-    Attendance,
-    Attendee,
-    Decision,
     Meeting,
     MeetingType,
-    MemberVoice,
-    SharedInformation,
     ShareMethod,
 )
 from keyworker_app.errors import UserFacingError, ValidationError
@@ -57,25 +53,17 @@ from keyworker_app.services.meetings import MeetingService
 log = logging.getLogger("keyworker.gui.meeting_editor")
 
 
-def _rows_to_json(rows: Sequence[Any]) -> list[dict[str, Any]]:
-    return [asdict(r) for r in rows]
-
-
-def _load_rows(state: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
-    """Rebuild the row records of a draft (ids kept, so an edit stays an edit)."""
+def part_fields(part: str, policy: Policy, family: Family,
+                today: Callable[[], date]) -> list[FieldSpec]:
+    """The fields of the row dialog for ``part`` (a ``meeting_draft.OPEN_PARTS`` key)."""
     return {
-        "attendees": tuple(Attendee(**{**r, "attendance": Attendance(r["attendance"])})
-                           for r in state.get("attendees", [])),
-        "members": tuple(MemberVoice(**r) for r in state.get("members", [])),
-        "decisions": tuple(Decision(**r) for r in state.get("decisions", [])),
-        "actions": tuple(Action(**{**r, "due": date.fromisoformat(r["due"]),
-                                   "status": ActionStatus(r["status"])})
-                         for r in state.get("actions", [])),
-        "shared": tuple(SharedInformation(**{**r, "about": tuple(r["about"]),
-                                             "received_on": date.fromisoformat(r["received_on"]),
-                                             "method": ShareMethod(r["method"])})
-                        for r in state.get("shared", [])),
-    }
+        "attendees": lambda: tf.attendee_fields(policy),
+        "members": lambda: tf.member_fields(family),
+        "decisions": tf.decision_fields,
+        "actions": lambda: tf.action_fields(policy),
+        "shared": lambda: tf.shared_fields(policy, family, today),
+        ADDENDUM: tf.addendum_fields,
+    }[part]()
 
 
 class MeetingEditor(QDialog):
@@ -84,7 +72,11 @@ class MeetingEditor(QDialog):
     def __init__(self, parent: QWidget | None, service: MeetingService, family: Family,
                  meeting: Meeting | None, *, registry: DraftRegistry | None,
                  today: Callable[[], date], now: Callable[[], datetime], author: str,
-                 draft: dict[str, Any] | None = None) -> None:
+                 draft: MeetingDraft | None = None) -> None:
+        if draft is not None and draft.open_part is not None:
+            # The row dialog open at the lock must fit too, before anything shows.
+            fields_fit(draft.open_values, {f.key for f in part_fields(
+                draft.open_part, service.policy, family, today)})
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setModal(True)
@@ -103,6 +95,9 @@ class MeetingEditor(QDialog):
         self.setWindowTitle(title)
         self.setAccessibleName(title)
         self.sub_dialogs: list[FormDialog] = []
+        self.open_part: tuple[str, FormDialog] | None = None  # the row dialog open now
+        self._pending_part = (None if draft is None or draft.open_part is None
+                              else (draft.open_part, draft.open_values))
         self.models: list[RecordTableModel[Any]] = []
         start = meeting or Meeting(fid, MeetingType.INITIAL,
                                    now().replace(second=0, microsecond=0), chair=author)
@@ -311,7 +306,8 @@ class MeetingEditor(QDialog):
         self.addendum_button.setEnabled(read_only)
         self.cancel_button.setText("Close" if read_only else "Cancel")
 
-    def state(self) -> dict[str, Any]:
+    def texts(self) -> dict[str, str]:
+        """The meeting's own boxes as typed (``meeting_draft.FIELDS``)."""
         return {
             "kind": str(self.kind.currentData()), "held_at": self.held_at.text(),
             "venue": self.venue.text(), "chair": self.chair.text(),
@@ -319,27 +315,56 @@ class MeetingEditor(QDialog):
             "child_voice": self.child_voice.toPlainText(),
             "strengths": self.strengths.toPlainText(), "worries": self.worries.toPlainText(),
             "needs": self.needs.toPlainText(),
-            **{key: _rows_to_json(rows) for key, rows in self.rows.items()},
         }
 
-    def _apply_draft(self, draft: dict[str, Any]) -> None:
-        self.kind.setCurrentIndex(max(self.kind.findData(draft.get("kind", "")), 0))
+    def state(self) -> dict[str, Any]:
+        meeting: dict[str, Any] = encode_data(MeetingDraft(self.texts(), dict(self.rows)))[
+            "meeting"]
+        return meeting
+
+    def _apply_draft(self, draft: MeetingDraft) -> None:
+        if self.read_only:  # a finalised record is never changed by a draft; only its addendum
+            return
+        typed = draft.fields
+        self.kind.setCurrentIndex(max(self.kind.findData(typed.get("kind", "")), 0))
         for key, edit in (("held_at", self.held_at), ("venue", self.venue),
                           ("chair", self.chair), ("next_review", self.next_review)):
-            edit.setText(str(draft.get(key, "")))
+            edit.setText(typed.get(key, ""))
         for key, text in (("child_voice", self.child_voice), ("strengths", self.strengths),
                           ("worries", self.worries), ("needs", self.needs)):
-            text.setPlainText(str(draft.get(key, "")))
-        self.rows.update(_load_rows(draft))
+            text.setPlainText(typed.get(key, ""))
+        self.rows.update(draft.rows)
         self._show_rows()
 
+    def reopen_part(self) -> FormDialog | None:
+        """After the editor is shown: reopen the row dialog a lock closed, as it was typed."""
+        pending, self._pending_part = self._pending_part, None
+        if pending is None:
+            return None
+        part, values = pending
+        if part == ADDENDUM:
+            return self.add_addendum(values, restored=True)
+        return {"attendees": self.add_attendee, "members": self.add_member,
+                "decisions": self.add_decision, "actions": self.add_action,
+                "shared": self.add_shared}[part](values, restored=True)
+
+    def _open_typing(self) -> tuple[str, dict[str, str]] | None:
+        if self.open_part is None:
+            return None
+        part, dialog = self.open_part
+        return (part, dialog.values()) if dialog.is_dirty() else None
+
     def is_dirty(self) -> bool:
-        return not self.read_only and (self._restored or self.state() != self._baseline)
+        edited = not self.read_only and (self._restored or self.state() != self._baseline)
+        return edited or self._open_typing() is not None
 
     def collect_draft(self) -> tuple[str, str, dict[str, Any]] | None:
+        """The meeting as typed, with the row dialog open on it (if anything is typed there)."""
         if not self.is_dirty():
             return None
-        return (self.form, self.record_key, {"state": json.dumps(self.state(), default=str)})
+        typing = self._open_typing()
+        draft = MeetingDraft(self.texts(), dict(self.rows), *(typing or (None, {})))
+        return self.form, self.record_key, encode_data(draft)
 
     def build(self) -> Meeting:
         """The meeting as entered; raises ValidationError naming the field."""
@@ -362,45 +387,62 @@ class MeetingEditor(QDialog):
             shared=self.rows["shared"])
 
     # -- actions -------------------------------------------------------------------------------
-    def _sub(self, title: str, fields: list[FieldSpec], key: str,
-             make: Callable[[dict[str, str]], Any], initial: dict[str, str] | None = None
-             ) -> FormDialog:
+    def _track(self, part: str, dialog: FormDialog) -> FormDialog:
+        self.sub_dialogs.append(dialog)
+        self.open_part = (part, dialog)
+
+        def closed(_code: int) -> None:
+            if dialog in self.sub_dialogs:
+                self.sub_dialogs.remove(dialog)
+            if self.open_part is not None and self.open_part[1] is dialog:
+                self.open_part = None
+
+        dialog.finished.connect(closed)
+        dialog.open()
+        return dialog
+
+    def _sub(self, title: str, key: str, make: Callable[[dict[str, str]], Any],
+             initial: dict[str, str] | None = None, restored: bool = False) -> FormDialog:
         def submit(values: dict[str, str]) -> None:
             record = make(values)
             self.rows[key] = (*self.rows[key], record)
             self._show_rows()
 
-        dialog = FormDialog(self, title, f"{self.form}-{key}", self.record_key, fields=fields,
-                            on_submit=submit, initial=initial or {}, registry=None)
-        self.sub_dialogs.append(dialog)
-        dialog.finished.connect(lambda _c: self.sub_dialogs.remove(dialog)
-                                if dialog in self.sub_dialogs else None)
-        dialog.open()
-        return dialog
+        # Not registered with the lock: the editor keeps this dialog's typing in its own draft.
+        dialog = FormDialog(self, title, f"{self.form}-{key}", self.record_key,
+                            fields=part_fields(key, self._policy, self.family, self._today),
+                            on_submit=submit, initial=initial or {}, registry=None,
+                            restored=restored)
+        return self._track(key, dialog)
 
-    def add_attendee(self) -> FormDialog:
-        return self._sub("Add an attendee", tf.attendee_fields(self._policy), "attendees",
-                         tf.apply_attendee)
+    def add_attendee(self, initial: dict[str, str] | None = None,
+                     restored: bool = False) -> FormDialog:
+        return self._sub("Add an attendee", "attendees", tf.apply_attendee, initial, restored)
 
-    def add_member(self) -> FormDialog:
-        return self._sub("A family member's views", tf.member_fields(self.family), "members",
-                         tf.apply_member)
+    def add_member(self, initial: dict[str, str] | None = None,
+                   restored: bool = False) -> FormDialog:
+        return self._sub("A family member's views", "members", tf.apply_member, initial,
+                         restored)
 
-    def add_decision(self) -> FormDialog:
-        return self._sub("Add a decision", tf.decision_fields(), "decisions", tf.apply_decision)
+    def add_decision(self, initial: dict[str, str] | None = None,
+                     restored: bool = False) -> FormDialog:
+        return self._sub("Add a decision", "decisions", tf.apply_decision, initial, restored)
 
-    def add_action(self) -> FormDialog:
-        return self._sub("Add an action", tf.action_fields(self._policy), "actions",
-                         tf.apply_action)
+    def add_action(self, initial: dict[str, str] | None = None,
+                   restored: bool = False) -> FormDialog:
+        return self._sub("Add an action", "actions", tf.apply_action, initial, restored)
 
-    def add_shared(self) -> FormDialog:
+    def add_shared(self, initial: dict[str, str] | None = None,
+                   restored: bool = False) -> FormDialog:
         consents = self._service.consents(self.family.id or 0)
         return self._sub(
-            "Record information shared", tf.shared_fields(self._policy, self.family, self._today),
-            "shared", lambda v: tf.apply_shared(v, self._policy, self.family, consents),
-            {"received_on": format_date(self._today()), "method": ShareMethod.AT_MEETING.value})
+            "Record information shared", "shared",
+            lambda v: tf.apply_shared(v, self._policy, self.family, consents),
+            initial or {"received_on": format_date(self._today()),
+                        "method": ShareMethod.AT_MEETING.value}, restored)
 
-    def add_addendum(self) -> FormDialog | None:
+    def add_addendum(self, initial: dict[str, str] | None = None,
+                     restored: bool = False) -> FormDialog | None:
         if self.meeting is None or self.meeting.id is None:
             return None
         meeting_id = self.meeting.id
@@ -413,10 +455,9 @@ class MeetingEditor(QDialog):
 
         dialog = FormDialog(self, "Add an addendum", tf.ADDENDUM_FORM,
                             f"{self.record_key}/addendum", fields=tf.addendum_fields(),
-                            on_submit=submit, registry=self._registry)
-        self.sub_dialogs.append(dialog)
-        dialog.open()
-        return dialog
+                            on_submit=submit, initial=initial or {}, registry=None,
+                            restored=restored)
+        return self._track(ADDENDUM, dialog)
 
     def remove_selected(self, key: str, table: QTableView) -> None:
         row = table.currentIndex().row()

@@ -29,6 +29,9 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
     def clear(self) -> None:
         self.set_rows(())
 
+    def rows(self) -> tuple[T, ...]:
+        return self._rows
+
     def record(self, row: int) -> T | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 

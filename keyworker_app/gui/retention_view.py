@@ -35,19 +35,11 @@ log = logging.getLogger("keyworker.gui.retention_view")
 # "family:<id>/", so a retention deletion also removes a draft about that family.
 RETAIN_FORM = "retention-retain"
 DELETE_FORM = "retention-delete"
-DRAFT_FORMS = frozenset({RETAIN_FORM, DELETE_FORM})
 
 
 def draft_key(family_id: int) -> str:
     return f"family:{family_id}/retention-review"
 
-
-def family_of(record_key: str) -> int | None:
-    head = record_key.split("/", 1)[0]
-    try:
-        return int(head.removeprefix("family:"))
-    except ValueError:
-        return None
 
 REASON = FieldSpec("reason", "&Because", lambda v: None if v.strip() else "say why",
                    multiline=True, hint="The audit trail records who decided and why.")
@@ -175,23 +167,6 @@ class RetentionQueueView(ProgrammePage[QueueEntry]):
                           submit=submit,
                           initial=initial or {"reason": "No indication of further risk"},
                           entry=entry, restored=restored)
-
-    def restore_draft(self, form: str, record_key: str, payload: dict[str, Any]) -> bool:
-        """Reopen the decision a lock interrupted; never the confirmation itself, so a
-        deletion is always confirmed again after unlock."""
-        values = {k: str(v) for k, v in payload.items()}
-        family_id = family_of(record_key)
-        opened: FormDialog | None = None
-        if family_id is not None and form == RETAIN_FORM:
-            opened = self.open_retain(family_id, values, restored=True)
-        elif family_id is not None and form == DELETE_FORM:
-            opened = self.open_delete(family_id, values, restored=True)
-        if opened is None:
-            log.warning("retention draft for a family no longer in the queue (%s)", family_id)
-            self.notice("Unsaved review not restored", "The family is no longer in the "
-                        "retention review queue, so the unsaved decision was not restored.")
-            return False
-        return True
 
     def confirm_delete(self, entry: QueueEntry, reason: str) -> QMessageBox:
         members = self._programme.member_count(entry.family_id)

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -44,7 +43,6 @@ log = logging.getLogger("keyworker.gui.subject_access_view")
 NEW_FORM = "subject-access-new"
 EXTEND_FORM = "subject-access-extend"
 COMPLETE_FORM = "subject-access-complete"
-DRAFT_FORMS = frozenset({NEW_FORM, EXTEND_FORM, COMPLETE_FORM})
 NEW_KEY = "subject-access:new"
 
 
@@ -231,25 +229,6 @@ class SubjectAccessView(ProgrammePage[SubjectAccessRequest]):
             FieldSpec("completed_on", "&Completed on", _check_date, placeholder="DD/MM/YYYY")],
             submit=submit, initial=initial or {"completed_on": format_date(self._today())},
             restored=restored)
-
-    def restore_draft(self, form: str, record_key: str, payload: dict[str, Any]) -> bool:
-        """Reopen the form a lock interrupted, on the request its key names."""
-        values = {k: str(v) for k, v in payload.items()}
-        if form == NEW_FORM:
-            self.open_new(values, restored=True)
-            return True
-        try:
-            request_id = int(record_key.removeprefix("subject-access:"))
-        except ValueError:
-            log.warning("subject access draft with an unexpected key")
-            return False
-        opener = self.open_extend if form == EXTEND_FORM else self.open_complete
-        if form not in DRAFT_FORMS or opener(request_id, values, restored=True) is None:
-            log.warning("subject access draft for request %d not restored", request_id)
-            self.notice("Unsaved change not restored", "The request is no longer in the log, "
-                        "so the unsaved change was not restored.")
-            return False
-        return True
 
     def open_export(self) -> ProgrammeExportDialog | None:
         request = self.selected()

@@ -7,7 +7,6 @@ from the injected clock so tests can move it.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from keyworker_app.domain.dates import format_date, format_datetime
 from keyworker_app.domain.family import Family
+from keyworker_app.domain.meeting_draft import MeetingDraft
 from keyworker_app.domain.taf import (
     CURRENCY_PROMPT,
     Action,
@@ -240,7 +240,7 @@ class TafPages(QObject):
                 for m in reversed(self.meetings) if m.id is not None]
 
     def open_meeting(self, meeting_id: int | None,
-                     draft: dict[str, Any] | None = None) -> MeetingEditor | None:
+                     draft: MeetingDraft | None = None) -> MeetingEditor | None:
         try:
             meeting = None if meeting_id is None else self.service.view_meeting(meeting_id)
         except UserFacingError as exc:
@@ -254,23 +254,8 @@ class TafPages(QObject):
         editor.finished.connect(lambda _c: self.editors.remove(editor)
                                 if editor in self.editors else None)
         editor.open()
+        editor.reopen_part()  # a row dialog a lock closed comes back on top of its editor
         return editor
-
-    def restore_draft(self, form: str, record_key: str, payload: dict[str, Any]) -> bool:
-        """Reopen an editor with the work a lock saved; False for forms not ours."""
-        tail = record_key.rsplit("/", 1)[-1]
-        values = {k: str(v) for k, v in payload.items()}
-        if form == tf.MEETING_FORM:
-            state = json.loads(str(payload.get("state", "{}")))
-            meeting = tail.removeprefix("meeting:")
-            self.open_meeting(None if meeting == "new" else int(meeting), draft=state)
-        elif form == tf.CONSENT_FORM:
-            self.open_consent_dialog(values, restored=True)
-        elif form == tf.SHARED_FORM:
-            self.open_shared_dialog(values, restored=True)
-        else:
-            return False
-        return True
 
     # -- plan, consent, sharing ---------------------------------------------------------------
     def _dialog(self, title: str, form: str, key: str, fields: Any, *,
@@ -286,8 +271,14 @@ class TafPages(QObject):
         dialog.open()
         return dialog
 
-    def open_action_update(self) -> FormDialog | None:
-        action = self.plan_model.record(self.plan_table.currentIndex().row())
+    def open_action_update(self, action_id: int | None = None,
+                           initial: dict[str, str] | None = None,
+                           restored: bool = False) -> FormDialog | None:
+        """Update the selected action, or the one with ``action_id`` (None if not in the plan)."""
+        if action_id is None:
+            action = self.plan_model.record(self.plan_table.currentIndex().row())
+        else:
+            action = next((a for a in self.plan_model.rows() if a.id == action_id), None)
         if action is None or action.id is None:
             return None
         action_id = action.id
@@ -299,7 +290,9 @@ class TafPages(QObject):
 
         return self._dialog("Update an action", tf.ACTION_UPDATE_FORM, f"action:{action_id}",
                             tf.action_update_fields(), submit=submit,
-                            initial={"status": action.status.value, "outcome": action.outcome})
+                            initial=initial or {"status": action.status.value,
+                                                "outcome": action.outcome},
+                            restored=restored, registry=self._registry)
 
     def open_consent_dialog(self, initial: dict[str, str] | None = None,
                             restored: bool = False) -> FormDialog:

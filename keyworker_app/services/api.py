@@ -59,6 +59,10 @@ class Session(Protocol):
 
     def drafts(self) -> list[Draft]: ...
 
+    def set_aside_draft(self, draft_id: int) -> None:
+        """Keep a draft that cannot reopen its form, to be read until it is dismissed."""
+        ...
+
     def discard_draft(self, draft_id: int) -> None: ...
 
     def meetings(self, policy: Policy) -> MeetingService:

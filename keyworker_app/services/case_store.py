@@ -161,6 +161,10 @@ class CaseSession:
     def drafts(self) -> list[Draft]:
         return DraftRepository(self.connection).all()
 
+    def set_aside_draft(self, draft_id: int) -> None:
+        with transaction(self.connection):
+            DraftRepository(self.connection).set_aside(draft_id)
+
     def discard_draft(self, draft_id: int) -> None:
         with transaction(self.connection):
             DraftRepository(self.connection).delete(draft_id)

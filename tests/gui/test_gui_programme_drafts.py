@@ -140,7 +140,7 @@ def test_delete_confirmation_survives_a_lock_without_deleting(
     drafts = _drafts_while_locked(stored)
     assert [(d.form, d.record_key, d.payload) for d in drafts] == [
         ("retention-delete", f"family:{entry.family_id}/retention-review",
-         {"reason": "Family moved out of the area; case closed"})]
+         {"version": 1, "data": {"reason": "Family moved out of the area; case closed"}})]
 
     _restore(qtbot, window)
     session = _session(window)
