@@ -12,7 +12,7 @@ APT_PACKAGES=(
   libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0
   libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0
   qpdf poppler-utils sqlite3 tesseract-ocr tesseract-ocr-eng
-  python3-venv desktop-file-utils
+  python3-venv desktop-file-utils tzdata
 )
 
 missing=()

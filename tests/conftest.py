@@ -7,4 +7,4 @@ import os
 # Before anything imports Qt: without a display Qt would abort the whole run.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-pytest_plugins = ["tests.conftest_vault", "tests.cli_harness"]
+pytest_plugins = ["tests.conftest_vault", "tests.cli_harness", "tests.local_zone"]

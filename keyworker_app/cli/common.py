@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from keyworker_app.domain.dates import parse_date
+from keyworker_app.domain.dates import parse_date, parse_iso_date
 from keyworker_app.domain.passphrase import assess
 from keyworker_app.errors import UserFacingError, ValidationError
 from keyworker_app.paths import StorePaths, resolve_store_dir
@@ -111,7 +111,7 @@ def day_argument(text: str | None, option: str = "--as-of") -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text.strip())
+        return parse_iso_date(text)
     except ValueError:
         try:
             return parse_date(text)

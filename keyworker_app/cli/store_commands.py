@@ -22,6 +22,7 @@ from keyworker_app.cli.common import (
     unlock,
 )
 from keyworker_app.domain.audit import Actor, Role
+from keyworker_app.domain.dates import format_datetime
 from keyworker_app.errors import UserFacingError, ValidationError
 
 
@@ -185,8 +186,8 @@ def cmd_audit(args: argparse.Namespace, out: Out) -> int:
     finally:
         session.lock()
     for e in events:
-        out(f"{e.seq:6} {e.at:%d/%m/%Y %H:%M:%S} {e.actor} ({e.actor_role}) {e.action} "
-            f"{e.object_type}:{e.object_id} {e.detail}".rstrip())
+        out(f"{e.seq:6} {format_datetime(e.at, seconds=True)} {e.actor} ({e.actor_role}) "
+            f"{e.action} {e.object_type}:{e.object_id} {e.detail}".rstrip())
     return 0
 
 

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from keyworker_app.domain.dates import format_date
+from keyworker_app.domain.dates import format_date, iso_text
 from keyworker_app.domain.family import Family, Person
 from keyworker_app.domain.indicators import EducationTerm, Provision
 from keyworker_app.domain.periods import (
@@ -85,7 +85,7 @@ class Evidence:
     def to_json(self) -> dict[str, Any]:
         return {"rule": self.rule, "record_kind": self.record_kind,
                 "record_ids": list(self.record_ids), "person_ref": self.person_ref,
-                "on": None if self.on is None else self.on.isoformat(),
+                "on": None if self.on is None else iso_text(self.on),
                 "explanation": self.explanation}
 
 
@@ -124,7 +124,7 @@ class Evaluation:
         return sum(1 for c in CORE_CRITERIA if self.result(c).met)
 
     def to_json(self) -> dict[str, Any]:
-        return {"family": self.reference, "as_of": self.as_of.isoformat(),
+        return {"family": self.reference, "as_of": iso_text(self.as_of),
                 "qualifies": self.qualifies, "basis": self.basis,
                 "criteria": {r.criterion.value: r.to_json() for r in self.results}}
 

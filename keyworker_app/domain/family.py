@@ -12,6 +12,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from keyworker_app.domain.dates import as_utc
 from keyworker_app.domain.indicators import (
     AsbIntervention,
     BenefitSpell,
@@ -131,6 +132,10 @@ class CaseNote:
     summary: str
     person_ref: str = ""  # empty: about the whole family
     id: int | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        # Kept in UTC; a time typed without a zone is the key worker's local time.
+        object.__setattr__(self, "occurred_at", as_utc(self.occurred_at))
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from keyworker_app.domain.criteria import Criterion, evaluate
+from keyworker_app.domain.dates import format_date
 from keyworker_app.domain.family import Family, Person
 from keyworker_app.domain.periods import (
     SchoolTerm,
@@ -220,7 +221,8 @@ def _employment(family: Family, as_of: date, criteria: Criteria,
 
 def _progress(family: Family, as_of: date, progress: tuple[WorkProgress, ...]) -> OutcomeResult:
     found = [p for p in progress if family.allocated_on <= p.started_on <= as_of]
-    detail = (f"{found[0].kind.replace('-', ' ').capitalize()} from {found[0].started_on:%d/%m/%Y}"
+    detail = (f"{found[0].kind.replace('-', ' ').capitalize()} from "
+              f"{format_date(found[0].started_on)}"
               if found else "No Work Programme or ESF start recorded since entry")
     return OutcomeResult(Outcome.PROGRESS_TO_WORK, True, bool(found), detail)
 

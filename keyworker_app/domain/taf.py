@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from keyworker_app.domain.dates import format_date
+from keyworker_app.domain.dates import as_utc, format_date, local_day
 from keyworker_app.domain.policy import Policy
 from keyworker_app.errors import UserFacingError, ValidationError
 
@@ -167,8 +167,11 @@ class SharedInformation:
 class Addendum:
     text: str
     author: str
-    added_at: datetime
+    added_at: datetime  # kept in UTC; a naive time is read as local
     id: int | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "added_at", as_utc(self.added_at))
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +195,12 @@ class Meeting:
     finalised_by: str = ""
     addenda: tuple[Addendum, ...] = ()
     id: int | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        # Moments are kept in UTC; one typed without a zone is the key worker's local time.
+        object.__setattr__(self, "held_at", as_utc(self.held_at))
+        if self.finalised_at is not None:
+            object.__setattr__(self, "finalised_at", as_utc(self.finalised_at))
 
     @property
     def is_finalised(self) -> bool:
@@ -222,6 +231,9 @@ class UpcomingMeeting:
     open_actions: int
     new_information: int  # shared since the previous meeting (or ever, if none)
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "held_at", as_utc(self.held_at))
+
 
 @dataclass(frozen=True, slots=True)
 class ReviewDue:
@@ -242,7 +254,7 @@ class TodayData:
 
 class MeetingFinalisedError(UserFacingError):
     def __init__(self, finalised_at: datetime | None = None) -> None:
-        when = f" on {format_date(finalised_at.date())}" if finalised_at else ""
+        when = f" on {format_date(local_day(finalised_at))}" if finalised_at else ""
         super().__init__(
             f"This meeting record was finalised{when} and can no longer be changed.",
             "Add an addendum to correct or add to it; the original and the addendum both "
@@ -383,7 +395,7 @@ def check_meeting(meeting: Meeting, member_refs: Iterable[str]) -> None:
     for action in meeting.actions:
         if not action.what.strip() or not action.owner.strip():
             raise ValidationError("Actions", "every action needs what and who")
-    if meeting.next_review is not None and meeting.next_review < meeting.held_at.date():
+    if meeting.next_review is not None and meeting.next_review < local_day(meeting.held_at):
         raise ValidationError("Next review", "is before the meeting")
 
 

@@ -39,7 +39,7 @@ from keyworker_app.domain.breach import (
     hours_left,
     reporting_state,
 )
-from keyworker_app.domain.dates import DATETIME_HINT, format_datetime, parse_datetime
+from keyworker_app.domain.dates import DATETIME_HINT, format_datetime, local_day, parse_datetime
 from keyworker_app.domain.handling import Recipient
 from keyworker_app.domain.policy import Policy
 from keyworker_app.errors import UserFacingError, ValidationError
@@ -70,7 +70,7 @@ def draft_key(breach_id: int | None) -> str:
 
 
 def _local_now() -> datetime:
-    return datetime.now(UTC).astimezone()
+    return datetime.now(UTC)
 
 
 def _short_clock(breach: Breach, policy: Policy, now: datetime) -> str:
@@ -107,8 +107,7 @@ class BreachDialog(QDialog):
         self.category.setAccessibleName("Category")
         for c in policy.breach.categories:
             self.category.addItem(c.label, c.id)
-        self.found = QLineEdit(format_datetime(breach.found_at.astimezone() if breach
-                                               else now()))
+        self.found = QLineEdit(format_datetime(breach.found_at if breach else now()))
         self.found.setAccessibleName("Date and time found")
         self.found.setPlaceholderText(DATETIME_HINT)
         self.summary = self._text("What happened")
@@ -141,8 +140,7 @@ class BreachDialog(QDialog):
             self.category.setCurrentIndex(max(0, self.category.findData(breach.category)))
             self.summary.setPlainText(breach.summary)
             self.serious.setChecked(breach.serious)
-            self.told.setText(format_datetime(breach.regulator_told_at.astimezone()
-                                              if breach.regulator_told_at else None))
+            self.told.setText(format_datetime(breach.regulator_told_at))
             self.not_reported.setPlainText(breach.not_reported_reason)
             self.actions_taken.setPlainText(breach.actions)
             self.outcome.setPlainText(breach.outcome)
@@ -213,7 +211,7 @@ class BreachDialog(QDialog):
         if not text and not required:
             return None
         try:
-            return parse_datetime(text).astimezone()
+            return parse_datetime(text)
         except ValueError as exc:
             raise ValidationError(field, str(exc)) from None
 
@@ -312,7 +310,7 @@ class BreachView(ProgrammePage[Breach]):
             "not to report is recorded with its reason. Tell the partners involved through "
             "their governance contacts.",
             [("Breach", breach_reference),
-             ("Found", lambda b: format_datetime(b.found_at.astimezone())),
+             ("Found", lambda b: format_datetime(b.found_at)),
              ("Serious", lambda b: "Yes" if b.serious else "No"),
              ("Reporting", lambda b: reporting_state(b, policy, now()).label),
              ("72-hour clock", lambda b: _short_clock(b, policy, now())),
@@ -380,7 +378,7 @@ class BreachView(ProgrammePage[Breach]):
         if breach is None:
             return None
         name = suggested_name(ProgrammeReport.BREACH_RECORD, breach_reference(breach),
-                              self._now().date())
+                              local_day(self._now()))
         dialog = ProgrammeExportDialog(self._exports, ProgrammeExportRequest(
             ProgrammeReport.BREACH_RECORD, self._folder / name, Recipient.printing(),
             breach_id=breach.id), self)

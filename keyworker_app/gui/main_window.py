@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from keyworker_app.domain.dates import format_datetime
+from keyworker_app.domain.dates import as_utc, format_datetime
 from keyworker_app.domain.draft import Draft
 from keyworker_app.domain.draft_payload import DraftUnreadable, key_id, typed_text
 from keyworker_app.domain.handling import Recipient
@@ -243,7 +243,7 @@ class MainWindow(QMainWindow):
         """Programme → Breach records (Ctrl+5)."""
         page = self._show_programme_page(
             BreachView, "Breaches",
-            lambda e: BreachView(e, now=lambda: self._now().astimezone(), registry=self.lock))
+            lambda e: BreachView(e, now=lambda: as_utc(self._now()), registry=self.lock))
         return page if isinstance(page, BreachView) else None
 
     def export_claim(self, file_format: str = "pdf") -> ProgrammeExportDialog | None:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from keyworker_app.domain.dates import format_date, format_datetime
+from keyworker_app.domain.dates import format_date, format_datetime, local_day
 from keyworker_app.domain.family import Family
 from keyworker_app.domain.meeting_draft import MeetingDraft
 from keyworker_app.domain.taf import (
@@ -197,7 +197,7 @@ class TafPages(QObject):
         try:
             self.meetings = self.service.meetings_of_family(self.family_id)
             self._meeting_day.clear()
-            self._meeting_day.update({m.id: m.held_at.date() for m in self.meetings})
+            self._meeting_day.update({m.id: local_day(m.held_at) for m in self.meetings})
             self.meeting_model.set_rows(list(reversed(self.meetings)))
             self.plan_model.set_rows(self.service.family_plan(self.family_id))
             self.consent_model.set_rows(self.service.consents(self.family_id))

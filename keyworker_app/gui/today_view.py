@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
 
-from keyworker_app.domain.dates import format_date, format_datetime
+from keyworker_app.domain.dates import format_date, format_datetime, weekday_name
 from keyworker_app.domain.taf import DueAction, UpcomingMeeting
 from keyworker_app.errors import UserFacingError
 from keyworker_app.gui.errors import show_error
@@ -111,7 +111,7 @@ class TodayView(_FamilyPage):
         except UserFacingError as exc:
             show_error(self, exc)
             return
-        self.date_label.setText(f"Today is {day.strftime('%A')} {format_date(day)}.")
+        self.date_label.setText(f"Today is {weekday_name(day)} {format_date(day)}.")
         self.action_model.set_rows(data.actions)
         self.meeting_model.set_rows(data.meetings)
         self.review_model.set_rows(data.reviews)

@@ -13,6 +13,7 @@ import csv
 import io
 from collections.abc import Sequence
 
+from keyworker_app.domain.dates import format_date
 from keyworker_app.domain.outcomes import ClaimRow
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -34,7 +35,7 @@ def claim_csv(rows: Sequence[ClaimRow], marking: str) -> str:
     writer.writerow(HEADERS)
     for row in rows:
         writer.writerow([safe_cell(v) for v in (
-            row.reference, row.as_of.strftime("%d/%m/%Y"), " ".join(row.criteria), row.basis,
+            row.reference, format_date(row.as_of), " ".join(row.criteria), row.basis,
             " ".join(row.results), "Yes" if row.claimable else "No")])
     writer.writerow([safe_cell(marking)])
     return out.getvalue()

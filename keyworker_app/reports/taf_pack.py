@@ -15,7 +15,7 @@ from datetime import datetime
 from reportlab.platypus import Flowable
 
 from keyworker_app.domain.criteria import Evaluation, Evidence, evaluate
-from keyworker_app.domain.dates import format_date, format_datetime
+from keyworker_app.domain.dates import as_utc, format_date, format_datetime, local_day
 from keyworker_app.domain.family import Family
 from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.taf import (
@@ -54,18 +54,13 @@ class PackRecords:
     shared: Sequence[SharedInformation]  # everything on the family's record, oldest first
 
 
-def _local(moment: datetime) -> datetime:
-    """Naive local time, so stored meeting times (naive or not) compare with 'now'."""
-    return moment.astimezone().replace(tzinfo=None) if moment.tzinfo else moment
-
-
 def last_and_next(meetings: Sequence[Meeting],
                   now: datetime) -> tuple[Meeting | None, Meeting | None]:
     """The latest meeting held by ``now``, and the first one after it."""
-    held = [m for m in meetings if _local(m.held_at) <= _local(now)]
-    ahead = [m for m in meetings if _local(m.held_at) > _local(now)]
-    last = max(held, key=lambda m: _local(m.held_at)) if held else None
-    upcoming = min(ahead, key=lambda m: _local(m.held_at)) if ahead else None
+    held = [m for m in meetings if as_utc(m.held_at) <= as_utc(now)]
+    ahead = [m for m in meetings if as_utc(m.held_at) > as_utc(now)]
+    last = max(held, key=lambda m: as_utc(m.held_at)) if held else None
+    upcoming = min(ahead, key=lambda m: as_utc(m.held_at)) if ahead else None
     return last, upcoming
 
 
@@ -73,7 +68,7 @@ def shared_since_last(records: PackRecords, last: Meeting | None) -> list[Shared
     """Received on or after the last meeting's day, not counting what was shared at it."""
     if last is None:
         return list(records.shared)
-    day = last.held_at.date()
+    day = local_day(last.held_at)
     return [s for s in records.shared
             if s.received_on >= day and (s.meeting_id is None or s.meeting_id != last.id)]
 
@@ -106,7 +101,7 @@ def criteria_section(family: Family, evaluation: Evaluation) -> list[Flowable]:
 
 def meetings_section(meetings: Sequence[Meeting], upcoming: Meeting | None) -> list[Flowable]:
     rows = [[format_datetime(m.held_at), m.kind.label, m.chair,
-             f"Finalised {format_date(m.finalised_at.date())}" if m.finalised_at
+             f"Finalised {format_date(local_day(m.finalised_at))}" if m.finalised_at
              else "Draft — not finalised", format_date(m.next_review)]
             for m in meetings]
     parts: list[Flowable] = [heading("Meetings")]
@@ -133,10 +128,10 @@ def decisions_section(last: Meeting | None) -> list[Flowable]:
 def story(records: PackRecords, policy: Policy, now: datetime, *, purpose_label: str,
           destination_label: str) -> list[Flowable]:
     family = records.family
-    today = now.date()
+    today = local_day(now)
     fresh = policy.retention.information_freshness_days
     last, upcoming = last_and_next(records.meetings, now)
-    days = {m.id: m.held_at.date() for m in records.meetings}
+    days = {m.id: local_day(m.held_at) for m in records.meetings}
     open_actions = sorted((a for a in records.plan if a.status is ActionStatus.OPEN),
                           key=lambda a: (not is_overdue(a, today), a.due))
     overdue = sum(1 for a in open_actions if is_overdue(a, today))
@@ -144,7 +139,7 @@ def story(records: PackRecords, policy: Policy, now: datetime, *, purpose_label:
     since_ids = {id(s) for s in since}
     older = [s for s in records.shared
              if id(s) not in since_ids and needs_currency_check(s, today, fresh)]
-    since_label = (f"since the last meeting ({format_date(last.held_at.date())})"
+    since_label = (f"since the last meeting ({format_date(local_day(last.held_at))})"
                    if last else "(no meeting held yet: everything on record)")
     return [
         *title_block(TITLE, f"{family.reference} — {family.family_name} family"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
+from keyworker_app.domain.dates import local_day
 from keyworker_app.domain.family import Family, HouseholdRole
 from keyworker_app.domain.taf import (
     OTHER_AGENCY,
@@ -70,7 +71,7 @@ def _initial(rng: random.Random, family: Family, consent: Consent | None,
         shared = (SharedInformation(
             from_partner="leicestershire-police", exchange="police-allocated-families",
             summary="Two call-outs to the address in the last quarter; no arrests.",
-            received_on=held.date(), method=ShareMethod.AT_MEETING,
+            received_on=local_day(held), method=ShareMethod.AT_MEETING,
             data_controller="Leicestershire Police", about=(consent.person_ref,)),)
     return Meeting(
         family_id=family.id, kind=MeetingType.INITIAL, held_at=held,
@@ -84,7 +85,7 @@ def _initial(rng: random.Random, family: Family, consent: Consent | None,
                    Decision("School to share weekly attendance with the key worker.")),
         actions=(
             Action("Agree a morning routine with the family", family.key_worker,
-                   "leicester-city", held.date() + timedelta(days=14), ActionStatus.DONE,
+                   "leicester-city", local_day(held) + timedelta(days=14), ActionStatus.DONE,
                    "Routine agreed and on the fridge."),
             Action("Refer to debt advice", family.key_worker, "leicester-city",
                    today - timedelta(days=rng.randint(2, 9))),

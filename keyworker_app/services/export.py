@@ -25,6 +25,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 
+from keyworker_app.domain.dates import file_date, local_day
 from keyworker_app.domain.family import Family
 from keyworker_app.domain.handling import Recipient, RecipientKind, email_domain
 from keyworker_app.domain.policy import Policy
@@ -114,7 +115,7 @@ Builder = Callable[[Family, ExportRequest, datetime, date], bytes]
 
 def suggested_file_name(reference: str, report: ReportKind, day: date) -> str:
     """A name that identifies the report without naming anyone (the reference is an id)."""
-    return f"{safe_name_part(reference)}-{report.value}-{day:%Y-%m-%d}.pdf"
+    return f"{safe_name_part(reference)}-{report.value}-{file_date(day)}.pdf"
 
 
 class ExportService:
@@ -155,7 +156,7 @@ class ExportService:
         at = generated_at(self._now())
 
         def build() -> bytes:
-            return builder(family, request, at, at.date())
+            return builder(family, request, at, local_day(at))
 
         return PreparedExport(request, family, build)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from keyworker_app.domain.dates import iso_text
 from keyworker_app.domain.family import Address, CaseNote, Family, Person
 from keyworker_app.domain.indicators import (
     AsbIntervention,
@@ -24,7 +25,7 @@ Obj = dict[str, object]
 
 
 def _day(value: date | None) -> str | None:
-    return value.isoformat() if value is not None else None
+    return iso_text(value) if value is not None else None
 
 
 def _compact(obj: Obj) -> Obj:
@@ -80,7 +81,7 @@ def _concern(c: Concern) -> Obj:
 
 
 def _note(n: CaseNote) -> Obj:
-    return _compact({"kind": n.kind.value, "occurred_at": n.occurred_at.isoformat(),
+    return _compact({"kind": n.kind.value, "occurred_at": iso_text(n.occurred_at),
                      "author": n.author, "summary": n.summary, "person_ref": n.person_ref})
 
 

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from keyworker_app.domain import validation as v
+from keyworker_app.domain.dates import local_day, parse_iso_date, parse_iso_moment
 from keyworker_app.domain.family import (
     Address,
     CaseNote,
@@ -46,7 +47,9 @@ FORMAT_NAME = "keyworker-families"
 FORMAT_VERSION = 1
 
 _DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-_DATETIME_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?$")
+# Local time; an offset (as an export writes) is also read.
+_DATETIME_RE = re.compile(
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?(Z|[+-][0-9]{2}:[0-9]{2})?$")
 _TEXT_MAX = 200
 _LONG_TEXT_MAX = 20_000  # case-note summaries and descriptions
 
@@ -126,7 +129,7 @@ class _Reader:
         if not isinstance(text, str) or not _DATE_RE.fullmatch(text):
             raise self.fail((*path, key), "must be a date written YYYY-MM-DD")
         try:
-            return date.fromisoformat(text)
+            return parse_iso_date(text)
         except ValueError:
             raise self.fail((*path, key), "is not a real calendar date") from None
 
@@ -138,7 +141,7 @@ class _Reader:
             raise self.fail((*path, key), "must be a local date and time written "
                                           "YYYY-MM-DDTHH:MM or YYYY-MM-DDTHH:MM:SS")
         try:
-            return datetime.fromisoformat(text)
+            return parse_iso_moment(text)
         except ValueError:
             raise self.fail((*path, key), "is not a real date and time") from None
 
@@ -313,7 +316,7 @@ def _family(r: _Reader, o: Obj, at: JsonPath) -> Family:
 
     def note(x: Obj, p: JsonPath) -> CaseNote:
         when = r.moment(x, p, "occurred_at")
-        r.check(v.check_not_future(when.date(), r.today), (*p, "occurred_at"))
+        r.check(v.check_not_future(local_day(when), r.today), (*p, "occurred_at"))
         return CaseNote(kind=r.enum(x, p, "kind", ContactKind), occurred_at=when,
                         author=r.text(x, p, "author"),
                         summary=r.text(x, p, "summary", max_length=_LONG_TEXT_MAX),

@@ -17,6 +17,7 @@ from datetime import datetime
 
 from keyworker_app.domain.audit import AuditAction
 from keyworker_app.domain.breach import Breach, check_breach
+from keyworker_app.domain.dates import format_date, iso_text
 from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.subject_access import SubjectAccessRequest, check_request
 from keyworker_app.domain.subject_access_pack import SubjectAccessPack, build_pack
@@ -62,7 +63,7 @@ class InformationRightsService:
                        if all(any(part.startswith(w) for part in p.display_name.casefold().split())
                               for w in words)] or list(family.members)
             hits += [PersonHit(p.id or 0, fid, family.reference, p.display_name,
-                               p.date_of_birth.strftime("%d/%m/%Y")) for p in members]
+                               format_date(p.date_of_birth)) for p in members]
         return hits[:limit]
 
     def gather(self, person_id: int, request_id: int | None = None) -> SubjectAccessPack:
@@ -87,7 +88,7 @@ class InformationRightsService:
             assert saved.id is not None
             action = AuditAction.CREATE if request.id is None else AuditAction.UPDATE
             self._audit().record(action, "subject-access-request", saved.id,
-                                 f"due={saved.due_on.isoformat()}")
+                                 f"due={iso_text(saved.due_on)}")
         return saved
 
     def requests(self) -> list[SubjectAccessRequest]:

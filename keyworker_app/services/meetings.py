@@ -12,9 +12,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from keyworker_app.domain.audit import AuditAction
+from keyworker_app.domain.dates import start_of_day
 from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.taf import (
     Action,
@@ -201,21 +202,22 @@ class MeetingService:
         """Actions due within a week or overdue, meetings this week (Monday to Sunday), and
         reviews falling due without a meeting booked."""
         day = on or self._clock.today()
-        monday = datetime.combine(day - timedelta(days=day.weekday()), time())
+        monday = start_of_day(day - timedelta(days=day.weekday()))
         return TodayData(
             actions=tuple(taf_read.due_actions(
                 self._conn, day, day + timedelta(days=TODAY_ACTIONS_AHEAD_DAYS))),
-            meetings=tuple(taf_read.upcoming_meetings(self._conn, monday,
-                                                      monday + timedelta(days=7))),
-            reviews=tuple(taf_read.reviews_due(self._conn, datetime.combine(day, time()),
+            meetings=tuple(taf_read.upcoming_meetings(
+                self._conn, monday, start_of_day(day + timedelta(days=7 - day.weekday())))),
+            reviews=tuple(taf_read.reviews_due(self._conn, start_of_day(day),
                                                day + timedelta(days=REVIEWS_AHEAD_DAYS))),
         )
 
     def team(self, on: date | None = None,
              days: int = TEAM_WINDOW_DAYS) -> list[UpcomingMeeting]:
         """Meetings from the start of ``on`` for ``days`` days, with preparation state."""
-        start = datetime.combine(on or self._clock.today(), time())
-        return taf_read.upcoming_meetings(self._conn, start, start + timedelta(days=days))
+        first = on or self._clock.today()
+        return taf_read.upcoming_meetings(self._conn, start_of_day(first),
+                                          start_of_day(first + timedelta(days=days)))
 
     def freshness_days(self) -> int:
         return self.policy.retention.information_freshness_days

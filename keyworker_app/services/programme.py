@@ -22,6 +22,7 @@ from datetime import date
 
 from keyworker_app.domain.audit import AuditAction
 from keyworker_app.domain.criteria import Evaluation, evaluate
+from keyworker_app.domain.dates import iso_text
 from keyworker_app.domain.outcomes import ClaimRow, FamilyResults, Outcome, family_results
 from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.retention import (
@@ -76,7 +77,7 @@ class ProgrammeService:
         day = as_of or self._clock.today()
         result = evaluate(load_family(self._conn, family_id), day, self.policy.criteria)
         self._record(AuditAction.VIEW, "family", family_id,
-                     f"criteria as-of={day.isoformat()} qualifies={int(result.qualifies)}")
+                     f"criteria as-of={iso_text(day)} qualifies={int(result.qualifies)}")
         return result
 
     def evaluate_many(self, family_ids: Sequence[int], as_of: date | None = None) -> dict[
@@ -92,7 +93,7 @@ class ProgrammeService:
         day = as_of or self._clock.today()
         outcome = family_results(load_family(self._conn, family_id), day,
                                  self.policy.criteria, self.policy.results)
-        self._record(AuditAction.VIEW, "family", family_id, f"results as-of={day.isoformat()}")
+        self._record(AuditAction.VIEW, "family", family_id, f"results as-of={iso_text(day)}")
         return outcome
 
     def claim(self, as_of: date | None = None) -> list[ClaimRow]:

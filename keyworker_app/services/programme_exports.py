@@ -26,6 +26,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from keyworker_app.domain.audit import Actor
+from keyworker_app.domain.dates import file_date, format_date, iso_text, local_day
 from keyworker_app.domain.handling import Recipient, RecipientKind
 from keyworker_app.errors import UserFacingError, ValidationError
 from keyworker_app.reports import breach_record, claim_csv, pbr_claim, subject_access
@@ -113,8 +114,8 @@ class ProgrammeExportResult:
 
 def suggested_name(report: ProgrammeReport, ident: str, day: date, ext: str = "pdf") -> str:
     safe = safe_name_part(ident)
-    return f"{report.value}-{safe}-{day:%Y-%m-%d}.{ext}" if safe else \
-        f"{report.value}-{day:%Y-%m-%d}.{ext}"
+    return f"{report.value}-{safe}-{file_date(day)}.{ext}" if safe else \
+        f"{report.value}-{file_date(day)}.{ext}"
 
 
 class ProgrammeExportService:
@@ -196,15 +197,15 @@ class ProgrammeExportService:
             return PreparedProgrammeExport(
                 request, "breach", str(breach.id), f"breach={breach.id}",
                 lambda: breach_record.build(breach, policy, meta, at))
-        as_of = request.as_of or at.date()
+        as_of = request.as_of or local_day(at)
         rows = self._programme.claim(as_of)
-        detail = f"as-of={as_of.isoformat()} families={len(rows)}"
+        detail = f"as-of={iso_text(as_of)} families={len(rows)}"
         if request.is_csv:
             marking = self.policy.handling.protective_marking
             return PreparedProgrammeExport(
                 request, "pbr-claim", "-", detail,
                 lambda: claim_csv.claim_csv(rows, marking).encode("utf-8-sig"))
-        meta = self._meta(request.report, f"as of {as_of:%d/%m/%Y}", at)
+        meta = self._meta(request.report, f"as of {format_date(as_of)}", at)
         return PreparedProgrammeExport(request, "pbr-claim", "-", detail,
                                        lambda: pbr_claim.build(rows, meta, as_of))
 
@@ -237,4 +238,4 @@ class ProgrammeExportService:
         a recipient who may receive an unprotected file."""
         return self.export(ProgrammeExportRequest(
             ProgrammeReport.PBR_CLAIM, destination, recipient, replace=replace,
-            as_of=as_of or self._now().date(), file_format="csv"))
+            as_of=as_of or local_day(self._now()), file_format="csv"))

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from keyworker_app.domain.audit import Actor, AuditAction
+from keyworker_app.domain.dates import to_local
 from keyworker_app.domain.handling import (
     Recipient,
     RecipientKind,
@@ -45,12 +46,12 @@ class AuditingSession(Protocol):
 
 
 def local_now() -> datetime:
-    return datetime.now(UTC).astimezone()
+    return to_local(datetime.now(UTC))
 
 
 def generated_at(now: datetime) -> datetime:
-    """The time a report is stamped with: local time when the clock gave a zone."""
-    return now.astimezone() if now.tzinfo else now
+    """The time a report is stamped with, in local time (a naive time already is)."""
+    return to_local(now)
 
 
 def safe_name_part(text: str) -> str:

@@ -11,6 +11,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
+from keyworker_app.domain.dates import as_utc
 from keyworker_app.domain.taf import (
     Action,
     ActionStatus,
@@ -52,8 +53,8 @@ _A_ACTION_COLUMNS = ", ".join("a." + c.strip() for c in ACTION_COLUMNS.split(","
 
 
 def moment_text(moment: datetime) -> str:
-    """Fixed-width ISO text, so meetings sort by time as text."""
-    return moment.isoformat(timespec="microseconds")
+    """Fixed-width ISO text in UTC, so meetings sort by time as text."""
+    return as_utc(moment).isoformat(timespec="microseconds")
 
 
 def _day(text: str | None) -> date | None:

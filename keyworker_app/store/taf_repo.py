@@ -35,7 +35,7 @@ log = logging.getLogger("keyworker.store")
 def _meeting_values(m: Meeting) -> tuple[Any, ...]:
     return (m.family_id, m.kind.value, rd.moment_text(m.held_at), m.venue, m.chair,
             m.child_voice, m.strengths, m.worries, m.needs, iso(m.next_review),
-            None if m.finalised_at is None else m.finalised_at.isoformat(), m.finalised_by)
+            None if m.finalised_at is None else rd.moment_text(m.finalised_at), m.finalised_by)
 
 
 def _attendee(a: Attendee) -> tuple[Any, ...]:
@@ -87,14 +87,14 @@ class MeetingRepository:
         cur = self._conn.execute(
             "UPDATE meeting SET finalised_at = ?, finalised_by = ?, updated_at = ? "
             "WHERE id = ? AND finalised_at IS NULL",
-            (at.isoformat(), by, self._now(), meeting_id))
+            (rd.moment_text(at), by, self._now(), meeting_id))
         if cur.rowcount == 0:
             raise RecordNotFoundError("meeting", meeting_id)
 
     def add_addendum(self, meeting_id: int, addendum: Addendum) -> Addendum:
         cur = self._conn.execute(
             "INSERT INTO addendum (meeting_id, text, author, added_at) VALUES (?, ?, ?, ?)",
-            (meeting_id, addendum.text, addendum.author, addendum.added_at.isoformat()))
+            (meeting_id, addendum.text, addendum.author, rd.moment_text(addendum.added_at)))
         return replace(addendum, id=int(cur.lastrowid))
 
     def family_of(self, meeting_id: int) -> int:
