@@ -17,6 +17,7 @@ from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
+from keyworker_app.domain.dates import iso_text, parse_iso_date
 from keyworker_app.domain.draft_payload import (
     LEGACY_VERSION,
     DraftPayload,
@@ -49,7 +50,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, date):
-        return value.isoformat()
+        return iso_text(value)
     if isinstance(value, tuple | list):
         return [_plain(v) for v in value]
     return value
@@ -93,7 +94,7 @@ def _value(kind: Any, raw: Any) -> Any:
         if not isinstance(raw, str):
             raise _bad()
         try:
-            return date.fromisoformat(raw)
+            return parse_iso_date(raw)
         except ValueError:
             raise _bad() from None
     if kind is int:

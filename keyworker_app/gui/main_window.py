@@ -532,7 +532,7 @@ class MainWindow(QMainWindow):
         if family is not None and self._session is not None:
             found = self._session.summaries([family])
             heading += f" — family {found[0].reference}" if found else " — a family"
-        return KeptEntry(draft.id, heading, format_datetime(draft.saved_at.astimezone()),
+        return KeptEntry(draft.id, heading, format_datetime(draft.saved_at),
                          reason or self.draft_kinds.problem(draft) or GONE,
                          typed_text(draft.payload))
 
