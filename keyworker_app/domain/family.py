@@ -155,6 +155,9 @@ class Family:
     closure_reason: str = ""
     review_due: date | None = None
     id: int | None = field(default=None, compare=False)
+    # The stored row's version when this copy was read (0: never saved). A save based on
+    # an older version of the family's own fields is refused rather than applied over it.
+    version: int = field(default=0, compare=False)
 
     def member(self, ref: str) -> Person:
         for person in self.members:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from keyworker_app.domain.dates import age_on, format_date, format_datetime, parse_date
 from keyworker_app.domain.family import Family
 from keyworker_app.domain.policy import Policy
+from keyworker_app.errors import StaleRecordError
 from keyworker_app.gui import family_forms as forms
 from keyworker_app.gui.clipboard import ClipboardGuard
 from keyworker_app.gui.criteria_panel import CriteriaPanel
@@ -317,7 +318,14 @@ class FamilyView(QWidget):
 
     # -- editing --------------------------------------------------------------------------
     def _save(self, family: Family) -> None:
-        saved = self._session.update_family(family)
+        """Save the change from the copy on screen. If the record was changed elsewhere
+        meanwhile, nothing is saved: the screen shows the latest version and the error
+        goes back to the form, which stays open with what the user typed."""
+        try:
+            saved = self._session.update_family(family, self.family)
+        except StaleRecordError:
+            self.show_family(self._session.view_family(self.family_id))
+            raise
         self.show_family(saved)
         self.family_changed.emit(self.family_id)
 

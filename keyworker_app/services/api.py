@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from keyworker_app.domain.audit import Actor, AuditAction
 from keyworker_app.domain.draft import Draft
-from keyworker_app.domain.family import Family, FamilyStatus, FamilySummary
+from keyworker_app.domain.family import CaseNote, Family, FamilyStatus, FamilySummary
 
 if TYPE_CHECKING:
     from keyworker_app.domain.policy import Policy
@@ -51,7 +51,13 @@ class Session(Protocol):
 
     def add_family(self, family: Family) -> Family: ...
 
-    def update_family(self, family: Family) -> Family: ...
+    def update_family(self, family: Family, base: Family) -> Family:
+        """Save the user's change from ``base`` (the copy they edited) to ``family``; only
+        the difference is written. Raises ``StaleRecordError`` (nothing saved) when a record
+        they changed was changed elsewhere since ``base`` was read."""
+        ...
+
+    def add_note(self, family_id: int, note: CaseNote) -> Family: ...
 
     def close_family(self, family_id: int, closed_on: date, reason: str) -> Family: ...
 

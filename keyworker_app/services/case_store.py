@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from keyworker_app.domain.audit import Actor, AuditAction
 from keyworker_app.domain.draft import Draft
-from keyworker_app.domain.family import Family, FamilyStatus, FamilySummary
+from keyworker_app.domain.family import CaseNote, Family, FamilyStatus, FamilySummary
 from keyworker_app.domain.passphrase import assess
 from keyworker_app.domain.policy import Policy
 from keyworker_app.errors import (
@@ -125,12 +126,25 @@ class CaseSession:
                                 f"families={len(saved)}")
         return saved
 
-    def update_family(self, family: Family) -> Family:
+    def update_family(self, family: Family, base: Family) -> Family:
+        """Save the user's change: ``family`` is ``base`` (the copy the window read) as the
+        user edited it. Only the difference is written, so other windows' additions stay;
+        a record changed elsewhere since ``base`` was read raises ``StaleRecordError`` and
+        nothing is saved. Returns the family as stored now."""
         if family.id is None:
             raise ValueError("update_family needs a saved family")
         with transaction(self.connection):
-            saved = self.families().update(family)
+            saved = self.families().update(family, base)
             self.audit().record(AuditAction.UPDATE, "family", family.id)
+        return saved
+
+    def add_note(self, family_id: int, note: CaseNote) -> Family:
+        """Add one contact-log entry to a family; nothing else of the record is written."""
+        with transaction(self.connection):
+            repo = self.families()
+            current = repo.get(family_id)
+            saved = repo.update(replace(current, notes=(*current.notes, note)), current)
+            self.audit().record(AuditAction.UPDATE, "family", family_id, "note added")
         return saved
 
     def close_family(self, family_id: int, closed_on: date, reason: str) -> Family:

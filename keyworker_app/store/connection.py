@@ -141,6 +141,20 @@ def transaction(conn: Connection) -> Iterator[Connection]:
             _raise_sorted(exc)
 
 
+@contextlib.contextmanager
+def read_snapshot(conn: Connection) -> Iterator[Connection]:
+    """Several reads that must see one state of the store, even while another Keyworker
+    window or command commits between them (a family is read table by table)."""
+    if conn.in_transaction:
+        yield conn
+        return
+    conn.execute("BEGIN")
+    try:
+        yield conn
+    finally:
+        _rollback(conn)  # read only: nothing to keep
+
+
 def _rollback(conn: Connection) -> None:
     # Fails harmlessly when SQLite has already rolled back (e.g. after a full disk).
     with contextlib.suppress(dbapi2.Error, UserFacingError):

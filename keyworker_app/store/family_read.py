@@ -123,7 +123,7 @@ def _benefit(r: Row) -> BenefitSpell:
 
 def load_family(conn: Connection, family_id: int) -> Family:
     row = conn.execute(
-        f"SELECT {FAMILY_COLUMNS} FROM family WHERE id = ?", (family_id,)
+        f"SELECT {FAMILY_COLUMNS}, version FROM family WHERE id = ?", (family_id,)
     ).fetchone()
     if row is None:
         raise RecordNotFoundError("family", family_id)
@@ -180,6 +180,7 @@ def load_family(conn: Connection, family_id: int) -> Family:
         closure_reason=row[6],
         review_due=day(row[7]),
         id=family_id,
+        version=int(row[8]),
     )
 
 

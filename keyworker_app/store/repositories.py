@@ -30,9 +30,10 @@ from keyworker_app.domain.indicators import (
     EducationTerm,
     Offence,
 )
-from keyworker_app.errors import RecordNotFoundError, ValidationError
+from keyworker_app.errors import RecordNotFoundError, StaleRecordError, ValidationError
 from keyworker_app.store import family_read as rd
-from keyworker_app.store.connection import Connection, scalar
+from keyworker_app.store.child_changes import write_changes
+from keyworker_app.store.connection import Connection, read_snapshot, scalar
 from keyworker_app.store.rows import R, saved_id, sync_rows, utc_now, utc_text
 from keyworker_app.store.search import refresh_terms, search_ids
 
@@ -117,38 +118,51 @@ class FamilyRepository:
         except dbapi2.IntegrityError as exc:
             raise self._integrity(exc) from exc
         family_id = int(cur.lastrowid)
-        saved = self._save_children(family_id, family, fresh=True)
+        saved = replace(self._save_children(family_id, family, fresh=True), version=1)
         log.info("family %d added", family_id)
         return saved
 
-    def update(self, family: Family) -> Family:
-        """Bring the stored family in line with ``family`` (which must carry its id).
+    def update(self, family: Family, base: Family) -> Family:
+        """Write the user's change from ``base`` (the copy they started from) to ``family``.
 
-        In every collection: stored rows whose id is absent are deleted, rows with an
-        id are updated, rows without one are inserted.
+        Only what differs is written (``store.child_changes``): rows added elsewhere since
+        ``base`` was read stay, and a record changed elsewhere is refused with
+        ``StaleRecordError``. The family's own fields are guarded by its row version.
+        Returns the family as stored now, including other windows' changes.
         """
-        if family.id is None:
-            raise ValueError("update needs a saved family (id is None)")
+        if family.id is None or base.id != family.id:
+            raise ValueError("update needs the saved family and the copy it was edited from")
         validate(family)
+        family_id = family.id
+        now = self._now()
         try:
-            cur = self._conn.execute(
-                "UPDATE family SET reference = ?, family_name = ?, status = ?, allocated_on = ?, "
-                "key_worker = ?, closed_on = ?, closure_reason = ?, review_due = ?, "
-                "updated_at = ? WHERE id = ?",
-                (*_family_values(family), self._now(), family.id),
-            )
+            if _family_values(family) != _family_values(base):
+                cur = self._conn.execute(
+                    "UPDATE family SET reference = ?, family_name = ?, status = ?, "
+                    "allocated_on = ?, key_worker = ?, closed_on = ?, closure_reason = ?, "
+                    "review_due = ?, updated_at = ?, version = version + 1 "
+                    "WHERE id = ? AND version = ?",
+                    (*_family_values(family), now, family_id, base.version),
+                )
+                if cur.rowcount == 0 and self.find_version(family_id) is not None:
+                    raise StaleRecordError("family", family_id)
+            else:
+                cur = self._conn.execute("UPDATE family SET updated_at = ? WHERE id = ?",
+                                         (now, family_id))
+            if cur.rowcount == 0:
+                raise RecordNotFoundError("family", family_id)
+            self._write_changes(family_id, base, family)
         except dbapi2.IntegrityError as exc:
             raise self._integrity(exc) from exc
-        if cur.rowcount == 0:
-            raise RecordNotFoundError("family", family.id)
-        saved = self._save_children(family.id, family, fresh=False)
-        log.info("family %d updated", family.id)
+        saved = rd.load_family(self._conn, family_id)
+        refresh_terms(self._conn, family_id, saved)
+        log.info("family %d updated", family_id)
         return saved
 
     def close(self, family_id: int, closed_on: date, reason: str) -> None:
         cur = self._conn.execute(
-            "UPDATE family SET status = ?, closed_on = ?, closure_reason = ?, updated_at = ? "
-            "WHERE id = ?",
+            "UPDATE family SET status = ?, closed_on = ?, closure_reason = ?, updated_at = ?, "
+            "version = version + 1 WHERE id = ?",
             (FamilyStatus.CLOSED.value, closed_on.isoformat(), reason, self._now(), family_id),
         )
         if cur.rowcount == 0:
@@ -165,7 +179,13 @@ class FamilyRepository:
     # -- reads -------------------------------------------------------------------------
 
     def get(self, family_id: int) -> Family:
-        return rd.load_family(self._conn, family_id)
+        with read_snapshot(self._conn):
+            return rd.load_family(self._conn, family_id)
+
+    def find_version(self, family_id: int) -> int | None:
+        """The stored row version of a family, or None if there is no such family."""
+        value = scalar(self._conn, "SELECT version FROM family WHERE id = ?", (family_id,))
+        return None if value is None else int(value)
 
     def find_id_by_reference(self, reference: str) -> int | None:
         value = scalar(self._conn, "SELECT id FROM family WHERE reference = ?", (reference,))
@@ -234,3 +254,47 @@ class FamilyRepository:
     def _sync(self, table: str, columns: str, owner: tuple[str, int, bool],
               records: Sequence[R], values: Callable[[R], tuple[Any, ...]]) -> list[R]:
         return sync_rows(self._conn, table, columns, owner, records, values=values)
+
+    def _write_changes(self, family_id: int, base: Family, family: Family) -> None:
+        """The user's change from ``base`` to ``family``, collection by collection."""
+        conn = self._conn
+        fam = ("family_id", family_id)
+        people = write_changes(conn, ("person", rd.PERSON_COLUMNS), fam, base.members,
+                               family.members, values=_person)
+        before = {p.id: p for p in base.members if p.id is not None}
+        for person, person_id in zip(family.members, people, strict=True):
+            old = before.get(person.id) if person.id is not None else None
+            own = ("person_id", person_id)
+            for table, columns, values, attr in _PERSON_CHILDREN:
+                rows = getattr(person, attr)
+                if old is None:  # a member added just now has no stored rows yet
+                    rows = tuple(replace(r, id=None) for r in rows)
+                write_changes(conn, (table, columns), own,
+                              getattr(old, attr) if old is not None else (), rows,
+                              values=values)
+        # Relationships follow a renamed member's ref through the schema's cascade.
+        renamed = {old.ref: p.ref for p in family.members
+                   if p.id is not None and (old := before.get(p.id)) is not None
+                   and old.ref != p.ref}
+
+        def as_stored_now(r: Relationship) -> tuple[Any, ...]:
+            return _relationship(replace(r, subject_ref=renamed.get(r.subject_ref, r.subject_ref),
+                                         object_ref=renamed.get(r.object_ref, r.object_ref)))
+
+        write_changes(conn, ("relationship", rd.RELATIONSHIP_COLUMNS), fam, base.relationships,
+                      family.relationships, values=_relationship, stored=as_stored_now)
+        write_changes(conn, ("address", rd.ADDRESS_COLUMNS), fam, base.addresses,
+                      family.addresses, values=_address)
+        write_changes(conn, ("asb_intervention", rd.ASB_COLUMNS), fam, base.asb_interventions,
+                      family.asb_interventions, values=_asb)
+        write_changes(conn, ("concern", rd.CONCERN_COLUMNS), fam, base.concerns,
+                      family.concerns, values=_concern)
+        write_changes(conn, ("case_note", rd.NOTE_COLUMNS), fam, base.notes, family.notes,
+                      values=_note)
+
+
+_PERSON_CHILDREN: tuple[tuple[str, str, Callable[[Any], tuple[Any, ...]], str], ...] = (
+    ("offence", rd.OFFENCE_COLUMNS, _offence, "offences"),
+    ("education_term", rd.EDUCATION_COLUMNS, _education, "education"),
+    ("benefit_spell", rd.BENEFIT_COLUMNS, _benefit, "benefits"),
+)

@@ -25,6 +25,7 @@ from keyworker_app.errors import UserFacingError
 from keyworker_app.store.connection import Connection, scalar, transaction
 from keyworker_app.store.schema_v2 import V2_STATEMENTS
 from keyworker_app.store.schema_v3 import V3_STATEMENTS
+from keyworker_app.store.schema_v4 import V4_STATEMENTS
 
 log = logging.getLogger("keyworker.store")
 
@@ -234,6 +235,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "TAF meetings, family plan, consent and shared information", V2_STATEMENTS),
     Migration(3, "retention reviews, deletion markers, subject access and breaches",
               V3_STATEMENTS),
+    Migration(4, "a row version on each family, so a stale save is refused", V4_STATEMENTS),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

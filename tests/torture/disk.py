@@ -56,7 +56,7 @@ def _ops(root: Path) -> dict[str, Callable[[object], None]]:
         note = CaseNote(ContactKind.NOTE, datetime.now(UTC) - timedelta(minutes=1),
                         "Torture Test Worker", "full disk " + "x" * 60_000)
         session.update_family(dataclasses.replace(  # type: ignore[attr-defined]
-            family, notes=(*family.notes, note)))
+            family, notes=(*family.notes, note)), family)
 
     def export(session: object) -> None:
         policy = find_policy()[0]

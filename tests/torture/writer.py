@@ -30,7 +30,7 @@ def write_note(session: object, family_id: int, token: str) -> None:
         return
     family = session.view_family(family_id)  # type: ignore[attr-defined]
     session.update_family(  # type: ignore[attr-defined]
-        dataclasses.replace(family, notes=(*family.notes, note)))
+        dataclasses.replace(family, notes=(*family.notes, note)), family)
 
 
 def main(argv: list[str]) -> int:

@@ -76,3 +76,37 @@ def test_golden_v1_store_gains_the_taf_tables_at_v2(tmp_path: Path) -> None:
         assert verify_store(conn).ok
     finally:
         conn.close()
+
+
+def test_golden_v1_families_get_a_row_version_at_v4_and_refuse_a_stale_save(
+    tmp_path: Path,
+) -> None:
+    """Schema 4 gives every existing family version 1; saving from the copy read moves it
+    on, and a save from an older copy is refused."""
+    from dataclasses import replace
+
+    import pytest
+
+    from keyworker_app.errors import StaleRecordError
+    from keyworker_app.store.connection import transaction
+    from keyworker_app.store.schema import MIGRATIONS
+
+    db = tmp_path / "golden.db"
+    shutil.copy(FIXTURE, db)
+    conn = open_encrypted(db, golden.GOLDEN_KEY)
+    try:
+        assert migrate(conn, MIGRATIONS[:3]) == 3
+        migrate(conn)
+        repo = FamilyRepository(conn)
+        families = [repo.get(i) for i in repo.ids_sorted("reference")]
+        assert {f.version for f in families} == {1}
+        first = families[0]
+        with transaction(conn):
+            saved = repo.update(replace(first, key_worker="New Worker"), first)
+        assert saved.version == 2
+        with pytest.raises(StaleRecordError), transaction(conn):
+            repo.update(replace(first, key_worker="Old Copy"), first)
+        assert repo.get(first.id or 0).key_worker == "New Worker"
+        assert verify_store(conn).ok
+    finally:
+        conn.close()

@@ -78,9 +78,9 @@ def add(conn: Connection, family: Family) -> Family:
         return FamilyRepository(conn).add(family)
 
 
-def update(conn: Connection, family: Family) -> Family:
+def update(conn: Connection, family: Family, base: Family) -> Family:
     with transaction(conn):
-        return FamilyRepository(conn).update(family)
+        return FamilyRepository(conn).update(family, base)
 
 
 @settings(max_examples=40, deadline=None,
@@ -129,7 +129,7 @@ def test_update_deletes_updates_and_inserts_children(conn: Connection) -> None:
         addresses=(replace(saved.addresses[0], to_date=date(2025, 3, 1)),
                    Address("2 Street", "Leicester", "LE3 9AB")),
     )
-    result = update(conn, edited)
+    result = update(conn, edited, saved)
     assert result == edited
     assert None not in all_ids(result)
     assert result.members[0].id == kid.id
@@ -147,7 +147,7 @@ def test_update_of_a_renamed_member_ref_follows_relationships(conn: Connection) 
     mum, kid = saved.members
     edited = replace(saved, members=(replace(mum, ref="carer"), kid),
                      relationships=(replace(saved.relationships[0], subject_ref="carer"),))
-    assert FamilyRepository(conn).get(update(conn, edited).id or 0) == edited
+    assert FamilyRepository(conn).get(update(conn, edited, saved).id or 0) == edited
 
 
 def test_update_refuses_an_id_from_another_family(conn: Connection) -> None:
@@ -155,13 +155,14 @@ def test_update_refuses_an_id_from_another_family(conn: Connection) -> None:
     two = add(conn, sample_family("A-2"))
     stolen = replace(two, addresses=one.addresses)
     with pytest.raises(RecordNotFoundError):
-        update(conn, stolen)
+        update(conn, stolen, two)
     assert FamilyRepository(conn).get(two.id or 0) == two  # rolled back
 
 
 def test_update_unknown_family_raises(conn: Connection) -> None:
     with pytest.raises(RecordNotFoundError):
-        update(conn, replace(sample_family(), id=999))
+        missing = replace(sample_family(), id=999)
+        update(conn, replace(missing, family_name="Other"), missing)
 
 
 def test_duplicate_reference_is_a_validation_error(conn: Connection) -> None:

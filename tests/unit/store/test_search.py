@@ -95,7 +95,7 @@ def test_update_and_delete_refresh_the_index(conn: Connection, ids: dict[str, in
                       addresses=(replace(smith.addresses[0], to_date=date(2025, 2, 1)),
                                  Address("9 Lane", "Leicester", "LE5 1AA")))
     with transaction(conn):
-        repo.update(renamed)
+        repo.update(renamed, smith)
     assert repo.search("john") == []
     assert repo.search("jock") == [ids["smith"]]
     assert repo.search("anne") == []

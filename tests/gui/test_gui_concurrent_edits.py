@@ -1,0 +1,51 @@
+"""What a key worker sees when the store is shared: a save refused because another window
+changed the record keeps the form open with their entry; a damaged page met while
+browsing gives the damaged-store advice, not the crash dialog."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from tests.gui.conftest import Planted, WindowFactory, unlock
+
+
+def _error_boxes() -> list[QMessageBox]:
+    return [w for w in QApplication.topLevelWidgets()
+            if isinstance(w, QMessageBox) and w.objectName() == "errorBox" and w.isVisible()]
+
+
+def test_a_stale_save_is_refused_and_the_form_keeps_the_entry(
+        qtbot: Any, planted: Planted, make_window: WindowFactory) -> None:
+    window = make_window()
+    unlock(qtbot, window)
+    view = window.open_family(planted.family_id)
+    assert view is not None
+    ref = view.family.members[0].ref
+    dialog = view.open_person_dialog(ref)
+    dialog.editors["given_names"].setText("Alexandra")
+
+    # Meanwhile another Keyworker window saves a change to the same member.
+    session = window.current_session()
+    assert session is not None
+    other = session.view_family(planted.family_id)
+    member = replace(other.members[0], date_of_birth=date(1985, 4, 13))
+    session.update_family(replace(other, members=(member, *other.members[1:])), other)
+
+    assert not dialog.try_save()
+    assert dialog.isVisible()
+    assert dialog.editors["given_names"].text() == "Alexandra"  # the entry is kept
+    boxes = _error_boxes()
+    assert boxes and "changed in another Keyworker window" in boxes[0].text()
+    assert "Something went wrong" not in boxes[0].text()
+    assert view.family.members[0].date_of_birth == date(1985, 4, 13)  # latest on screen
+    stored = session.view_family(planted.family_id).members[0]
+    assert stored.given_names == "Alex"  # nothing applied over the other change
+    for box in boxes:
+        box.close()
+
+    assert dialog.try_save()  # now based on the latest copy
+    assert session.view_family(planted.family_id).members[0].given_names == "Alexandra"
