@@ -16,16 +16,35 @@ from tests.keyring_memory import MemoryKeyring
 
 
 class FakeClock:
-    """Injectable ``time.time`` replacement; tests move it instead of sleeping."""
+    """Injectable ``time.time`` replacement with a boot clock beside it (``boot``, the
+    ``(boot id, seconds since boot)`` the throttle reads); tests move it instead of sleeping.
+
+    ``advance`` is time really passing; ``set_wall`` is someone changing the clock (the
+    boot clock does not move); ``reboot`` starts a new boot. ``boot_id = None`` acts as a
+    system without a boot clock."""
 
     def __init__(self, start: float = 1_800_000_000.0) -> None:
         self.now = start
+        self.boot_id: str | None = "boot-1"
+        self.uptime = 1000.0
 
     def __call__(self) -> float:
         return self.now
 
+    def boot(self) -> tuple[str | None, float]:
+        return self.boot_id, self.uptime
+
     def advance(self, seconds: float) -> None:
         self.now += seconds
+        self.uptime += seconds
+
+    def set_wall(self, seconds: float) -> None:
+        self.now += seconds
+
+    def reboot(self, after: float = 60.0) -> None:
+        self.now += after
+        self.boot_id = f"{self.boot_id}+"
+        self.uptime = 5.0
 
 
 @pytest.fixture

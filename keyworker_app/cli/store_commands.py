@@ -114,18 +114,22 @@ def cmd_import(args: argparse.Namespace, out: Out) -> int:
 
 
 def cmd_verify(args: argparse.Namespace, out: Out) -> int:
-    session = unlock(args)
+    store = open_store(args)
+    store.require_exists()
+    session = store.unlock(passphrase(args))
     try:
         report = session.verify()
     finally:
         session.lock()
+    problems = [*report.problems, *store.key_header_problems()]
     out(f"Schema version {report.schema_version}; {report.families} families, "
         f"{report.people} people, {report.audit_rows} audit events.")
-    if report.ok:
-        out("Store verified: encryption, integrity, foreign keys and audit chain are sound.")
+    if not problems:
+        out("Store verified: encryption, integrity, foreign keys, audit chain and key slots "
+            "are sound.")
         return 0
     out("STORE PROBLEMS FOUND:")
-    for problem in report.problems:
+    for problem in problems:
         out(f"  - {problem}")
     return 1
 
@@ -135,7 +139,12 @@ def cmd_passwd(args: argparse.Namespace, out: Out) -> int:
     old = passphrase(args, "Current passphrase")
     new = secret(args, "new_passphrase_file", NEW_PASSPHRASE_ENV, "New passphrase", True)
     store.change_passphrase(old, new)
-    out("Passphrase changed. The old passphrase no longer opens the store.")
+    out("Passphrase changed. The old passphrase no longer opens this store.")
+    out("Older copies are not changed: a backup made before now (or a saved copy of the key")
+    out("header) still opens with the OLD passphrase on this computer, and with the")
+    out("recovery key anywhere.")
+    out("Next step: make a fresh backup now ('keyworker backup FILE') and destroy the older")
+    out("backups.")
     return 0
 
 
@@ -151,9 +160,13 @@ def cmd_recover(args: argparse.Namespace, out: Out) -> int:
 def cmd_rotate(args: argparse.Namespace, out: Out) -> int:
     store = open_store(args)
     recovery = store.rotate_key(passphrase(args))
-    out("The store now has a new data key. Old copies of the key header no longer open it.")
-    out("The old recovery key no longer works: hand the new one below to your")
-    out("information-governance officer and ask them to destroy the old one.")
+    out("The store now has a new data key and a new recovery key: the old recovery key and")
+    out("old copies of the key header no longer open this store.")
+    out("Older copies are not changed: a backup made before now still opens with the")
+    out("passphrase of its day on this computer, and with the OLD recovery key anywhere.")
+    out("Next step: make a fresh backup now ('keyworker backup FILE'), destroy the older")
+    out("backups, then ask your information-governance officer to destroy the old recovery")
+    out("key and keep the new one below.")
     print_recovery_key(recovery, out)
     return 0
 
@@ -162,20 +175,26 @@ def cmd_backup(args: argparse.Namespace, out: Out) -> int:
     store = open_store(args)
     dest = Path(args.file)
     store.backup(passphrase(args), dest)
-    out(f"Encrypted backup written to {dest}. Restoring it on another computer needs the "
-        "recovery key.")
+    out(f"Encrypted backup written to {dest}. On this computer it restores with today's "
+        "passphrase; on another computer it needs the recovery key.")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace, out: Out) -> int:
     store = open_store(args)
+    source = Path(args.file)
     key = None
-    if args.recovery_key_file or os.environ.get(RECOVERY_ENV) or not args.same_computer:
+    if args.recovery_key_file or os.environ.get(RECOVERY_ENV):
         key = secret(args, "recovery_key_file", RECOVERY_ENV, "Recovery key")
-    prompt = "New passphrase" if key else "Passphrase"
+    elif not args.same_computer and not store.backup_opens_here(source):
+        out("This backup was not made on this computer (or its keyring entry is gone): "
+            "the recovery key is needed.")
+        key = secret(args, "recovery_key_file", RECOVERY_ENV, "Recovery key")
+    prompt = "New passphrase" if key else "Passphrase in use when the backup was made"
     new = secret(args, "passphrase_file", PASSPHRASE_ENV, prompt, key is not None)
-    store.restore(Path(args.file), new, key)
-    out(f"Backup restored to {store.paths.root}.")
+    store.restore(source, new, key)
+    out(f"Backup restored to {store.paths.root}. It is a copy of its own: changing the "
+        "passphrase of, or recovering, either copy leaves the other as it was.")
     return 0
 
 
@@ -217,6 +236,7 @@ def register(add: AddCommand) -> None:
     p.add_argument("file")
     p.add_argument("--recovery-key-file")
     p.add_argument("--same-computer", action="store_true",
-                   help="restore on the computer that made the backup (no recovery key)")
+                   help="do not ask for the recovery key (the default anyway when this "
+                        "computer's keyring can open the backup)")
     p = add("audit", cmd_audit, "show the latest audit events")
     p.add_argument("--limit", type=int, default=50)

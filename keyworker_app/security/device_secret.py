@@ -5,6 +5,15 @@ the passphrase alone on another computer. Only a keyring that really protects se
 is accepted: the ``fail`` and ``null`` backends, any ``keyrings.alt`` backend (its
 ``PlaintextKeyring`` merely base64-encodes) and a locked keyring are refused with
 ``NoKeyringError``. There is never a silent fallback.
+
+Entries are named per *copy* of a store: ``device-secret:<store id>:<secret id>``, the
+secret id being the one the copy's header names. A restored backup or a recovered store
+gets a new secret id (a new entry) and never overwrites another copy's entry. Headers
+from before secret ids use the older name ``device-secret:<store id>``; those entries are
+never deleted, because older backups of the store still need them.
+
+The authenticated record of failed unlocks (``security.throttle``) is kept beside the
+device secret as ``unlock-attempts:<store id>:<secret id>``.
 """
 
 from __future__ import annotations
@@ -48,8 +57,14 @@ def _backend_errors() -> tuple[type[BaseException], ...]:
 _ERRORS = _backend_errors()
 
 
-def _username(store_id: str) -> str:
-    return f"device-secret:{store_id}"
+def _username(store_id: str, secret_id: str | None = None) -> str:
+    if secret_id is None:
+        return f"device-secret:{store_id}"  # headers from before per-copy entries
+    return f"device-secret:{store_id}:{secret_id}"
+
+
+def _attempts_username(store_id: str, secret_id: str) -> str:
+    return f"unlock-attempts:{store_id}:{secret_id}"
 
 
 def _describe(exc: BaseException) -> str:
@@ -104,27 +119,36 @@ class DeviceSecrets:
             log.warning("Keyring probe failed: %s", type(exc).__name__)
             raise NoKeyringError(_describe(exc)) from exc
 
-    def create(self, store_id: str) -> bytes:
-        """Make (or replace) the device secret for ``store_id`` and return it."""
-        self.check_usable()
-        secret = secrets.token_bytes(SECRET_BYTES)
-        encoded = base64.b64encode(secret).decode("ascii")
+    def _write(self, username: str, value: str) -> None:
         try:
-            self.backend.set_password(SERVICE, _username(store_id), encoded)
+            self.backend.set_password(SERVICE, username, value)
         except _ERRORS as exc:
             raise NoKeyringError(_describe(exc)) from exc
-        log.info("Device secret stored for store %s", store_id)
-        return secret
 
-    def get(self, store_id: str) -> bytes:
+    def _read(self, username: str) -> str | None:
         backend = self.backend
         reason = unusable_reason(backend)
         if reason is not None:
             raise NoKeyringError(reason)
         try:
-            encoded = backend.get_password(SERVICE, _username(store_id))
+            return backend.get_password(SERVICE, username)
         except _ERRORS as exc:
             raise NoKeyringError(_describe(exc)) from exc
+
+    def create(self, store_id: str, secret_id: str | None = None) -> bytes:
+        """Make the device secret for this copy (``secret_id``) and return it."""
+        secret = secrets.token_bytes(SECRET_BYTES)
+        self.put(store_id, secret_id, secret)
+        return secret
+
+    def put(self, store_id: str, secret_id: str | None, secret: bytes) -> None:
+        """Store ``secret`` as this copy's device secret (a new entry for a new copy)."""
+        self.check_usable()
+        self._write(_username(store_id, secret_id), base64.b64encode(secret).decode("ascii"))
+        log.info("Device secret stored for store %s", store_id)
+
+    def get(self, store_id: str, secret_id: str | None = None) -> bytes:
+        encoded = self._read(_username(store_id, secret_id))
         if encoded is None:
             log.info("No device secret in the keyring for store %s", store_id)
             raise DeviceSecretMissingError()
@@ -139,12 +163,23 @@ class DeviceSecrets:
             raise DeviceSecretMissingError()
         return secret
 
-    def delete(self, store_id: str) -> None:
-        """Remove the device secret; a missing entry is not an error."""
-        try:
-            self.backend.delete_password(SERVICE, _username(store_id))
-        except keyring.errors.PasswordDeleteError:
-            pass
-        except _ERRORS as exc:
-            raise NoKeyringError(_describe(exc)) from exc
+    def delete(self, store_id: str, secret_id: str | None = None) -> None:
+        """Remove a copy's device secret and attempt record; a missing entry is not an error."""
+        names = [_username(store_id, secret_id)]
+        if secret_id is not None:
+            names.append(_attempts_username(store_id, secret_id))
+        for name in names:
+            try:
+                self.backend.delete_password(SERVICE, name)
+            except keyring.errors.PasswordDeleteError:
+                pass
+            except _ERRORS as exc:
+                raise NoKeyringError(_describe(exc)) from exc
         log.info("Device secret removed for store %s", store_id)
+
+    def get_attempts(self, store_id: str, secret_id: str) -> str | None:
+        """The authenticated record of failed unlocks for this copy, if any."""
+        return self._read(_attempts_username(store_id, secret_id))
+
+    def set_attempts(self, store_id: str, secret_id: str, record: str) -> None:
+        self._write(_attempts_username(store_id, secret_id), record)

@@ -236,11 +236,18 @@ class CaseStore:
         return None
 
     def throttle_wait(self) -> float:
-        return self.vault.throttle.wait_seconds()
+        return self.vault.throttle_wait()
+
+    def key_header_problems(self) -> list[str]:
+        return self.vault.key_header_problems()
+
+    def backup_opens_here(self, src: Path) -> bool:
+        return self.vault.backup_opens_here(src)
 
     def _session(self, conn: Connection, failed: Sequence[object] = (),
                  first_event: AuditAction = AuditAction.UNLOCK,
-                 page_check: PageCheck | None = None) -> CaseSession:
+                 page_check: PageCheck | None = None,
+                 record_lost: bool = False) -> CaseSession:
         migrate(conn)
         owner = meta.get_owner(conn)
         if owner is None:
@@ -249,18 +256,25 @@ class CaseStore:
         session = CaseSession(conn, owner, self.clock, page_check=page_check)
         with transaction(conn):
             audit = session.audit()
+            if record_lost:
+                audit.record(AuditAction.UNLOCK_FAILED, "store", "-",
+                             "the record of failed unlocks was missing or altered")
             for when in failed:
                 audit.record(AuditAction.UNLOCK_FAILED, "store", "-", f"at={when}")
             audit.record(first_event, "store", "-")
         return session
 
     def _opened(self, unlocked: Unlocked, first_event: AuditAction) -> CaseSession:
+        """The session, once the failed attempts are in the audit trail (and only then
+        taken off the attempt record)."""
         try:
-            return self._session(unlocked.conn, unlocked.failed_attempts, first_event,
-                                 unlocked.page_check)
+            session = self._session(unlocked.conn, unlocked.failed_attempts, first_event,
+                                    unlocked.page_check, unlocked.attempt_record_lost)
         except BaseException:
             unlocked.close()
             raise
+        unlocked.attempts_audited()
+        return session
 
     def create(self, passphrase: str, owner: Actor) -> tuple[CaseSession, str]:
         require_strong(passphrase)
@@ -317,4 +331,4 @@ class CaseStore:
         if recovery_key:
             require_strong(passphrase)
         unlocked = self.vault.restore(src, recovery_key, passphrase)
-        self._session(unlocked.conn, unlocked.failed_attempts, AuditAction.RESTORE).lock()
+        self._opened(unlocked, AuditAction.RESTORE).lock()

@@ -23,6 +23,13 @@ still works is a rotation that never happened and is deleted after a successful 
 The new recovery key is shown only when ``rotate_key`` returns, so after such a crash the
 information-governance officer must rotate again to get a recovery key they have seen.
 
+Every copy of a store (the live folder, a restored backup) has its own device-secret entry,
+named by the ``device_secret_id`` in its header. Restoring, recovering or re-binding one
+copy makes a *new* entry and never touches another copy's. A header from before these ids
+is given one on its first successful unlock: the same secret bytes are stored under the new
+name (so nothing else changes) and the passphrase slot is re-wrapped; the older entry stays,
+because older backups of the store still need it.
+
 Key material held by the vault is kept in ``bytearray`` and overwritten on ``lock`` /
 ``close``. This is best effort only: Python, ``cryptography`` and SQLCipher make copies
 that we cannot reach.
@@ -31,6 +38,7 @@ that we cannot reach.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import os
 import secrets
@@ -44,11 +52,14 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 
 from keyworker_app.errors import (
+    DeviceSecretMissingError,
     HeaderMismatchError,
+    NoKeyringError,
     NotAKeyworkerStoreError,
     StoreDamagedError,
     StoreExistsError,
     StoreMissingError,
+    UserFacingError,
     WrongPassphraseError,
     WrongRecoveryKeyError,
 )
@@ -58,7 +69,9 @@ from keyworker_app.security.device_secret import DeviceSecrets
 from keyworker_app.security.kdf import KdfParams, calibrate_kdf
 from keyworker_app.security.keyslots import (
     Header,
+    header_problems,
     new_header,
+    new_secret_id,
     read_header,
     unwrap_passphrase,
     unwrap_recovery,
@@ -66,7 +79,14 @@ from keyworker_app.security.keyslots import (
     wrap_recovery_slot,
 )
 from keyworker_app.security.recovery import new_recovery_key, parse_recovery_key
-from keyworker_app.security.throttle import UnlockThrottle
+from keyworker_app.security.throttle import (
+    BootClock,
+    Guard,
+    Outcome,
+    UnlockThrottle,
+    attempts_key,
+    system_boot,
+)
 from keyworker_app.store import vault_files
 from keyworker_app.store.connection import (
     Connection,
@@ -90,14 +110,22 @@ def wipe(buffer: bytearray) -> None:
 
 @dataclass
 class Unlocked:
-    """An open store. ``failed_attempts`` are the failures since the last success,
-    for the caller to write to the audit trail. ``page_check`` reads every page on a
-    connection of its own, for the caller to run off its thread (``store.page_check``)."""
+    """An open store. ``failed_attempts`` are the failures since the last success, and
+    ``attempt_record_lost`` says the record of them went missing or was altered: both for
+    the caller to write to the audit trail, then to confirm with ``attempts_audited``.
+    ``page_check`` reads every page on a connection of its own, for the caller to run off
+    its thread (``store.page_check``)."""
 
     conn: Connection
     store_id: str
     failed_attempts: list[datetime] = field(default_factory=list)
     page_check: PageCheck | None = None
+    attempt_record_lost: bool = False
+    throttle: UnlockThrottle | None = None
+
+    def attempts_audited(self) -> None:
+        if self.throttle is not None:
+            self.throttle.audited()
 
     def close(self) -> None:
         if self.page_check is not None:
@@ -115,6 +143,20 @@ class CreatedStore:
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.conn.close()
+
+
+class _KeyringAttempts:
+    """The keyring copy of one store copy's attempt record."""
+
+    def __init__(self, secrets: DeviceSecrets, store_id: str, secret_id: str) -> None:
+        self._secrets = secrets
+        self._ids = (store_id, secret_id)
+
+    def load(self) -> str | None:
+        return self._secrets.get_attempts(*self._ids)
+
+    def save(self, record: str) -> None:
+        self._secrets.set_attempts(*self._ids, record)
 
 
 def _pending_path(paths: StorePaths) -> Path:
@@ -184,12 +226,45 @@ class Vault:
         secrets: DeviceSecrets,
         kdf: KdfParams | None = None,
         clock: Callable[[], float] = time.time,
+        boot: BootClock | None = None,
     ) -> None:
         self.paths = paths
         self.secrets = secrets
         self._kdf = kdf
         self._clock = clock
-        self.throttle = UnlockThrottle(paths.throttle, clock)
+        self._boot = boot or getattr(clock, "boot", None) or system_boot
+
+    def _throttle(self, header: Header, device_secret: bytes | None) -> UnlockThrottle:
+        """The attempt record of this copy: authenticated when the header names its own
+        device-secret entry and that secret is at hand, the plain file otherwise."""
+        guard = None
+        if header.secret_id is not None and device_secret is not None:
+            label = f"{header.store_id}/{header.secret_id}"
+            copy = _KeyringAttempts(self.secrets, header.store_id, header.secret_id)
+            guard = Guard(attempts_key(device_secret, label), copy)
+        return UnlockThrottle(self.paths.throttle, self._clock, self._boot, guard)
+
+    def _device_secret_if_any(self, header: Header) -> bytes | None:
+        try:
+            return self.secrets.get(header.store_id, header.secret_id)
+        except DeviceSecretMissingError:
+            return None
+
+    def throttle_wait(self) -> float:
+        """Seconds before the next unlock attempt is allowed (0 if the store cannot say)."""
+        try:
+            header = self._load_checked()
+            secret = self._device_secret_if_any(header)
+        except UserFacingError:
+            return 0.0
+        return self._throttle(header, secret).wait_seconds()
+
+    def key_header_problems(self) -> list[str]:
+        """What ``verify`` should say about the key slots (missing or malformed)."""
+        try:
+            return header_problems(read_header(self.paths.header))
+        except UserFacingError as exc:
+            return [str(exc)]
 
     # ---- creation -------------------------------------------------------------------
 
@@ -206,13 +281,15 @@ class Vault:
             os.chmod(root, 0o700)
         return created
 
-    def _cleanup(self, created_root: bool, store_id: str | None) -> None:
-        for p in [self.paths.database, *self.paths.sidecars(), self.paths.header]:
+    def _cleanup(self, created_root: bool, entry: tuple[str, str] | None) -> None:
+        throttle_files = [self.paths.throttle, self.paths.throttle.with_suffix(".lock")]
+        for p in [self.paths.database, *self.paths.sidecars(), self.paths.header,
+                  *throttle_files]:
             with contextlib.suppress(OSError):
                 p.unlink()
-        if store_id is not None:
+        if entry is not None:
             with contextlib.suppress(Exception):
-                self.secrets.delete(store_id)
+                self.secrets.delete(*entry)
         if created_root:
             with contextlib.suppress(OSError):
                 self.paths.root.rmdir()
@@ -223,12 +300,13 @@ class Vault:
         kdf = self._kdf or calibrate_kdf()
         created_root = self._make_root()
         store_id = uuid.uuid4().hex
+        secret_id = new_secret_id()
         data_key = bytearray(secrets.token_bytes(32))
         recovery_secret, recovery_text = new_recovery_key()
         conn: Connection | None = None
         made_secret = False
         try:
-            device_secret = self.secrets.create(store_id)
+            device_secret = self.secrets.create(store_id, secret_id)
             made_secret = True
             # Create the file ourselves so it is owner-only from its first byte;
             # SQLite gives -wal/-shm the same mode.
@@ -239,15 +317,18 @@ class Vault:
             conn.execute("INSERT INTO vault_meta VALUES ('store_id', ?)", (store_id,))
             # Page 1 (with the salt) must be in the main file before we record it.
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-            header = new_header(store_id, kdf, read_db_salt(self.paths.database))
+            header = new_header(store_id, kdf, read_db_salt(self.paths.database),
+                                secret_id=secret_id)
             header.slots.append(wrap_passphrase_slot(header, data_key, passphrase, device_secret))
             header.slots.append(wrap_recovery_slot(header, data_key, recovery_secret))
+            # The empty record first, so a new store never starts throttled.
+            self._throttle(header, device_secret).start_fresh()
             atomic_write_bytes(self.paths.header, header.to_bytes())
             fsync_dir(self.paths.root)
         except BaseException:
             if conn is not None:
                 conn.close()
-            self._cleanup(created_root, store_id if made_secret else None)
+            self._cleanup(created_root, (store_id, secret_id) if made_secret else None)
             raise
         finally:
             wipe(data_key)
@@ -273,26 +354,27 @@ class Vault:
             raise HeaderMismatchError("the header was made for another database file")
         return header
 
-    def _finish_unlock(self, conn: Connection, store_id: str, check: PageCheck) -> Unlocked:
-        failures = self.throttle.reset()
-        if failures:
-            log.warning("Store %s unlocked after %d failed attempts", store_id, len(failures))
-        return Unlocked(conn, store_id, failures, check)
+    @staticmethod
+    def _finish_unlock(conn: Connection, store_id: str, check: PageCheck, outcome: Outcome,
+                       throttle: UnlockThrottle) -> Unlocked:
+        return Unlocked(conn, store_id, outcome.failures, page_check=check,
+                        attempt_record_lost=outcome.record_lost, throttle=throttle)
 
     def _page_check(self, data_key: bytes | bytearray, store_id: str) -> PageCheck:
         """The full page check's own connection, opened while the key is at hand."""
         return PageCheck(_raw_open(self.paths.database, data_key), store_id)
 
     def unlock(self, passphrase: str) -> Unlocked:
-        self.throttle.check()
         header = self._load_checked()
-        device_secret = self.secrets.get(header.store_id)
+        device_secret = self.secrets.get(header.store_id, header.secret_id)
+        throttle = self._throttle(header, device_secret)
+        attempt = throttle.begin()  # counted before it is tried (see security.throttle)
         try:
             data_key = bytearray(unwrap_passphrase(header, passphrase, device_secret))
         except InvalidTag:
-            self.throttle.record_failure()
             log.info("Wrong passphrase for store %s", header.store_id)
             raise WrongPassphraseError() from None
+        outcome = throttle.succeeded(attempt)
         try:
             try:
                 conn = open_verified(self.paths.database, data_key, header.store_id)
@@ -301,10 +383,35 @@ class Vault:
                 conn, check = self._try_pending(passphrase, device_secret, header)
             else:
                 self._drop_stale_pending()
+                if header.secret_id is None:
+                    throttle = self._own_entry(header, data_key, passphrase, device_secret,
+                                               outcome) or throttle
         finally:
             wipe(data_key)
         log.info("Store %s unlocked", header.store_id)
-        return self._finish_unlock(conn, header.store_id, check)
+        return self._finish_unlock(conn, header.store_id, check, outcome, throttle)
+
+    def _own_entry(self, header: Header, data_key: bytearray, passphrase: str,
+                   device_secret: bytes, outcome: Outcome) -> UnlockThrottle | None:
+        """Give a header from before per-copy entries its own (same secret, new name).
+
+        Best effort: if anything fails the store stays as it was and opens as before."""
+        secret_id = new_secret_id()
+        try:
+            self.secrets.put(header.store_id, secret_id, device_secret)
+            moved = dataclasses.replace(header, secret_id=secret_id, slots=list(header.slots))
+            slot = wrap_passphrase_slot(moved, data_key, passphrase, device_secret)
+            moved.slots = [slot if s.type == "passphrase" else s for s in moved.slots]
+            throttle = self._throttle(moved, device_secret)
+            throttle.start_fresh(outcome)
+            atomic_write_bytes(self.paths.header, moved.to_bytes())
+            fsync_dir(self.paths.root)
+        except Exception as exc:  # never lock the owner out over a housekeeping step
+            log.warning("Store %s: could not give this copy its own keyring entry (%s)",
+                        header.store_id, type(exc).__name__)
+            return None
+        log.info("Store %s: this copy now has its own keyring entry", header.store_id)
+        return throttle
 
     def _try_pending(self, passphrase: str, device_secret: bytes,
                      main: Header) -> tuple[Connection, PageCheck]:
@@ -316,6 +423,8 @@ class Vault:
         try:
             pending = read_header(pending_path)
             if pending.store_id != main.store_id:
+                raise mismatch
+            if pending.secret_id != main.secret_id:
                 raise mismatch
             key = bytearray(unwrap_passphrase(pending, passphrase, device_secret))
         except (InvalidTag, NotAKeyworkerStoreError, StoreDamagedError):
@@ -338,21 +447,25 @@ class Vault:
             log.warning("Removed a header from a key rotation that did not happen")
 
     def unlock_with_recovery(self, recovery_key: str, new_passphrase: str) -> Unlocked:
-        """Open with the recovery key and bind the store to this computer's keyring."""
-        self.throttle.check()
+        """Open with the recovery key and bind this copy to a new keyring entry.
+
+        The old entry is left alone: another copy of the store (or an older backup) may
+        still be opened with it."""
         recovery_secret = parse_recovery_key(recovery_key)
         header = self._load_checked()
         self.secrets.check_usable()
+        throttle = self._throttle(header, self._device_secret_if_any(header))
+        attempt = throttle.begin()
         try:
             data_key = bytearray(unwrap_recovery(header, recovery_secret))
         except InvalidTag:
-            self.throttle.record_failure()
             log.info("Wrong recovery key for store %s", header.store_id)
             raise WrongRecoveryKeyError() from None
+        outcome = throttle.succeeded(attempt)
         try:
             conn = open_verified(self.paths.database, data_key, header.store_id)
             try:
-                self._rebind(header, data_key, new_passphrase)
+                throttle = self._rebind(header, data_key, new_passphrase, outcome)
                 check = self._page_check(data_key, header.store_id)
             except BaseException:
                 conn.close()
@@ -360,35 +473,50 @@ class Vault:
         finally:
             wipe(data_key)
         log.info("Store %s opened with the recovery key and re-bound", header.store_id)
-        return self._finish_unlock(conn, header.store_id, check)
+        return self._finish_unlock(conn, header.store_id, check, outcome, throttle)
 
-    def _rebind(self, header: Header, data_key: bytearray, new_passphrase: str) -> None:
-        # A new device secret first: if the header write then fails, the recovery
-        # slot (unchanged) still opens the store and the user can simply retry.
-        device_secret = self.secrets.create(header.store_id)
-        header.slots = [s for s in header.slots if s.type != "passphrase"]
-        header.slots.insert(
-            0, wrap_passphrase_slot(header, data_key, new_passphrase, device_secret)
-        )
-        atomic_write_bytes(self.paths.header, header.to_bytes())
+    def _rebind(self, header: Header, data_key: bytearray, new_passphrase: str,
+                carry: Outcome | None = None) -> UnlockThrottle:
+        """Bind this copy to a new device secret under a new name, then write its header.
+
+        If the header write fails, the old header (unchanged) still opens the store and the
+        user can simply retry; the unused new entry is removed."""
+        secret_id = new_secret_id()
+        device_secret = self.secrets.create(header.store_id, secret_id)
+        try:
+            header.secret_id = secret_id
+            header.slots = [s for s in header.slots if s.type != "passphrase"]
+            header.slots.insert(
+                0, wrap_passphrase_slot(header, data_key, new_passphrase, device_secret)
+            )
+            throttle = self._throttle(header, device_secret)
+            throttle.start_fresh(carry)
+            atomic_write_bytes(self.paths.header, header.to_bytes())
+        except BaseException:
+            with contextlib.suppress(Exception):
+                self.secrets.delete(header.store_id, secret_id)
+            raise
+        return throttle
 
     # ---- key changes ----------------------------------------------------------------
 
     def _unwrap_with_passphrase(self, header: Header, passphrase: str) -> bytearray:
-        self.throttle.check()
-        device_secret = self.secrets.get(header.store_id)
+        device_secret = self.secrets.get(header.store_id, header.secret_id)
+        throttle = self._throttle(header, device_secret)
+        attempt = throttle.begin()
         try:
-            return bytearray(unwrap_passphrase(header, passphrase, device_secret))
+            key = bytearray(unwrap_passphrase(header, passphrase, device_secret))
         except InvalidTag:
-            self.throttle.record_failure()
             raise WrongPassphraseError() from None
+        throttle.succeeded(attempt)
+        return key
 
     def change_passphrase(self, old: str, new: str) -> None:
         """Re-wrap the data key under ``new``; the database is not touched."""
         header = read_header(self.paths.header)
         data_key = self._unwrap_with_passphrase(header, old)
         try:
-            device_secret = self.secrets.get(header.store_id)
+            device_secret = self.secrets.get(header.store_id, header.secret_id)
             slot = wrap_passphrase_slot(header, data_key, new, device_secret)
         finally:
             wipe(data_key)
@@ -401,7 +529,7 @@ class Vault:
         header = read_header(self.paths.header)
         old_key = self._unwrap_with_passphrase(header, passphrase)
         wipe(old_key)  # only proves the passphrase; the open connection holds the key
-        device_secret = self.secrets.get(header.store_id)
+        device_secret = self.secrets.get(header.store_id, header.secret_id)
         row = conn.execute("SELECT value FROM vault_meta WHERE key = 'store_id'").fetchone()
         if row is None or row[0] != header.store_id:
             raise HeaderMismatchError("the open connection is not this vault's store")
@@ -409,7 +537,7 @@ class Vault:
         recovery_secret, recovery_text = new_recovery_key()
         try:
             # PRAGMA rekey keeps the file's salt, so db_salt carries over unchanged.
-            fresh = new_header(header.store_id, header.kdf, header.db_salt, header.created)
+            fresh = dataclasses.replace(header, slots=[], damaged=[])
             fresh.slots.append(wrap_passphrase_slot(fresh, new_key, passphrase, device_secret))
             fresh.slots.append(wrap_recovery_slot(fresh, new_key, recovery_secret))
             pending = _pending_path(self.paths)
@@ -447,22 +575,24 @@ class Vault:
     def restore(self, src: Path, recovery_key: str | None, passphrase: str) -> Unlocked:
         """Restore a backup into this (empty) store directory.
 
-        With the recovery key the store is bound to this computer under ``passphrase``;
-        without it, this keyring must still hold the store's device secret and
-        ``passphrase`` must be the one current when the backup was taken.
+        With the recovery key the copy is bound to this computer under ``passphrase``;
+        without it, this keyring must still hold the device secret of the copy the backup
+        was made from, and ``passphrase`` must be the one current when it was taken.
+        Either way the restored copy gets its own new keyring entry, so the copy the backup
+        came from (perhaps still in use) opens exactly as before.
         Restore attempts are not throttled: whoever holds the backup file can attack it
         offline anyway, and the Argon2id cost applies either way.
         """
         self._refuse_existing()
         header, db_bytes = vault_files.read_backup(Path(src))
+        self.secrets.check_usable()
         if recovery_key is not None:
-            self.secrets.check_usable()
             try:
                 data_key = bytearray(unwrap_recovery(header, parse_recovery_key(recovery_key)))
             except InvalidTag:
                 raise WrongRecoveryKeyError() from None
         else:
-            device_secret = self.secrets.get(header.store_id)
+            device_secret = self.secrets.get(header.store_id, header.secret_id)
             try:
                 data_key = bytearray(unwrap_passphrase(header, passphrase, device_secret))
             except InvalidTag:
@@ -474,10 +604,7 @@ class Vault:
             conn = open_verified(self.paths.database, data_key, header.store_id,
                                  every_page=True)
             try:
-                if recovery_key is not None:
-                    self._rebind(header, data_key, passphrase)
-                else:
-                    atomic_write_bytes(self.paths.header, header.to_bytes())
+                throttle = self._rebind(header, data_key, passphrase)
                 fsync_dir(self.paths.root)
             except BaseException:
                 conn.close()
@@ -489,7 +616,17 @@ class Vault:
         finally:
             wipe(data_key)
         log.info("Store %s restored from backup", header.store_id)
-        return Unlocked(conn, header.store_id, [])
+        return Unlocked(conn, header.store_id, [], throttle=throttle)
+
+    def backup_opens_here(self, src: Path) -> bool:
+        """Whether this keyring holds the device secret the backup's passphrase slot needs,
+        so it can be restored with the passphrase alone."""
+        header, _ = vault_files.read_backup(Path(src))
+        try:
+            self.secrets.get(header.store_id, header.secret_id)
+        except (DeviceSecretMissingError, NoKeyringError):
+            return False
+        return True
 
     # ---- locking --------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ is a consistent snapshot; it is never plaintext (checked before writing).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import os
 import shutil
@@ -114,9 +115,8 @@ def write_backup(conn: Connection, header: Header, dest: Path) -> None:
     if db_bytes.startswith(SQLITE_MAGIC) or len(db_bytes) < PAGE_SIZE:
         raise StoreDamagedError("the backup copy was not encrypted")  # never write it
     check_db_bytes(db_bytes[:PAGE_SIZE], len(db_bytes))
-    copy_header = Header(
-        header.store_id, header.created, header.kdf, db_bytes[:SALT_BYTES], list(header.slots)
-    )
+    copy_header = dataclasses.replace(header, db_salt=db_bytes[:SALT_BYTES],
+                                      slots=list(header.slots))
     header_bytes = copy_header.to_bytes()
     body = BACKUP_MAGIC + _LENGTHS.pack(len(header_bytes), len(db_bytes)) + header_bytes + db_bytes
     atomic_write_bytes(dest, body + hashlib.sha256(body).digest())

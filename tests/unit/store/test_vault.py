@@ -124,6 +124,11 @@ def test_wrong_passphrase_changes_nothing_and_is_throttled(
     opened = vault.unlock(PASS)
     assert len(opened.failed_attempts) == 4
     opened.close()
+    # Not yet confirmed as audited: the evidence is handed over again.
+    again = vault.unlock(PASS)
+    assert len(again.failed_attempts) == 4
+    again.attempts_audited()
+    again.close()
     assert vault.unlock(PASS).failed_attempts == []
 
 
