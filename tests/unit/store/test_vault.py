@@ -183,7 +183,7 @@ def test_damaged_middle_page_refuses_a_full_open_and_a_backup(
 ) -> None:
     """What a restore does (every page checked before use) and what a backup meets."""
     header = read_header(store_paths.header)
-    data_key = unwrap_passphrase(header, PASS, vault.secrets.get(header.store_id))
+    data_key = unwrap_passphrase(header, PASS, vault.secrets.get(header.store_id, header.secret_id))
     damage_middle_page(store_paths)
     opened = vault.unlock(PASS)
     with pytest.raises(StoreDamagedError):
