@@ -133,6 +133,10 @@ def _label(key: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+_IDS = frozenset({"id", "meeting_id", "carried_from", VERSION_KEY})
+_WRAPPERS = frozenset({DATA_KEY, "state", "meeting", "open"})  # containers, not what was typed
+
+
 def _walk(value: Any, path: tuple[str, ...]) -> Iterator[tuple[str, str]]:
     if isinstance(value, str):
         text = value.strip()
@@ -150,10 +154,14 @@ def _walk(value: Any, path: tuple[str, ...]) -> Iterator[tuple[str, str]]:
         if value:
             yield " — ".join(path), "Yes"
     elif isinstance(value, Mapping):
+        if set(value) == {"part", "values"}:  # a row dialog that was open on a larger form
+            part = f"Being added ({_label(str(value['part']))})"
+            yield from _walk(value["values"], (*path, part))
+            return
         for key, inner in value.items():
-            if key in ("id", "meeting_id", "carried_from", VERSION_KEY):
+            if key in _IDS:
                 continue  # record ids mean nothing to the reader
-            yield from _walk(inner, (*path, _label(str(key))) if key != DATA_KEY else path)
+            yield from _walk(inner, path if key in _WRAPPERS else (*path, _label(str(key))))
     elif isinstance(value, list | tuple):
         for number, inner in enumerate(value, 1):
             yield from _walk(inner, (*path, str(number)))

@@ -67,7 +67,7 @@ class TypedTextDialog(QDialog):
         font.setBold(True)
         heading.setFont(font)
         heading.setAccessibleName("Unsaved work")
-        saved = _wrapping(f"Typed before the lock of {entry.saved}. {entry.reason}")
+        saved = _wrapping(f"Kept when the screen locked at {entry.saved}. {entry.reason}")
         saved.setAccessibleName("Why it was not put back")
         self.text = QPlainTextEdit(entry.text)
         self.text.setReadOnly(True)
@@ -137,7 +137,7 @@ class KeptDraftsDialog(QDialog):
     def _fill(self) -> None:
         self.list.clear()
         for entry in self.entries:
-            item = QListWidgetItem(f"{entry.heading} — typed before {entry.saved}")
+            item = QListWidgetItem(f"{entry.heading} — kept {entry.saved}")
             item.setData(Qt.ItemDataRole.UserRole, entry.draft_id)
             self.list.addItem(item)
         if self.entries:
@@ -183,7 +183,8 @@ class KeptDraftsDialog(QDialog):
 
         def answered(_code: int) -> None:
             self.confirm = None
-            if box.clickedButton() is confirm and self._dismiss(entry.draft_id):
+            if (box.clickedButton() is confirm and entry in self.entries
+                    and self._dismiss(entry.draft_id)):
                 self.entries.remove(entry)
                 self._fill()
                 if not self.entries:
