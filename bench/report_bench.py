@@ -27,7 +27,7 @@ from keyworker_app.domain.taf import (  # noqa: E402
     ShareMethod,
 )
 from keyworker_app.reports import taf_pack  # noqa: E402
-from keyworker_app.reports.page import ReportMeta  # noqa: E402
+from keyworker_app.reports.meta import ReportMeta  # noqa: E402
 from keyworker_app.reports.protect import protect_pdf  # noqa: E402
 from keyworker_app.services.demo_data import generate_families  # noqa: E402
 from keyworker_app.services.policy_loader import load_policy, shipped_policy_path  # noqa: E402

@@ -1,6 +1,8 @@
-"""Runs every benchmark in this folder, each in its own process.
+"""Runs every benchmark in this folder, each in its own process, from the repository root.
 
-Separate processes keep the figures apart: peak memory in particular is per process.
+Separate processes keep the figures apart: peak memory in particular is per process. Each runs
+as ``python -m bench.NAME`` from the root so that ``bench`` and ``tests`` import alike however
+a benchmark is written.
 """
 
 from __future__ import annotations
@@ -9,12 +11,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-BENCHES = ("store_bench.py", "gui_bench.py", "taf_bench.py", "report_bench.py",
-           "criteria_bench.py")
+ROOT = Path(__file__).resolve().parents[1]
+BENCHES = ("start_bench", "store_bench", "gui_bench", "taf_bench", "report_bench",
+           "criteria_bench")
 
-failed = 0
+failed = []
 for name in BENCHES:
     print(f"== {name}", flush=True)
-    failed += subprocess.run([sys.executable, str(HERE / name)], check=False).returncode != 0
+    if subprocess.run([sys.executable, "-m", f"bench.{name}"], cwd=ROOT,
+                      check=False).returncode != 0:
+        failed.append(name)
+if failed:
+    print("failed: " + ", ".join(failed), flush=True)
 sys.exit(1 if failed else 0)

@@ -47,7 +47,7 @@ from keyworker_app.gui.errors import show_error
 from keyworker_app.gui.form_dialog import DraftRegistry, fit_wrapped_text
 from keyworker_app.gui.programme_export_dialog import ProgrammeExportDialog, report_saved_text
 from keyworker_app.gui.programme_page import ProgrammePage
-from keyworker_app.reports.breach_record import breach_reference, clock_text
+from keyworker_app.reports.breach_text import breach_reference, clock_text
 from keyworker_app.services.programme_exports import (
     ProgrammeExportRequest,
     ProgrammeExportService,

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QPaintEvent
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -52,6 +52,8 @@ class LockScreen(QWidget):
         self._store = store
         self._clock = clock
         self._until = 0.0
+        self._resets = 0
+        self._throttle_asked = True  # set by reset(), done at the next paint
         self.busy = False
 
         title = QLabel(PRODUCT_NAME)
@@ -128,14 +130,35 @@ class LockScreen(QWidget):
         self.passphrase.clear()
         self.message.clear()
         self._set_busy(False)
-        try:
-            wait = self._store.throttle_wait()
-        except Exception as exc:
+        # The attempt record is kept beside the device secret in the keyring: it is read off
+        # the GUI thread once this screen has been drawn, so the screen shows at once. An
+        # unlock tried before the answer is checked against the same record and starts the
+        # countdown itself.
+        self._resets += 1
+        self._throttle_asked = False
+        self.update()
+        self.passphrase.setFocus()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if not self._throttle_asked:
+            self._throttle_asked = True
+            QTimer.singleShot(0, self._ask_throttle)
+
+    def _ask_throttle(self) -> None:
+        reset = self._resets
+        run_in_background(self._store.throttle_wait,
+                          lambda wait: self._throttle_known(reset, wait),
+                          lambda exc: self._throttle_known(reset, 0.0, exc))
+
+    def _throttle_known(self, reset: int, wait: object,
+                        exc: BaseException | None = None) -> None:
+        if exc is not None:
             log.warning("throttle check failed: %s", type(exc).__name__)
-            wait = 0.0
+        if reset != self._resets or self.busy or not isinstance(wait, int | float):
+            return  # reset again since, or an unlock is already under way
         if wait > 0:
             self.start_countdown(wait)
-        self.passphrase.setFocus()
 
     def submit(self) -> None:
         if self.busy or not self.unlock_button.isEnabled():

@@ -10,8 +10,9 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -29,39 +30,44 @@ from keyworker_app.domain.draft_payload import DraftUnreadable, key_id, typed_te
 from keyworker_app.domain.handling import Recipient
 from keyworker_app.domain.policy import Policy
 from keyworker_app.errors import UserFacingError
-from keyworker_app.gui.breach_view import BreachView
 from keyworker_app.gui.caseload import CaseloadView
 from keyworker_app.gui.clipboard import ClipboardGuard
-from keyworker_app.gui.draft_kinds import GONE, DraftKinds
 from keyworker_app.gui.errors import show_error
-from keyworker_app.gui.family_view import FamilyView
-from keyworker_app.gui.first_run import FirstRunWizard
-from keyworker_app.gui.kept_drafts import KeptDraftsDialog, KeptEntry
 from keyworker_app.gui.lock import LockController, LockSettings
 from keyworker_app.gui.lock_screen import PRODUCT_NAME, LockScreen
-from keyworker_app.gui.programme_export_dialog import ProgrammeExportDialog, report_saved_text
-from keyworker_app.gui.programme_page import ProgrammePage
-from keyworker_app.gui.retention_view import RetentionQueueView
 from keyworker_app.gui.session_watch import SessionWatcher
-from keyworker_app.gui.subject_access_view import SubjectAccessView
 from keyworker_app.gui.system_idle import IdleSource
-from keyworker_app.gui.today_view import TeamView, TodayView
 from keyworker_app.gui.win_session import SessionNotifications
 from keyworker_app.gui.worker import run_in_background
 from keyworker_app.services.about import AboutInfo, about_info
 from keyworker_app.services.api import CaseStoreService, Session
-from keyworker_app.services.programme_exports import (
-    ProgrammeExportRequest,
-    ProgrammeExportService,
-    ProgrammeReport,
-    suggested_name,
-)
+
+# Screens nobody sees before unlock load when first opened, so the unlock screen comes up
+# fast (the export code behind them loads later still, on the first export).
+if TYPE_CHECKING:
+    from keyworker_app.gui.breach_view import BreachView
+    from keyworker_app.gui.draft_kinds import DraftKinds
+    from keyworker_app.gui.family_view import FamilyView
+    from keyworker_app.gui.first_run import FirstRunWizard
+    from keyworker_app.gui.kept_drafts import KeptDraftsDialog, KeptEntry
+    from keyworker_app.gui.programme_export_dialog import ProgrammeExportDialog
+    from keyworker_app.gui.retention_view import RetentionQueueView
+    from keyworker_app.gui.subject_access_view import SubjectAccessView
+    from keyworker_app.gui.today_view import TeamView, TodayView
+    from keyworker_app.services.programme_exports import ProgrammeExportService
 
 log = logging.getLogger("keyworker.gui.main_window")
 
 TITLE = PRODUCT_NAME
 LOCKED_TITLE = f"{PRODUCT_NAME} — Locked"
 MIN_CASELOAD_WIDTH = 360  # what an opening family record leaves the caseload, at least
+
+
+@runtime_checkable
+class _ClearablePage(Protocol):
+    """A tab that forgets what it shows when closed (family record, Today, programme pages)."""
+
+    def clear(self) -> None: ...
 
 
 class MainWindow(QMainWindow):
@@ -94,10 +100,10 @@ class MainWindow(QMainWindow):
         self._session: Session | None = None
         self.draft_prompt: QMessageBox | None = None
         self.kept_dialog: KeptDraftsDialog | None = None
-        self.draft_kinds = DraftKinds()
+        self._draft_kinds: DraftKinds | None = None
         self.clipboard = ClipboardGuard(settings.clipboard_clear_seconds, self)
         self.lock = LockController(self, settings, self.clipboard, system_idle=system_idle,
-                                   clock=clock, encode=self.draft_kinds.encode, parent=self)
+                                   clock=clock, parent=self, encode=self._encode_draft)
 
         self.stack = QStackedWidget()
         self.lock_screen = LockScreen(store, clock)
@@ -189,6 +195,8 @@ class MainWindow(QMainWindow):
             self.programme_actions.append(action)
 
     def _programme_exports(self) -> ProgrammeExportService | None:
+        from keyworker_app.services.programme_exports import ProgrammeExportService
+
         if self._session is None or self.policy is None:
             return None
         return ProgrammeExportService(self._session, self._session.programme(self.policy))
@@ -214,6 +222,8 @@ class MainWindow(QMainWindow):
 
     def show_retention(self) -> RetentionQueueView | None:
         """Programme → Retention review (Ctrl+3): the team lead's review queue."""
+        from keyworker_app.gui.retention_view import RetentionQueueView
+
         page = self._show_programme_page(
             RetentionQueueView, "Retention review",
             lambda e: RetentionQueueView(e.programme, e.actor.name, self._today,
@@ -225,6 +235,8 @@ class MainWindow(QMainWindow):
 
     def _family_deleted(self, family_id: int) -> None:
         """After a retention deletion: close its record if open, reload the caseload."""
+        from keyworker_app.gui.family_view import FamilyView
+
         for i in reversed(range(self.family_tabs.count())):
             view = self.family_tabs.widget(i)
             if isinstance(view, FamilyView) and view.family_id == family_id:
@@ -234,6 +246,8 @@ class MainWindow(QMainWindow):
 
     def show_subject_access(self) -> SubjectAccessView | None:
         """Programme → Subject access requests (Ctrl+4)."""
+        from keyworker_app.gui.subject_access_view import SubjectAccessView
+
         page = self._show_programme_page(
             SubjectAccessView, "Subject access",
             lambda e: SubjectAccessView(e, today=self._today, registry=self.lock))
@@ -241,6 +255,8 @@ class MainWindow(QMainWindow):
 
     def show_breaches(self) -> BreachView | None:
         """Programme → Breach records (Ctrl+5)."""
+        from keyworker_app.gui.breach_view import BreachView
+
         page = self._show_programme_page(
             BreachView, "Breaches",
             lambda e: BreachView(e, now=lambda: as_utc(self._now()), registry=self.lock))
@@ -249,6 +265,13 @@ class MainWindow(QMainWindow):
     def export_claim(self, file_format: str = "pdf") -> ProgrammeExportDialog | None:
         """Programme → Export the PbR claim as PDF (or CSV): qualifying families by
         reference only."""
+        from keyworker_app.gui.programme_export_dialog import ProgrammeExportDialog
+        from keyworker_app.services.programme_exports import (
+            ProgrammeExportRequest,
+            ProgrammeReport,
+            suggested_name,
+        )
+
         exports = self._programme_exports()
         if exports is None:
             return None
@@ -267,6 +290,8 @@ class MainWindow(QMainWindow):
         return self.export_claim("csv")
 
     def _claim_exported(self, result: object) -> None:
+        from keyworker_app.gui.programme_export_dialog import report_saved_text
+
         text, detail = report_saved_text(result)  # type: ignore[arg-type]
         box = QMessageBox(QMessageBox.Icon.Information, "Claim exported", text,
                           QMessageBox.StandardButton.Close, self)
@@ -311,12 +336,27 @@ class MainWindow(QMainWindow):
         if self._store.exists():
             self.show_lock_screen()
             return
+        from keyworker_app.gui.first_run import FirstRunWizard
+
         self.setWindowTitle(f"{PRODUCT_NAME} — set up")
         self.wizard = FirstRunWizard(self._store, self._partner_names)
         self.wizard.setWindowFlags(Qt.WindowType.Widget)
         self.wizard.created.connect(self.session_opened)
         self.stack.addWidget(self.wizard)
         self.stack.setCurrentWidget(self.wizard)
+
+    def _encode_draft(self, form: str, data: dict[str, Any]) -> dict[str, Any]:
+        return self.draft_kinds.encode(form, data)
+
+    @property
+    def draft_kinds(self) -> DraftKinds:
+        """Every form kind a draft can be of. It names every screen, so it loads after unlock
+        (``session_opened``), not while the unlock screen comes up."""
+        if self._draft_kinds is None:
+            from keyworker_app.gui.draft_kinds import DraftKinds
+
+            self._draft_kinds = DraftKinds()
+        return self._draft_kinds
 
     def session_opened(self, session: object) -> None:
         assert not isinstance(session, BaseException)
@@ -340,6 +380,8 @@ class MainWindow(QMainWindow):
         self.offer_drafts()
         if self._session is not None:
             self._check_pages(self._session)
+            # Ready before any lock needs it, once the caseload is on screen.
+            QTimer.singleShot(0, lambda: self.draft_kinds)
 
     def _check_pages(self, session: Session) -> None:
         """Every page of the store read once, off the GUI thread, while the caseload is in
@@ -355,6 +397,8 @@ class MainWindow(QMainWindow):
 
     # -- families -------------------------------------------------------------------------
     def open_family(self, family_id: int) -> FamilyView | None:
+        from keyworker_app.gui.family_view import FamilyView  # the first record loads it
+
         for i in range(self.family_tabs.count()):
             view = self.family_tabs.widget(i)
             if isinstance(view, FamilyView) and view.family_id == family_id:
@@ -390,16 +434,22 @@ class MainWindow(QMainWindow):
             self.work.setSizes([caseload - shift, records + shift])
 
     def family_views(self) -> list[FamilyView]:
+        from keyworker_app.gui.family_view import FamilyView
+
         return [w for i in range(self.family_tabs.count())
                 if isinstance(w := self.family_tabs.widget(i), FamilyView)]
 
     def show_today(self) -> TodayView | None:
         """View → Today (Ctrl+1): the key worker's actions, meetings and reviews."""
+        from keyworker_app.gui.today_view import TodayView
+
         page = self._show_page(TodayView, "Today")
         return page if isinstance(page, TodayView) else None
 
     def show_team(self) -> TeamView | None:
         """View → Team (Ctrl+2): TAF meetings in the next 14 days and how prepared they are."""
+        from keyworker_app.gui.today_view import TeamView
+
         page = self._show_page(TeamView, "Team")
         return page if isinstance(page, TeamView) else None
 
@@ -427,7 +477,7 @@ class MainWindow(QMainWindow):
         if view is None:
             return
         self.family_tabs.removeTab(index)
-        if isinstance(view, FamilyView | TodayView | TeamView | ProgrammePage):
+        if isinstance(view, _ClearablePage):
             view.clear()
         view.deleteLater()
 
@@ -494,6 +544,8 @@ class MainWindow(QMainWindow):
     def show_kept_drafts(self, reasons: dict[int, str] | None = None, *,
                          only_if_any: bool = False) -> KeptDraftsDialog | None:
         """File → Unsaved work kept: drafts set aside, each readable as text until dismissed."""
+        from keyworker_app.gui.kept_drafts import KeptDraftsDialog
+
         session = self._session
         if session is None:
             return None
@@ -524,6 +576,9 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _kept_entry(self, draft: Draft, reason: str | None) -> KeptEntry:
+        from keyworker_app.gui.draft_kinds import GONE
+        from keyworker_app.gui.kept_drafts import KeptEntry
+
         heading = self.draft_kinds.title(draft)
         try:
             family = key_id(draft.record_key, "family")

@@ -9,7 +9,8 @@ from reportlab.platypus import Flowable
 from keyworker_app.domain.dates import format_date, format_datetime
 from keyworker_app.domain.family import Family
 from keyworker_app.reports.blocks import family_facts, members_table, name_of, purpose_notice
-from keyworker_app.reports.page import ReportMeta, render
+from keyworker_app.reports.meta import ReportMeta
+from keyworker_app.reports.page import render
 from keyworker_app.reports.styles import data_table, gap, heading, title_block
 
 TITLE = "Case summary"

@@ -18,7 +18,8 @@ from keyworker_app.domain.family import Family
 from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.taf import Meeting
 from keyworker_app.reports.blocks import name_of, purpose_notice
-from keyworker_app.reports.page import ReportMeta, render
+from keyworker_app.reports.meta import ReportMeta
+from keyworker_app.reports.page import render
 from keyworker_app.reports.styles import (
     BODY,
     BOLD_FONT,

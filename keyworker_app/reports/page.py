@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from reportlab.lib.pagesizes import A4
@@ -19,7 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, SimpleDocTemplate
 
-from keyworker_app.domain.dates import format_datetime
+from keyworker_app.reports.meta import ReportMeta
 from keyworker_app.reports.styles import BODY_FONT, BOLD_FONT, MUTED, ascii_safe
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -28,28 +26,6 @@ MARGIN_TOP = 27 * mm  # room for the marking and the title line above the body
 MARGIN_BOTTOM = 30 * mm  # room for the handling line, generated-by line and marking
 MARKING_SIZE = 11
 SMALL = 7.5
-
-
-@dataclass(frozen=True, slots=True)
-class ReportMeta:
-    """What the furniture shows. ``title`` and ``subject`` go into the PDF's properties too, so
-    they must not name anyone: a viewer shows the title in its window bar."""
-
-    title: str  # e.g. "Case summary"
-    subject: str  # e.g. the family reference "KW-0001"
-    marking: str  # the policy's protective marking, printed in capitals
-    handling_line: str
-    generated_by: str  # "Sam Worker (Key worker), Leeds City Council"
-    generated_at: datetime
-
-    @property
-    def heading(self) -> str:
-        return f"{self.title} — {self.subject}" if self.subject else self.title
-
-    @property
-    def generated_line(self) -> str:
-        # When first, then who: a long organisation name is what gets shortened to fit.
-        return f"Generated {format_datetime(self.generated_at)} by {self.generated_by}"
 
 
 def page_label(number: int, total: int) -> str:

@@ -15,7 +15,8 @@ from reportlab.platypus import Flowable
 from keyworker_app.domain.criteria import Criterion
 from keyworker_app.domain.dates import format_date
 from keyworker_app.domain.outcomes import ClaimRow, Outcome
-from keyworker_app.reports.page import ReportMeta, render
+from keyworker_app.reports.meta import ReportMeta
+from keyworker_app.reports.page import render
 from keyworker_app.reports.styles import (
     NOTE,
     TABLE_WIDTH,

@@ -17,7 +17,8 @@ from reportlab.platypus import Flowable
 
 from keyworker_app.domain.dates import format_date, format_datetime
 from keyworker_app.reports.case_summary import _benefit
-from keyworker_app.reports.page import ReportMeta, render
+from keyworker_app.reports.meta import ReportMeta
+from keyworker_app.reports.page import render
 from keyworker_app.reports.styles import (
     NOTE,
     TABLE_WIDTH,

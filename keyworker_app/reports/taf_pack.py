@@ -28,7 +28,8 @@ from keyworker_app.domain.taf import (
     needs_currency_check,
 )
 from keyworker_app.reports.blocks import family_facts, members_table, name_of, purpose_notice
-from keyworker_app.reports.page import ReportMeta, render
+from keyworker_app.reports.meta import ReportMeta
+from keyworker_app.reports.page import render
 from keyworker_app.reports.styles import (
     NOTE,
     TABLE_WIDTH,

@@ -14,6 +14,9 @@ never deleted, because older backups of the store still need them.
 
 The authenticated record of failed unlocks (``security.throttle``) is kept beside the
 device secret as ``unlock-attempts:<store id>:<secret id>``.
+
+``keyring`` (and its backend discovery, a scan of installed packages) loads on first use —
+at unlock or set-up, on a worker thread — not while the app starts.
 """
 
 from __future__ import annotations
@@ -23,12 +26,8 @@ import binascii
 import contextlib
 import logging
 import secrets
-from typing import Any
-
-import keyring
-import keyring.backend
-import keyring.errors
-from keyring.backends import chainer, fail, null
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from keyworker_app.errors import DeviceSecretMissingError, NoKeyringError
 
@@ -39,8 +38,15 @@ SECRET_BYTES = 32
 _PROBE_USER = "keyworker-probe"
 
 
-def _backend_errors() -> tuple[type[BaseException], ...]:
+if TYPE_CHECKING:
+    import keyring.backend
+
+
+@cache
+def _errors() -> tuple[type[BaseException], ...]:
     """Exceptions a keyring backend raises when the keyring itself is unusable."""
+    import keyring.errors
+
     errors: list[type[BaseException]] = [keyring.errors.KeyringError, OSError, RuntimeError]
     # D-Bus failures (no session bus, daemon gone) surface as these on Linux.
     with contextlib.suppress(ImportError):
@@ -54,9 +60,6 @@ def _backend_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
-_ERRORS = _backend_errors()
-
-
 def _username(store_id: str, secret_id: str | None = None) -> str:
     if secret_id is None:
         return f"device-secret:{store_id}"  # headers from before per-copy entries
@@ -68,6 +71,8 @@ def _attempts_username(store_id: str, secret_id: str) -> str:
 
 
 def _describe(exc: BaseException) -> str:
+    import keyring.errors
+
     if isinstance(exc, keyring.errors.KeyringLocked):
         return "the keyring is locked; unlock it (log in to the desktop session) and try again"
     # Class name only: backend messages can carry paths or user names.
@@ -76,6 +81,8 @@ def _describe(exc: BaseException) -> str:
 
 def unusable_reason(backend: Any) -> str | None:
     """Why ``backend`` must not hold secrets, or ``None`` if its kind is acceptable."""
+    from keyring.backends import chainer, fail, null
+
     module = type(backend).__module__
     if isinstance(backend, fail.Keyring):
         return "no keyring backend is installed"
@@ -103,7 +110,11 @@ class DeviceSecrets:
 
     @property
     def backend(self) -> keyring.backend.KeyringBackend:
-        return self._backend if self._backend is not None else keyring.get_keyring()
+        if self._backend is not None:
+            return self._backend
+        import keyring
+
+        return keyring.get_keyring()
 
     def check_usable(self) -> None:
         """Raise ``NoKeyringError`` unless the keyring is safe and answers."""
@@ -115,14 +126,14 @@ class DeviceSecrets:
         try:
             # A read is enough to make a locked Secret Service collection show itself.
             backend.get_password(SERVICE, _PROBE_USER)
-        except _ERRORS as exc:
+        except _errors() as exc:
             log.warning("Keyring probe failed: %s", type(exc).__name__)
             raise NoKeyringError(_describe(exc)) from exc
 
     def _write(self, username: str, value: str) -> None:
         try:
             self.backend.set_password(SERVICE, username, value)
-        except _ERRORS as exc:
+        except _errors() as exc:
             raise NoKeyringError(_describe(exc)) from exc
 
     def _read(self, username: str) -> str | None:
@@ -132,7 +143,7 @@ class DeviceSecrets:
             raise NoKeyringError(reason)
         try:
             return backend.get_password(SERVICE, username)
-        except _ERRORS as exc:
+        except _errors() as exc:
             raise NoKeyringError(_describe(exc)) from exc
 
     def create(self, store_id: str, secret_id: str | None = None) -> bytes:
@@ -165,6 +176,8 @@ class DeviceSecrets:
 
     def delete(self, store_id: str, secret_id: str | None = None) -> None:
         """Remove a copy's device secret and attempt record; a missing entry is not an error."""
+        import keyring.errors
+
         names = [_username(store_id, secret_id)]
         if secret_id is not None:
             names.append(_attempts_username(store_id, secret_id))
@@ -173,7 +186,7 @@ class DeviceSecrets:
                 self.backend.delete_password(SERVICE, name)
             except keyring.errors.PasswordDeleteError:
                 pass
-            except _ERRORS as exc:
+            except _errors() as exc:
                 raise NoKeyringError(_describe(exc)) from exc
         log.info("Device secret removed for store %s", store_id)
 

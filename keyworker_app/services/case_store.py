@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from keyworker_app.domain.audit import Actor, AuditAction
 from keyworker_app.domain.draft import Draft
@@ -28,8 +28,6 @@ from keyworker_app.paths import StorePaths
 from keyworker_app.security.device_secret import DeviceSecrets
 from keyworker_app.security.kdf import KdfParams
 from keyworker_app.services.clock import Clock, SystemClock
-from keyworker_app.services.meetings import MeetingService
-from keyworker_app.services.programme import ProgrammeService
 from keyworker_app.store import meta
 from keyworker_app.store.audit import AuditLog
 from keyworker_app.store.connection import Connection, transaction
@@ -39,6 +37,10 @@ from keyworker_app.store.repositories import FamilyRepository
 from keyworker_app.store.schema import migrate
 from keyworker_app.store.vault import Unlocked, Vault
 from keyworker_app.store.verify import VerifyReport, verify_store
+
+if TYPE_CHECKING:  # loaded on first use, not while the app starts
+    from keyworker_app.services.meetings import MeetingService
+    from keyworker_app.services.programme import ProgrammeService
 
 log = logging.getLogger("keyworker.services")
 
@@ -159,10 +161,14 @@ class CaseSession:
 
     def meetings(self, policy: Policy) -> MeetingService:
         """TAF meetings, the family plan, consent and shared information."""
+        from keyworker_app.services.meetings import MeetingService
+
         return MeetingService(self.connection, self.audit, self._clock, self._actor.name, policy)
 
     def programme(self, policy: Policy) -> ProgrammeService:
         """Criteria, results and claims; retention review; subject access; breaches."""
+        from keyworker_app.services.programme import ProgrammeService
+
         return ProgrammeService(self.connection, self.audit, self._clock, self._actor.name,
                                 policy)
 

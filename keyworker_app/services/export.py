@@ -1,18 +1,9 @@
-"""Exporting a report: check the handling rules, build in memory, protect, write once, audit.
-
-The steps are separate so the GUI can run the slow middle one off the GUI thread:
-
-* ``prepare`` (store reads, on the caller's thread) checks the request against the policy's
-  handling rules — purpose, recipient, password — and reads the records;
-* ``write`` (no store access) renders the PDF in memory, encrypts it (AES-256, R6) when a
-  password was given, and writes it with one atomic write to the destination — no temp file
-  anywhere else, no plaintext copy;
-* ``record`` writes the audit event (report, family reference, recipient class, protected or
-  not, purpose, SHA-256). If that fails the file is removed: an export nobody can account for
-  must not exist.
-
-The password is used for the encryption and dropped: it is never stored, logged, audited or put
-into a file name (a destination whose name contains it is refused).
+"""Family reports (case summary, TAF meeting record, TAF preparation pack) on the one export
+pipeline (``secure_file.ExportSteps``): this module says how a request is checked against the
+policy's handling rules — purpose, recipient, password, meeting — and what is read for it; the
+shared steps render it in memory, protect it (AES-256, R6) when a password was given, write it
+once atomically and audit it (report, family reference, recipient class, protected or not,
+purpose, SHA-256), or remove it again.
 """
 
 from __future__ import annotations
@@ -30,16 +21,13 @@ from keyworker_app.domain.family import Family
 from keyworker_app.domain.handling import Recipient, RecipientKind, email_domain
 from keyworker_app.domain.policy import Policy
 from keyworker_app.errors import UserFacingError, ValidationError
-from keyworker_app.reports import case_summary, meeting_record, taf_pack
-from keyworker_app.reports.page import ReportMeta
 from keyworker_app.services.meetings import MeetingService
 from keyworker_app.services.secure_file import (
     AuditingSession,
-    SecureFileWriter,
-    generated_at,
+    ExportSteps,
+    PreparedFile,
     handling_detail,
     local_now,
-    report_meta,
     safe_name_part,
 )
 
@@ -79,15 +67,6 @@ class ExportRequest:
 
 
 @dataclass(frozen=True, slots=True)
-class PreparedExport:
-    """A checked request with the records it reports on; safe to hand to another thread."""
-
-    request: ExportRequest
-    family: Family
-    build: Callable[[], bytes] = field(repr=False)
-
-
-@dataclass(frozen=True, slots=True)
 class ExportResult:
     destination: Path
     report: ReportKind
@@ -98,6 +77,19 @@ class ExportResult:
     purpose_id: str
     sha256: str
     meeting_id: int | None = None
+
+    @property
+    def object_type(self) -> str:
+        return "family"
+
+    @property
+    def object_id(self) -> int:
+        return self.family_id
+
+    @property
+    def log_text(self) -> str:
+        return (f"{self.report.value} for family {self.family_id} "
+                f"(protected={self.protected})")
 
     @property
     def audit_detail(self) -> str:
@@ -118,24 +110,14 @@ def suggested_file_name(reference: str, report: ReportKind, day: date) -> str:
     return f"{safe_name_part(reference)}-{report.value}-{file_date(day)}.pdf"
 
 
-class ExportService:
+PreparedExport = PreparedFile[ExportResult]
+
+
+class ExportService(ExportSteps[ExportRequest, ExportResult]):
     def __init__(self, session: ExportSession, policy: Policy,
                  now: Callable[[], datetime] = local_now) -> None:
+        super().__init__(session, policy, now)
         self._session = session
-        self._policy = policy
-        self._writer = SecureFileWriter(policy)
-        self._now = now
-
-    @property
-    def policy(self) -> Policy:
-        return self._policy
-
-    # -- rules ----------------------------------------------------------------------------
-    def recipient_for(self, address: str) -> Recipient:
-        return self._writer.recipient_for(address)
-
-    def check_password(self, password: str) -> None:
-        self._writer.check_password(password)
 
     def check(self, request: ExportRequest) -> None:
         """Refuse what the handling rules forbid, before anything is read or built."""
@@ -143,46 +125,25 @@ class ExportService:
         if request.purpose_id not in {p.id for p in purposes}:
             raise ValidationError("Purpose", "choose one of the agreement's purposes: "
                                   + ", ".join(p.id for p in purposes))
-        self._writer.check_recipient(request.recipient, request.password, request.destination)
         if request.report is ReportKind.MEETING_RECORD and request.meeting_id is None:
             raise ValidationError("Meeting", "choose the meeting the record is for")
-        self._writer.check_destination(request.destination, request.replace)
+        self.check_handling(request)
 
-    # -- steps ----------------------------------------------------------------------------
-    def prepare(self, request: ExportRequest) -> PreparedExport:
-        self.check(request)
+    def gather(self, request: ExportRequest, at: datetime) -> PreparedExport:
         family = self._session.view_family(request.family_id)
         builder = self._builder(request)
-        at = generated_at(self._now())
+        assert family.id is not None
+        family_id, reference = family.id, family.reference
 
-        def build() -> bytes:
-            return builder(family, request, at, local_day(at))
+        def finish(digest: str) -> ExportResult:
+            return ExportResult(
+                destination=request.destination, report=request.report, family_id=family_id,
+                family_reference=reference, recipient=request.recipient.kind,
+                protected=bool(request.password), purpose_id=request.purpose_id,
+                sha256=digest, meeting_id=request.meeting_id)
 
-        return PreparedExport(request, family, build)
-
-    def write(self, prepared: PreparedExport) -> ExportResult:
-        """Render, protect and write once. Touches no store: may run on any thread."""
-        request = prepared.request
-        digest = self._writer.write(prepared.build(), request.destination, request.password,
-                                    replace=request.replace)
-        assert prepared.family.id is not None
-        return ExportResult(
-            destination=request.destination, report=request.report,
-            family_id=prepared.family.id, family_reference=prepared.family.reference,
-            recipient=request.recipient.kind, protected=bool(request.password),
-            purpose_id=request.purpose_id, sha256=digest, meeting_id=request.meeting_id)
-
-    def record(self, result: ExportResult) -> None:
-        """The audit event; without it the exported file is removed again."""
-        self._writer.audit(self._session, result.destination, "family", result.family_id,
-                           result.audit_detail)
-        log.info("exported %s for family %d (protected=%s)", result.report.value,
-                 result.family_id, result.protected)
-
-    def export(self, request: ExportRequest) -> ExportResult:
-        result = self.write(self.prepare(request))
-        self.record(result)
-        return result
+        return self.prepared(request, lambda: builder(family, request, at, local_day(at)),
+                             finish)
 
     # -- report builders ------------------------------------------------------------------
     def _builder(self, request: ExportRequest) -> Builder:
@@ -197,9 +158,6 @@ class ExportService:
         raise UserFacingError(f"The {request.report.label} is not available in this version.",
                               "Export a case summary instead.")
 
-    def _meta(self, title: str, reference: str, at: datetime) -> ReportMeta:
-        return report_meta(self._session.actor, self._policy, title, reference, at)
-
     def _destination_label(self, recipient: Recipient) -> str:
         domain = email_domain(recipient.address)
         if recipient.kind is RecipientKind.SECURE_EMAIL and domain:
@@ -210,7 +168,9 @@ class ExportService:
 
     def _case_summary(self, family: Family, request: ExportRequest, at: datetime,
                       today: date) -> bytes:
-        meta = self._meta(case_summary.TITLE, family.reference, at)
+        from keyworker_app.reports import case_summary  # reportlab: on first use
+
+        meta = self.meta(case_summary.TITLE, family.reference, at)
         return case_summary.build(family, meta, today,
                                   self._policy.purpose(request.purpose_id).label,
                                   self._destination_label(request.recipient))
@@ -227,7 +187,9 @@ class ExportService:
         destination = self._destination_label(request.recipient)
 
         def build(family: Family, _request: ExportRequest, at: datetime, today: date) -> bytes:
-            meta = self._meta(meeting_record.title_for(meeting), family.reference, at)
+            from keyworker_app.reports import meeting_record  # reportlab: on first use
+
+            meta = self.meta(meeting_record.title_for(meeting), family.reference, at)
             return meeting_record.build(meeting, family, self._policy, meta, today,
                                         purpose_label=purpose, destination_label=destination)
 
@@ -243,7 +205,9 @@ class ExportService:
         destination = self._destination_label(request.recipient)
 
         def build(family: Family, _request: ExportRequest, at: datetime, _today: date) -> bytes:
-            meta = self._meta(taf_pack.TITLE, family.reference, at)
+            from keyworker_app.reports import taf_pack  # reportlab: on first use
+
+            meta = self.meta(taf_pack.TITLE, family.reference, at)
             return taf_pack.build(taf_pack.PackRecords(family, held, plan, shared),
                                   self._policy, meta, at, purpose_label=purpose,
                                   destination_label=destination)

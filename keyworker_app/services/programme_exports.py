@@ -1,5 +1,5 @@
 """Exports that are not about one family: the subject-access disclosure, the PbR claim and a
-breach record. Built on the shared export step (``export.SecureFileWriter``): the recipient
+breach record. Built on the one export pipeline (``secure_file.ExportSteps``): the recipient
 and password rules of ISA Appendix C, protection (AES-256, R6), one atomic write, the SHA-256,
 and the audit event without which the file is removed.
 
@@ -10,10 +10,10 @@ and the audit event without which the file is removed.
   against spreadsheet formula injection; a CSV cannot be encrypted, and it holds no names).
 * **Breach record** (ISA §12): for the information-governance officer.
 
-As with family exports, ``prepare`` reads the store (caller's thread), ``write`` renders and
-writes (any thread), ``record`` audits (caller's thread). Audit events carry the report kind,
-ids, the recipient class, protected or not, the purpose and the SHA-256 — never a name, an
-address or a password.
+The steps are the one export pipeline's (``secure_file.ExportSteps``): ``prepare`` reads the
+store (caller's thread), ``write`` renders and writes (any thread), ``record`` audits (caller's
+thread). Audit events carry the report kind, ids, the recipient class, protected or not, the
+purpose and the SHA-256 — never a name, an address or a password.
 """
 
 from __future__ import annotations
@@ -25,20 +25,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from keyworker_app.domain.audit import Actor
 from keyworker_app.domain.dates import file_date, format_date, iso_text, local_day
 from keyworker_app.domain.handling import Recipient, RecipientKind
 from keyworker_app.errors import UserFacingError, ValidationError
-from keyworker_app.reports import breach_record, claim_csv, pbr_claim, subject_access
-from keyworker_app.reports.page import ReportMeta
+from keyworker_app.reports.breach_text import breach_reference
 from keyworker_app.services.programme import ProgrammeService
 from keyworker_app.services.secure_file import (
     AuditingSession,
-    SecureFileWriter,
-    generated_at,
+    ExportSteps,
+    PreparedFile,
     handling_detail,
     local_now,
-    report_meta,
     safe_name_part,
 )
 
@@ -85,15 +82,6 @@ class ProgrammeExportRequest:
 
 
 @dataclass(frozen=True, slots=True)
-class PreparedProgrammeExport:
-    request: ProgrammeExportRequest
-    object_type: str
-    object_id: str
-    detail: str  # ids and counts for the audit event
-    build: Callable[[], bytes] = field(repr=False)
-
-
-@dataclass(frozen=True, slots=True)
 class ProgrammeExportResult:
     destination: Path
     report: ProgrammeReport
@@ -104,6 +92,11 @@ class ProgrammeExportResult:
     sha256: str
     detail: str
     file_format: str = "pdf"
+
+    @property
+    def log_text(self) -> str:
+        return (f"{self.report.value} ({self.object_type} {self.object_id}, "
+                f"protected={self.protected})")
 
     @property
     def audit_detail(self) -> str:
@@ -118,28 +111,18 @@ def suggested_name(report: ProgrammeReport, ident: str, day: date, ext: str = "p
         f"{report.value}-{file_date(day)}.{ext}"
 
 
-class ProgrammeExportService:
+PreparedProgrammeExport = PreparedFile[ProgrammeExportResult]
+
+
+class ProgrammeExportService(ExportSteps[ProgrammeExportRequest, ProgrammeExportResult]):
     def __init__(self, session: AuditingSession, programme: ProgrammeService,
                  now: Callable[[], datetime] = local_now) -> None:
-        self._session = session
+        super().__init__(session, programme.policy, now)
         self._programme = programme
-        self.policy = programme.policy
-        self._writer = SecureFileWriter(programme.policy)
-        self._now = now
 
     @property
     def programme(self) -> ProgrammeService:
         return self._programme
-
-    @property
-    def actor(self) -> Actor:
-        return self._session.actor
-
-    def recipient_for(self, address: str) -> Recipient:
-        return self._writer.recipient_for(address)
-
-    def check_password(self, password: str) -> None:
-        self._writer.check_password(password)
 
     def check(self, request: ProgrammeExportRequest) -> None:
         if request.file_format not in ("pdf", "csv"):
@@ -150,16 +133,11 @@ class ProgrammeExportService:
             raise UserFacingError("A CSV file cannot be password-protected.",
                                   "Send it only to a secure address, or export the claim as "
                                   "a PDF with a password.")
-        self._writer.check_recipient(request.recipient, request.password, request.destination,
-                                     always_protect=request.report.always_protected)
         if request.report is ProgrammeReport.SUBJECT_ACCESS and request.request_id is None:
             raise ValidationError("Request", "choose the subject access request")
         if request.report is ProgrammeReport.BREACH_RECORD and request.breach_id is None:
             raise ValidationError("Breach", "choose the breach record")
-        self._writer.check_destination(request.destination, request.replace)
-
-    def _meta(self, report: ProgrammeReport, subject: str, at: datetime) -> ReportMeta:
-        return report_meta(self._session.actor, self.policy, report.label, subject, at)
+        self.check_handling(request, always_protect=request.report.always_protected)
 
     def _partner_name(self, partner_id: str) -> str:
         try:
@@ -167,10 +145,22 @@ class ProgrammeExportService:
         except KeyError:
             return "Another agency"
 
-    def prepare(self, request: ProgrammeExportRequest) -> PreparedProgrammeExport:
-        self.check(request)
-        at = generated_at(self._now())
+    def _file(self, request: ProgrammeExportRequest, object_type: str, object_id: str,
+              detail: str, build: Callable[[], bytes]) -> PreparedProgrammeExport:
+        """``detail``: the ids and counts for the audit event."""
+
+        def finish(digest: str) -> ProgrammeExportResult:
+            return ProgrammeExportResult(request.destination, request.report, object_type,
+                                         object_id, request.recipient.kind,
+                                         bool(request.password), digest, detail,
+                                         request.file_format)
+
+        return self.prepared(request, build, finish, pdf=not request.is_csv)
+
+    def gather(self, request: ProgrammeExportRequest, at: datetime) -> PreparedProgrammeExport:
+        # The report modules (reportlab) load inside the builders, on first use.
         rights = self._programme.rights
+        label = request.report.label
         if request.report is ProgrammeReport.SUBJECT_ACCESS:
             assert request.request_id is not None
             sar = rights.request(request.request_id)
@@ -179,57 +169,50 @@ class ProgrammeExportService:
                     f"Request {sar.subject_label} is not linked to a person.",
                     "Find the person and link them to the request first.")
             pack = rights.gather(sar.person_id, sar.id)
-            meta = self._meta(request.report, sar.subject_label, at)
+            meta = self.meta(label, sar.subject_label, at)
 
             def build_sar() -> bytes:
+                from keyworker_app.reports import subject_access
+
                 return subject_access.build(pack, meta, sar.subject_label,
                                             received_on=sar.received_on, due_on=sar.due_on,
                                             partner_name=self._partner_name)
 
-            return PreparedProgrammeExport(request, "subject-access-request", str(sar.id),
-                                           f"request={sar.id} person={sar.person_id}",
-                                           build_sar)
+            return self._file(request, "subject-access-request", str(sar.id),
+                              f"request={sar.id} person={sar.person_id}", build_sar)
         if request.report is ProgrammeReport.BREACH_RECORD:
             assert request.breach_id is not None
             breach = rights.breach(request.breach_id)
-            meta = self._meta(request.report, breach_record.breach_reference(breach), at)
+            meta = self.meta(label, breach_reference(breach), at)
             policy = self.policy
-            return PreparedProgrammeExport(
-                request, "breach", str(breach.id), f"breach={breach.id}",
-                lambda: breach_record.build(breach, policy, meta, at))
+
+            def build_breach() -> bytes:
+                from keyworker_app.reports import breach_record
+
+                return breach_record.build(breach, policy, meta, at)
+
+            return self._file(request, "breach", str(breach.id), f"breach={breach.id}",
+                              build_breach)
         as_of = request.as_of or local_day(at)
         rows = self._programme.claim(as_of)
         detail = f"as-of={iso_text(as_of)} families={len(rows)}"
         if request.is_csv:
             marking = self.policy.handling.protective_marking
-            return PreparedProgrammeExport(
-                request, "pbr-claim", "-", detail,
-                lambda: claim_csv.claim_csv(rows, marking).encode("utf-8-sig"))
-        meta = self._meta(request.report, f"as of {format_date(as_of)}", at)
-        return PreparedProgrammeExport(request, "pbr-claim", "-", detail,
-                                       lambda: pbr_claim.build(rows, meta, as_of))
 
-    def write(self, prepared: PreparedProgrammeExport) -> ProgrammeExportResult:
-        """Render, protect and write once. Touches no store: may run on any thread."""
-        request = prepared.request
-        digest = self._writer.write(prepared.build(), request.destination, request.password,
-                                    replace=request.replace, pdf=not request.is_csv)
-        return ProgrammeExportResult(request.destination, request.report, prepared.object_type,
-                                     prepared.object_id, request.recipient.kind,
-                                     bool(request.password), digest, prepared.detail,
-                                     request.file_format)
+            def build_csv() -> bytes:
+                from keyworker_app.reports import claim_csv
 
-    def record(self, result: ProgrammeExportResult) -> None:
-        """The audit event; without it the exported file is removed again."""
-        self._writer.audit(self._session, result.destination, result.object_type,
-                           result.object_id, result.audit_detail)
-        log.info("exported %s (%s %s, protected=%s)", result.report.value, result.object_type,
-                 result.object_id, result.protected)
+                return claim_csv.claim_csv(rows, marking).encode("utf-8-sig")
 
-    def export(self, request: ProgrammeExportRequest) -> ProgrammeExportResult:
-        result = self.write(self.prepare(request))
-        self.record(result)
-        return result
+            return self._file(request, "pbr-claim", "-", detail, build_csv)
+        meta = self.meta(label, f"as of {format_date(as_of)}", at)
+
+        def build_claim() -> bytes:
+            from keyworker_app.reports import pbr_claim
+
+            return pbr_claim.build(rows, meta, as_of)
+
+        return self._file(request, "pbr-claim", "-", detail, build_claim)
 
     def claim_csv(self, destination: Path, recipient: Recipient, as_of: date | None = None, *,
                   replace: bool = False) -> ProgrammeExportResult:

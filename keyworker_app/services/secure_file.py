@@ -1,8 +1,20 @@
-"""The step every export shares, whatever it reports on: the recipient and password rules
+"""The one export pipeline, whatever a report is about: the recipient and password rules
 (ISA Appendix C), protection (AES-256, R6), one atomic write, the SHA-256, and the audit event
 without which the file is removed — and the pieces of a report and its audit record that do not
 depend on what the report is about. ``services.export`` (family reports) and
-``services.programme_exports`` (subject access, PbR claim, breach record) both build on it.
+``services.programme_exports`` (subject access, PbR claim, breach record) are ``ExportSteps``
+that say only how a request is checked and what is read and built for it.
+
+The steps are separate so the GUI can run the slow middle one off the GUI thread:
+
+* ``prepare`` (store reads, caller's thread) checks the request and reads the records;
+* ``write`` (no store access, any thread) renders the file in memory, protects it when a
+  password was given, and writes it once, atomically — no temp file, no plaintext copy;
+* ``record`` (caller's thread) writes the audit event; if that fails the file is removed.
+
+Report code (reportlab, pikepdf) loads inside ``write`` on first use, never at start-up. The
+password is used for the encryption and dropped: never stored, logged, audited or put into a
+file name (a destination whose name contains it is refused).
 """
 
 from __future__ import annotations
@@ -13,9 +25,10 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 from keyworker_app.domain.audit import Actor, AuditAction
 from keyworker_app.domain.dates import to_local
@@ -28,8 +41,7 @@ from keyworker_app.domain.handling import (
 )
 from keyworker_app.domain.policy import Policy
 from keyworker_app.errors import DiskFullError, UserFacingError, ValidationError
-from keyworker_app.reports.page import ReportMeta
-from keyworker_app.reports.protect import protect_pdf
+from keyworker_app.reports.meta import ReportMeta
 from keyworker_app.security.atomic import atomic_write_bytes
 
 log = logging.getLogger("keyworker.services.export")
@@ -139,6 +151,8 @@ class SecureFileWriter:
         """Protect (a PDF, when a password is given), write once atomically, return the
         SHA-256 of the bytes written. Touches no store: may run on any thread."""
         if password and pdf:
+            from keyworker_app.reports.protect import protect_pdf  # pikepdf: on first use
+
             data = protect_pdf(data, password)
         try:
             atomic_write_bytes(destination, data, overwrite=replace)
@@ -178,3 +192,126 @@ class SecureFileWriter:
             destination,
             lambda: session.record(AuditAction.EXPORT, object_type, object_id, detail),
             f"{object_type} {object_id}")
+
+
+class FileRequest(Protocol):
+    """What every export request says about where the file goes."""
+
+    @property
+    def destination(self) -> Path: ...
+
+    @property
+    def recipient(self) -> Recipient: ...
+
+    @property
+    def password(self) -> str: ...
+
+    @property
+    def replace(self) -> bool: ...
+
+
+class ExportedFile(Protocol):
+    """What every export's result tells the audit trail and the log (ids, never names)."""
+
+    @property
+    def destination(self) -> Path: ...
+
+    @property
+    def object_type(self) -> str: ...
+
+    @property
+    def object_id(self) -> str | int: ...
+
+    @property
+    def audit_detail(self) -> str: ...
+
+    @property
+    def log_text(self) -> str: ...
+
+
+RequestT = TypeVar("RequestT", bound=FileRequest)
+ResultT = TypeVar("ResultT", bound=ExportedFile)
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedFile(Generic[ResultT]):
+    """A checked request with the records it reports on; safe to hand to another thread.
+    ``build`` renders the unprotected bytes; ``finish`` makes the result from the SHA-256 of
+    what was written."""
+
+    destination: Path
+    password: str = field(repr=False)
+    replace: bool
+    build: Callable[[], bytes] = field(repr=False)
+    finish: Callable[[str], ResultT] = field(repr=False)
+    pdf: bool = True  # False: a CSV, never encrypted
+
+
+class ExportSteps(Generic[RequestT, ResultT]):
+    """check → prepare → write → record, the same for every report. A subclass says how a
+    request is checked (``check``) and what is read and built for it (``gather``)."""
+
+    def __init__(self, session: AuditingSession, policy: Policy,
+                 now: Callable[[], datetime] = local_now) -> None:
+        self._auditing = session
+        self._policy = policy
+        self._writer = SecureFileWriter(policy)
+        self._now = now
+
+    @property
+    def policy(self) -> Policy:
+        return self._policy
+
+    @property
+    def actor(self) -> Actor:
+        return self._auditing.actor
+
+    def recipient_for(self, address: str) -> Recipient:
+        return self._writer.recipient_for(address)
+
+    def check_password(self, password: str) -> None:
+        self._writer.check_password(password)
+
+    def check_handling(self, request: RequestT, *, always_protect: bool = False) -> None:
+        """The Appendix C rules and the destination, for every kind of report."""
+        self._writer.check_recipient(request.recipient, request.password, request.destination,
+                                     always_protect=always_protect)
+        self._writer.check_destination(request.destination, request.replace)
+
+    def check(self, request: RequestT) -> None:
+        """Refuse what the rules forbid, before anything is read or built."""
+        raise NotImplementedError
+
+    def gather(self, request: RequestT, at: datetime) -> PreparedFile[ResultT]:
+        """Read what the report needs (caller's thread); ``at`` is its generated-at time."""
+        raise NotImplementedError
+
+    def meta(self, title: str, subject: str, at: datetime) -> ReportMeta:
+        return report_meta(self._auditing.actor, self._policy, title, subject, at)
+
+    def prepared(self, request: RequestT, build: Callable[[], bytes],
+                 finish: Callable[[str], ResultT], *, pdf: bool = True) -> PreparedFile[ResultT]:
+        return PreparedFile(request.destination, request.password, request.replace, build,
+                            finish, pdf)
+
+    # -- the steps ------------------------------------------------------------------------
+    def prepare(self, request: RequestT) -> PreparedFile[ResultT]:
+        self.check(request)
+        return self.gather(request, generated_at(self._now()))
+
+    def write(self, prepared: PreparedFile[ResultT]) -> ResultT:
+        """Render, protect and write once. Touches no store: may run on any thread."""
+        digest = self._writer.write(prepared.build(), prepared.destination, prepared.password,
+                                    replace=prepared.replace, pdf=prepared.pdf)
+        return prepared.finish(digest)
+
+    def record(self, result: ResultT) -> None:
+        """The audit event; without it the exported file is removed again."""
+        self._writer.audit(self._auditing, result.destination, result.object_type,
+                           result.object_id, result.audit_detail)
+        log.info("exported %s", result.log_text)
+
+    def export(self, request: RequestT) -> ResultT:
+        result = self.write(self.prepare(request))
+        self.record(result)
+        return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -9,6 +10,7 @@ from PySide6.QtCore import Qt
 from keyworker_app.errors import WrongPassphraseError
 from keyworker_app.gui.caseload import CaseloadModel, CaseloadProxy
 from keyworker_app.gui.record_model import RecordTableModel
+from keyworker_app.security.throttle import FREE_FAILURES, delay_after
 from tests.gui.conftest import FakeClock, Planted, WindowFactory, unlock
 
 
@@ -71,25 +73,36 @@ def test_family_record_models_pass_modeltester(qtbot: Any, qtmodeltester: Any,
     assert view.models[0].rowCount() == len(view.family.members)
 
 
+def fail_until_countdown(qtbot: Any, screen: Any) -> int:
+    """Wrong passphrases until the countdown shows; returns how many it took."""
+    for attempt in range(1, 11):
+        screen.passphrase.setText("not the passphrase")
+        screen.unlock_button.click()
+        qtbot.waitUntil(lambda: not screen.busy, timeout=5000)
+        assert screen.passphrase.text() == ""  # never left in the field
+        if screen.countdown.isVisible():
+            return attempt
+    raise AssertionError("no countdown after ten wrong passphrases")
+
+
+def seconds_shown(text: str) -> int:
+    match = re.fullmatch(r"You can try again in (\d+) seconds?\.", text)
+    assert match, text
+    return int(match.group(1))
+
+
 def test_wrong_passphrase_shows_message_and_countdown(
         qtbot: Any, planted: Planted, make_window: WindowFactory, clock: FakeClock,
         store_fingerprint: Any) -> None:
     before = store_fingerprint()
     window = make_window()
     screen = window.lock_screen
-    for _attempt in range(10):
-        screen.passphrase.setText("not the passphrase")
-        screen.unlock_button.click()
-        qtbot.waitUntil(lambda: not screen.busy, timeout=5000)
-        assert screen.message.text()
-        assert screen.passphrase.text() == ""  # never left in the field
-        if screen.countdown.isVisible():
-            break
-    assert screen.countdown.isVisible()
-    assert "seconds" in screen.countdown.text() or "second" in screen.countdown.text()
+    # The first FREE_FAILURES mistakes cost nothing; the next one starts a 2-second wait.
+    assert fail_until_countdown(qtbot, screen) == FREE_FAILURES + 1
+    wrong = WrongPassphraseError()
+    assert screen.message.text() == f"{wrong.message}\n{wrong.advice}"
+    assert 1 <= seconds_shown(screen.countdown.text()) <= delay_after(FREE_FAILURES + 1)
     assert not screen.unlock_button.isEnabled()
-    assert (WrongPassphraseError().message in screen.message.text()
-            or "Too many" in screen.message.text())
     assert window.lock.is_locked
     assert store_fingerprint() == before  # the store is untouched
     first = screen.remaining_seconds()
@@ -100,6 +113,15 @@ def test_wrong_passphrase_shows_message_and_countdown(
     screen.tick()
     assert screen.unlock_button.isEnabled()
     assert not screen.countdown.isVisible()
+
+
+def test_a_wait_in_force_is_shown_by_a_freshly_started_window(
+        qtbot: Any, planted: Planted, make_window: WindowFactory) -> None:
+    fail_until_countdown(qtbot, make_window().lock_screen)
+    again = make_window().lock_screen  # as after quitting and starting the app again
+    qtbot.waitUntil(again.countdown.isVisible, timeout=5000)
+    assert 1 <= seconds_shown(again.countdown.text()) <= delay_after(FREE_FAILURES + 1)
+    assert not again.unlock_button.isEnabled()
 
 
 def test_unlock_runs_off_the_gui_thread(qtbot: Any, planted: Planted,

@@ -6,7 +6,7 @@ from datetime import date, datetime
 import pytest
 
 from keyworker_app.domain.family import CaseNote, ContactKind, Family
-from keyworker_app.reports.page import ReportMeta
+from keyworker_app.reports.meta import ReportMeta
 from tests.gui.samples import sample_family
 
 MARKING = "OFFICIAL-SENSITIVE"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from keyworker_app.domain.family import Family
 from keyworker_app.reports import case_summary
-from keyworker_app.reports.page import ReportMeta
+from keyworker_app.reports.meta import ReportMeta
 from tests.gui.samples import sample_family
 from tests.unit.reports.conftest import MARKING, TODAY
 from tests.unit.reports.pdf_checks import assert_marked_every_page, pdftotext_pages

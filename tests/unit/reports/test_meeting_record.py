@@ -16,7 +16,7 @@ from keyworker_app.domain.family import Family
 from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.taf import Meeting
 from keyworker_app.reports import meeting_record
-from keyworker_app.reports.page import ReportMeta
+from keyworker_app.reports.meta import ReportMeta
 from tests.taf_session import shipped_policy
 from tests.unit.reports.conftest import HANDLING, MARKING, TODAY, long_notes_family
 from tests.unit.reports.pdf_checks import assert_marked_every_page, pdftotext_pages

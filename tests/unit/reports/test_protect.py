@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from keyworker_app.reports import case_summary
-from keyworker_app.reports.page import ReportMeta
+from keyworker_app.reports.meta import ReportMeta
 from keyworker_app.reports.protect import is_protected, protect_pdf
 from tests.gui.samples import sample_family
 from tests.unit.reports.conftest import MARKING, TODAY

@@ -15,7 +15,7 @@ import pytest
 from keyworker_app.domain.family import Family
 from keyworker_app.domain.policy import Policy
 from keyworker_app.reports import taf_pack
-from keyworker_app.reports.page import ReportMeta
+from keyworker_app.reports.meta import ReportMeta
 from keyworker_app.services.demo_data import generate_families
 from tests.taf_session import shipped_policy
 from tests.unit.reports.conftest import HANDLING, MARKING, long_notes_family

@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from keyworker_app.reports import meeting_record, taf_pack
-from keyworker_app.reports.page import ReportMeta
+from keyworker_app.reports.meta import ReportMeta
 from keyworker_app.reports.protect import is_protected, protect_pdf
 from tests.taf_session import shipped_policy
 from tests.unit.reports.conftest import HANDLING, MARKING, TODAY, long_notes_family
