@@ -180,6 +180,8 @@ KINDS: tuple[DraftKind, ...] = (
               _subject_access("open_extend")),
     DraftKind(subject_access_view.COMPLETE_FORM, "Completing a subject access request",
               _subject_access("open_complete")),
+    DraftKind(subject_access_view.FIND_FORM, "Finding the person for a subject access request",
+              _subject_access("open_find")),
     DraftKind(breach_view.BREACH_FORM, "Breach record", _breach, decode=decode_breach),
 )
 

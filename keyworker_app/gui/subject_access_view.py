@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from keyworker_app.domain.dates import format_date, parse_date
+from keyworker_app.domain.draft_payload import fields_fit
 from keyworker_app.domain.handling import Recipient
 from keyworker_app.domain.subject_access import SubjectAccessRequest
 from keyworker_app.errors import UserFacingError
@@ -43,6 +45,7 @@ log = logging.getLogger("keyworker.gui.subject_access_view")
 NEW_FORM = "subject-access-new"
 EXTEND_FORM = "subject-access-extend"
 COMPLETE_FORM = "subject-access-complete"
+FIND_FORM = "subject-access-find"
 NEW_KEY = "subject-access:new"
 
 
@@ -70,8 +73,15 @@ class FindPersonDialog(QDialog):
     """Search by name, reference or postcode; choose the person the request is about."""
 
     def __init__(self, search: Callable[[str], list[PersonHit]],
-                 chosen: Callable[[PersonHit], None], parent: QWidget | None = None) -> None:
+                 chosen: Callable[[PersonHit], None], parent: QWidget | None = None, *,
+                 record_key: str = NEW_KEY, registry: DraftRegistry | None = None,
+                 initial: dict[str, str] | None = None, restored: bool = False) -> None:
+        if restored and initial:
+            fields_fit(initial, {"query"})
         super().__init__(parent)
+        self.form = FIND_FORM
+        self.record_key = record_key
+        self._restored = restored
         self.setWindowTitle("Find the person")
         self.setAccessibleName("Find the person")
         self.setModal(True)
@@ -102,6 +112,18 @@ class FindPersonDialog(QDialog):
         self.query.returnPressed.connect(self.run_search)
         self.query.textChanged.connect(lambda _t: self.run_search())
         self.resize(560, 420)
+        if initial:
+            self.query.setText(initial.get("query", ""))
+        if registry is not None:
+            registry.register_editor(self)
+            self.finished.connect(lambda _c: registry.unregister_editor(self))
+
+    def collect_draft(self) -> tuple[str, str, dict[str, Any]] | None:
+        """The search as typed (a name, perhaps): kept through a lock like any form."""
+        query = self.query.text()
+        if not query.strip() and not self._restored:
+            return None
+        return self.form, self.record_key, {"query": query}
 
     def run_search(self) -> None:
         text = self.query.text().strip()
@@ -188,13 +210,16 @@ class SubjectAccessView(ProgrammePage[SubjectAccessRequest]):
             submit=submit, initial=initial or {"received_on": format_date(self._today())},
             restored=restored)
 
-    def open_find(self) -> FindPersonDialog | None:
-        request = self.selected()
+    def open_find(self, request_id: int | None = None, initial: dict[str, str] | None = None,
+                  restored: bool = False) -> FindPersonDialog | None:
+        request = self._request(request_id)
         if request is None:
             return None
         dialog = FindPersonDialog(
             self._rights.find_people,
-            lambda hit: self._save(replace(request, person_id=hit.person_id)), self)
+            lambda hit: self._save(replace(request, person_id=hit.person_id)), self,
+            record_key=draft_key(request.id), registry=self._registry, initial=initial,
+            restored=restored)
         return self.show_dialog(dialog)
 
     def open_extend(self, request_id: int | None = None,

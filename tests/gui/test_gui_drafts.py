@@ -31,6 +31,7 @@ from keyworker_app.gui.form_dialog import FormDialog
 from keyworker_app.gui.kept_drafts import KeptDraftsDialog, TypedTextDialog
 from keyworker_app.gui.main_window import MainWindow
 from keyworker_app.gui.meeting_editor import MeetingEditor
+from keyworker_app.gui.subject_access_view import FindPersonDialog
 from tests.gui.conftest import flush_deletes, unlock
 from tests.gui.programme_samples import NOW
 from tests.gui.ui_scan import all_ui_text
@@ -175,6 +176,7 @@ OPENERS: dict[str, Opener] = {
     "subject-access-new": _subject_access("open_new"),
     "subject-access-extend": _subject_access("open_extend"),
     "subject-access-complete": _subject_access("open_complete"),
+    "subject-access-find": _subject_access("open_find"),
     "breach-record": _breach,
 }
 
@@ -189,6 +191,9 @@ def _type_into(dialog: QWidget, form: str) -> Any:
         dialog.venue.setText("Typed venue, Room 4")
         dialog.worries.setPlainText("Typed worry about mornings.")
         return dialog.texts()
+    if isinstance(dialog, FindPersonDialog):
+        dialog.query.setText("Jordan Fair")
+        return dialog.query.text()
     if isinstance(dialog, BreachDialog):
         dialog.summary.setPlainText("Typed summary of the breach.")
         dialog.outcome.setPlainText("Typed outcome.")
@@ -209,6 +214,8 @@ def _holds(dialog: QWidget) -> Any:
         return dialog.texts()
     if isinstance(dialog, BreachDialog):
         return dialog.state()
+    if isinstance(dialog, FindPersonDialog):
+        return dialog.query.text()
     assert isinstance(dialog, FormDialog)
     return dialog.values()
 
