@@ -23,6 +23,7 @@ from keyworker_app.domain.indicators import (
 )
 from keyworker_app.errors import UserFacingError
 from keyworker_app.store.connection import Connection, scalar, transaction
+from keyworker_app.store.schema_utc_times import UTC_TIMES_STATEMENTS
 from keyworker_app.store.schema_v2 import V2_STATEMENTS
 from keyworker_app.store.schema_v3 import V3_STATEMENTS
 from keyworker_app.store.schema_v4 import V4_STATEMENTS
@@ -236,6 +237,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "retention reviews, deletion markers, subject access and breaches",
               V3_STATEMENTS),
     Migration(4, "a row version on each family, so a stale save is refused", V4_STATEMENTS),
+    Migration(5, "meeting and case-note times kept in UTC", UTC_TIMES_STATEMENTS),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -36,8 +36,8 @@ def problems(source: str, storage: bool = False) -> list[str]:
             spec = ast.unparse(node.format_spec)
             if TIME_DIRECTIVE.search(spec):
                 found.append(f"{node.lineno}: f-string date format")
-        elif (isinstance(node, ast.Constant) and isinstance(node.value, str)
-              and DATE_PATTERN.search(node.value)):
+        elif (isinstance(node, ast.Constant) and isinstance(node.value, str) and not storage
+              and DATE_PATTERN.search(node.value)):  # storage: SQL's own UTC conversions
             found.append(f"{node.lineno}: date format {node.value!r}")
     return found
 
