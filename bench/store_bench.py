@@ -53,6 +53,8 @@ def main() -> None:
         store = CaseStore(StorePaths(root / "store"))
         t0 = time.perf_counter()
         families = generate_families(args.families, args.seed, date.today())
+        print(f"demo data: {args.families} families generated in "
+              f"{time.perf_counter() - t0:.2f} s", flush=True)
         session, _ = store.create(PASSPHRASE, Actor("Bench", Role.KEY_WORKER,
                                                       "Leicester City Council"))
         session.import_families(families, "bench")

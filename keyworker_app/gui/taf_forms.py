@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from keyworker_app.domain.dates import format_date, parse_date
+from keyworker_app.domain.dates import parse_date
 from keyworker_app.domain.family import Family
 from keyworker_app.domain.input_checks import date_problem, required_problem
 from keyworker_app.domain.policy import Policy
@@ -204,6 +204,3 @@ def scope_label(policy: Policy, scope: Sequence[str]) -> str:
         return "All partners"
     return ", ".join(agency_label(policy, s) for s in scope)
 
-
-def initial_day(today: Callable[[], date]) -> dict[str, str]:
-    return {"received_on": format_date(today()), "recorded_on": format_date(today())}

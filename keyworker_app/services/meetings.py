@@ -4,7 +4,7 @@ and the Today (key worker) and Team (team lead) views.
 The service owns the transactions and writes the audit events (ids and counts only, never
 what was said or about whom). Reports build the TAF meeting record and preparation pack from
 the read methods here: ``view_meeting``, ``meetings_of_family``, ``family_plan`` and
-``shared_since``.
+``shared_items``.
 """
 
 from __future__ import annotations
@@ -192,10 +192,6 @@ class MeetingService:
 
     def shared_items(self, family_id: int) -> list[SharedInformation]:
         return taf_read.family_shared(self._conn, family_id)
-
-    def shared_since(self, family_id: int, since: date) -> list[SharedInformation]:
-        """Information received on or after ``since`` (e.g. the last meeting's day)."""
-        return taf_read.family_shared(self._conn, family_id, since)
 
     # -- Today and Team ------------------------------------------------------------------------
     def today(self, on: date | None = None) -> TodayData:

@@ -5,15 +5,12 @@ Writes run in the caller's transaction.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from keyworker_app.domain.audit import Actor, Role
 from keyworker_app.store.connection import Connection, scalar
 
 OWNER_NAME = "owner_name"
 OWNER_ROLE = "owner_role"
 OWNER_ORGANISATION = "owner_organisation"
-CREATED = "created"
 AUDIT_HEAD_SEQ = "audit_head_seq"
 AUDIT_HEAD_HASH = "audit_head_hash"
 
@@ -45,17 +42,6 @@ def set_owner(conn: Connection, owner: Actor) -> None:
     set_value(conn, OWNER_NAME, owner.name)
     set_value(conn, OWNER_ROLE, owner.role.value)
     set_value(conn, OWNER_ORGANISATION, owner.organisation)
-
-
-def get_created(conn: Connection) -> datetime | None:
-    value = get_value(conn, CREATED)
-    return None if value is None else datetime.fromisoformat(value)
-
-
-def set_created(conn: Connection, at: datetime) -> None:
-    if at.tzinfo is None:
-        raise ValueError("created time must be timezone-aware")
-    set_value(conn, CREATED, at.isoformat())
 
 
 def get_audit_head(conn: Connection) -> tuple[int, str] | None:

@@ -50,7 +50,6 @@ def test_idle_timeout_locks_and_leaves_no_personal_data(
     visible = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
     assert visible == [window]
     assert window.stack.currentWidget() is window.lock_screen
-    assert window.lock.last_latency < 0.2
 
     unlock(qtbot, window)
     view = window.open_family(planted.family_id)

@@ -32,14 +32,35 @@ def test_caseload_models_pass_modeltester(qtbot: Any, qtmodeltester: Any, plante
 
 def test_caseload_sorts_through_the_store(qtbot: Any, planted: Planted,
                                           make_window: WindowFactory) -> None:
+    """The order on screen is the order the store answered with: the proxy never sorts."""
     window = make_window()
     unlock(qtbot, window)
+    session: Any = window.current_session()
+    asked: list[tuple[str, bool, list[int]]] = []
+    store_order = session.family_ids
+
+    def spy(sort_key: str = "reference", descending: bool = False,
+            status: Any = None) -> list[int]:
+        ids = store_order(sort_key, descending, status)
+        asked.append((sort_key, descending, ids))
+        return ids
+
+    session.family_ids = spy
     proxy = window.caseload.proxy
-    window.caseload.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
-    names = [proxy.index(r, 1).data() for r in range(proxy.rowCount())]
-    assert names == sorted(names)
-    window.caseload.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
-    assert [proxy.index(r, 1).data() for r in range(proxy.rowCount())] == sorted(names)[::-1]
+
+    def shown_ids() -> list[int | None]:
+        rows = [proxy.mapToSource(proxy.index(r, 0)).row() for r in range(proxy.rowCount())]
+        assert rows == sorted(rows)  # the proxy keeps the store's order
+        return [window.caseload.model.family_id(r) for r in rows]
+
+    for order, descending in ((Qt.SortOrder.AscendingOrder, False),
+                              (Qt.SortOrder.DescendingOrder, True)):
+        window.caseload.table.sortByColumn(1, order)
+        assert asked[-1][:2] == ("family_name", descending)
+        assert shown_ids() == asked[-1][2]
+        names = [proxy.index(r, 1).data() for r in range(proxy.rowCount())]
+        assert names == sorted(names, key=str.casefold, reverse=descending)
+        assert len(names) == 3
 
 
 def test_caseload_model_data_never_raises(qtmodeltester: Any) -> None:

@@ -74,6 +74,12 @@ def test_bad_breaches_are_refused(bad: Breach, field: str) -> None:
     assert info.value.field == field
 
 
-def test_every_policy_category_is_accepted() -> None:
+def test_every_policy_category_is_accepted_from_the_moment_found() -> None:
+    assert POLICY.breach.categories
     for category in POLICY.breach.categories:
-        check_breach(breach(category=category.id), POLICY, FOUND)
+        record = breach(category=category.id)
+        check_breach(record, POLICY, FOUND)  # recorded the moment it was found: accepted
+        assert category_label(category.id, POLICY) == category.label
+        with pytest.raises(ValidationError) as info:  # ...but not a second before
+            check_breach(record, POLICY, FOUND - timedelta(seconds=1))
+        assert info.value.field == "Found"

@@ -80,6 +80,17 @@ def test_bad_reviews_are_refused(bad: RetentionReview, field: str) -> None:
     assert info.value.field == field
 
 
-def test_good_reviews_pass() -> None:
-    check_review(review(date(2025, 6, 1), RETAIN, date(2025, 6, 2)), date(2025, 6, 1))
-    check_review(review(date(2025, 6, 1), DELETE, None, "no further risk"), date(2025, 6, 1))
+def test_good_reviews_pass_at_their_limits() -> None:
+    today = date(2025, 6, 1)
+    # Retained until tomorrow: the shortest retention there is, and the next review then.
+    retain = review(today, RETAIN, date(2025, 6, 2))
+    check_review(retain, today)
+    assert review_date(date(2020, 1, 1), retain, 12) == date(2025, 6, 2)
+    with pytest.raises(ValidationError) as info:
+        check_review(review(today, RETAIN, today), today)
+    assert info.value.field == "Retain until"
+    # A deletion decided today is fine; one dated tomorrow is not.
+    check_review(review(today, DELETE, None, "no further risk"), today)
+    with pytest.raises(ValidationError) as info:
+        check_review(review(today, DELETE, None, "no further risk"), date(2025, 5, 31))
+    assert info.value.field == "Reviewed on"

@@ -75,6 +75,16 @@ def test_bad_requests_are_refused(request_: SubjectAccessRequest, field: str) ->
     assert info.value.field == field
 
 
-def test_extension_on_the_due_date_is_allowed() -> None:
-    check_request(SubjectAccessRequest(date(2025, 1, 31), "S", extended_on=date(2025, 2, 28),
-                                       extension_reason="complex"), date(2025, 3, 1))
+def test_extension_on_the_due_date_is_allowed_and_moves_it() -> None:
+    received = date(2025, 1, 31)
+    assert due_date(received) == date(2025, 2, 28)
+    on_the_day = SubjectAccessRequest(received, "S", extended_on=date(2025, 2, 28),
+                                      extension_reason="complex")
+    check_request(on_the_day, date(2025, 3, 1))
+    assert on_the_day.due_on == date(2025, 4, 30)
+    assert on_the_day.status(date(2025, 3, 1)) is RequestStatus.OPEN
+    a_day_late = SubjectAccessRequest(received, "S", extended_on=date(2025, 3, 1),
+                                      extension_reason="complex")
+    with pytest.raises(ValidationError) as info:
+        check_request(a_day_late, date(2025, 3, 1))
+    assert info.value.field == "Extended"
