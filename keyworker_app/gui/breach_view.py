@@ -45,7 +45,11 @@ from keyworker_app.domain.policy import Policy
 from keyworker_app.errors import UserFacingError, ValidationError
 from keyworker_app.gui.errors import show_error
 from keyworker_app.gui.form_dialog import DraftRegistry, fit_wrapped_text
-from keyworker_app.gui.programme_export_dialog import ProgrammeExportDialog, report_saved_text
+from keyworker_app.gui.programme_export_dialog import (
+    EXPORT_FORMS,
+    ProgrammeExportDialog,
+    report_saved_text,
+)
 from keyworker_app.gui.programme_page import ProgrammePage
 from keyworker_app.reports.breach_text import breach_reference, clock_text
 from keyworker_app.services.programme_exports import (
@@ -373,8 +377,10 @@ class BreachView(ProgrammePage[Breach]):
             self.select_where(lambda b: b.id == breach_id)
         return self.open_form(breach, draft)
 
-    def open_export(self) -> ProgrammeExportDialog | None:
-        breach = self.selected()
+    def open_export(self, breach_id: int | None = None,
+                    draft: dict[str, Any] | None = None) -> ProgrammeExportDialog | None:
+        breach = (self.selected() if breach_id is None
+                  else self.select_matching(lambda b: b.id, breach_id))
         if breach is None:
             return None
         name = suggested_name(ProgrammeReport.BREACH_RECORD, breach_reference(breach),
@@ -382,6 +388,8 @@ class BreachView(ProgrammePage[Breach]):
         dialog = ProgrammeExportDialog(self._exports, ProgrammeExportRequest(
             ProgrammeReport.BREACH_RECORD, self._folder / name, Recipient.printing(),
             breach_id=breach.id), self)
+        dialog.keep_through_lock(self._registry, EXPORT_FORMS[ProgrammeReport.BREACH_RECORD],
+                                 draft_key(breach.id), draft)
         dialog.exported.connect(lambda r: self.notice("Breach record exported",
                                                       *report_saved_text(r)))
         return self.show_dialog(dialog)

@@ -34,7 +34,11 @@ from keyworker_app.errors import UserFacingError
 from keyworker_app.gui import breach_view, retention_view, subject_access_view
 from keyworker_app.gui import family_forms as forms
 from keyworker_app.gui import taf_forms as tf
+from keyworker_app.gui.export_dialog import EXPORT_FORM, ExportDialog
 from keyworker_app.gui.indicator_editing import KINDS as INDICATOR_KINDS
+from keyworker_app.gui.programme_export_dialog import EXPORT_FORMS
+from keyworker_app.gui.secure_export_base import SecureExportDialog
+from keyworker_app.services.programme_exports import ProgrammeReport
 
 if TYPE_CHECKING:
     from keyworker_app.gui.breach_view import BreachView
@@ -61,6 +65,9 @@ class DraftHost(Protocol):
 
     def show_breaches(self) -> BreachView | None: ...
 
+    def export_claim(self, file_format: str = "pdf",
+                     draft: dict[str, Any] | None = None) -> object | None: ...
+
 
 # Reopens the form from the decoded draft: the dialog shown, or None when its record is gone.
 Reopen = Callable[[DraftHost, str, Any], object | None]
@@ -74,6 +81,16 @@ def decode_form(payload: DraftPayload) -> dict[str, str]:
 def decode_breach(payload: DraftPayload) -> dict[str, Any]:
     require_version(payload, LEGACY_VERSION, FORM_VERSION)
     return shaped(payload.data, breach_view.DRAFT_FIELDS)
+
+
+def decode_export(payload: DraftPayload) -> dict[str, Any]:
+    require_version(payload, FORM_VERSION)
+    return shaped(payload.data, SecureExportDialog.DRAFT_FIELDS)
+
+
+def decode_family_export(payload: DraftPayload) -> dict[str, Any]:
+    require_version(payload, FORM_VERSION)
+    return shaped(payload.data, ExportDialog.DRAFT_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +163,23 @@ def _subject_access(opener: str) -> Reopen:
     return run
 
 
+def _claim(host: DraftHost, record_key: str, data: dict[str, Any]) -> object | None:
+    file_format = key_part(record_key, "claim")
+    if file_format not in ("pdf", "csv"):
+        raise DraftUnreadable("It does not say which claim file it was for.")
+    return host.export_claim(file_format, data)
+
+
+def _programme_export(show: Callable[[DraftHost], Any], part: str) -> Reopen:
+    def run(host: DraftHost, record_key: str, data: dict[str, Any]) -> object | None:
+        page = show(host)
+        if page is None:
+            return None
+        opened: object | None = page.open_export(_required_id(record_key, part), data)
+        return opened
+    return run
+
+
 def _breach(host: DraftHost, record_key: str, data: dict[str, Any]) -> object | None:
     page = host.show_breaches()
     return None if page is None else page.open_saved(key_id(record_key, "breach"), data)
@@ -183,6 +217,16 @@ KINDS: tuple[DraftKind, ...] = (
     DraftKind(subject_access_view.FIND_FORM, "Finding the person for a subject access request",
               _subject_access("open_find")),
     DraftKind(breach_view.BREACH_FORM, "Breach record", _breach, decode=decode_breach),
+    DraftKind(EXPORT_FORM, "Exporting a family report", _in_family(
+        lambda view, _k, data: view.open_export_dialog(draft=data)),
+        decode=decode_family_export),
+    DraftKind(EXPORT_FORMS[ProgrammeReport.SUBJECT_ACCESS], "Exporting a subject-access "
+              "disclosure", _programme_export(lambda h: h.show_subject_access(),
+                                             "subject-access"), decode=decode_export),
+    DraftKind(EXPORT_FORMS[ProgrammeReport.BREACH_RECORD], "Exporting a breach record",
+              _programme_export(lambda h: h.show_breaches(), "breach"), decode=decode_export),
+    DraftKind(EXPORT_FORMS[ProgrammeReport.PBR_CLAIM], "Exporting the PbR claim", _claim,
+              decode=decode_export),
 )
 
 

@@ -3,9 +3,9 @@
 Where the report is going decides the rules (the policy's handling rules, ISA Appendix C): a
 secure e-mail address may receive it unprotected; any other address must get a
 password-protected file. The password is typed twice, shown only as dots, never kept after the
-dialog closes, and never saved as a draft. Building and writing run off the GUI thread; the
-audit event is written back on the GUI thread, and without it the file is removed. What it
-shares with the programme exports is in ``secure_export_base``.
+dialog closes, and never saved as a draft (the rest of the dialog is). Building and writing
+run off the GUI thread; the audit event is written back on the GUI thread, and without it the
+file is removed. What it shares with the programme exports is in ``secure_export_base``.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QFileDialog, QFormLayout, QLabel, QMessageBox, QWidget
 
@@ -29,6 +30,8 @@ from keyworker_app.services.export import (
 )
 
 log = logging.getLogger("keyworker.gui.export_dialog")
+
+EXPORT_FORM = "export-family-report"  # a draft keyed "family:<id>/export"
 
 
 class ExportDialog(SecureExportDialog[PreparedExport, ExportResult]):
@@ -108,6 +111,27 @@ class ExportDialog(SecureExportDialog[PreparedExport, ExportResult]):
         current = Path(self.path.text())
         self.path.setText(str(current.with_name(suggested_file_name(
             self._reference, self.report_kind(), self._today()))))
+
+    # -- drafts (gui.lock) -----------------------------------------------------------------
+    DRAFT_FIELDS: dict[str, type] = {**SecureExportDialog.DRAFT_FIELDS, "report": str,
+                                     "meeting": str, "purpose": str}
+
+    def draft_state(self) -> dict[str, Any]:
+        chosen = self.meeting.currentData()
+        return {**super().draft_state(), "report": str(self.report.currentData()),
+                "meeting": "" if chosen is None else str(chosen),
+                "purpose": str(self.purpose.currentData() or "")}
+
+    def apply_draft_state(self, draft: dict[str, Any]) -> None:
+        for combo, key in ((self.report, "report"), (self.purpose, "purpose")):
+            found = combo.findData(str(draft.get(key, "")))
+            if found >= 0:
+                combo.setCurrentIndex(found)
+        meeting = str(draft.get("meeting", ""))
+        found = self.meeting.findData(int(meeting)) if meeting.isdigit() else -1
+        if found >= 0:
+            self.meeting.setCurrentIndex(found)
+        super().apply_draft_state(draft)  # the file name last: choosing a report suggests one
 
     # -- export ---------------------------------------------------------------------------
     def request(self, replace: bool = False) -> ExportRequest:

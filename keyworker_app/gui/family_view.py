@@ -33,7 +33,7 @@ from keyworker_app.errors import StaleRecordError
 from keyworker_app.gui import family_forms as forms
 from keyworker_app.gui.clipboard import ClipboardGuard
 from keyworker_app.gui.criteria_panel import CriteriaPanel
-from keyworker_app.gui.export_dialog import PASSWORD_REMINDER, ExportDialog
+from keyworker_app.gui.export_dialog import EXPORT_FORM, PASSWORD_REMINDER, ExportDialog
 from keyworker_app.gui.form_dialog import DraftRegistry, FieldSpec, FormDialog
 from keyworker_app.gui.indicator_editing import IndicatorEditing
 from keyworker_app.gui.record_model import Column, RecordTableModel
@@ -398,7 +398,8 @@ class FamilyView(QWidget):
 
     # -- export ---------------------------------------------------------------------------
     def open_export_dialog(self, report: ReportKind | None = None,
-                           meeting_id: int | None = None) -> ExportDialog | None:
+                           meeting_id: int | None = None,
+                           draft: dict[str, Any] | None = None) -> ExportDialog | None:
         if self._policy is None:
             return None
         service = ExportService(self._session, self._policy)
@@ -408,6 +409,8 @@ class FamilyView(QWidget):
                               meetings=self.taf.meeting_choices() if self.taf else (),
                               report=report, meeting_id=meeting_id,
                               today=self._today, parent=self)
+        dialog.keep_through_lock(self._registry, EXPORT_FORM, f"family:{self.family_id}/export",
+                                 draft)
         dialog.exported.connect(self._exported)
         dialog.finished.connect(lambda _c: setattr(self, "export_dialog", None))
         self.export_dialog = dialog

@@ -262,10 +262,11 @@ class MainWindow(QMainWindow):
             lambda e: BreachView(e, now=lambda: as_utc(self._now()), registry=self.lock))
         return page if isinstance(page, BreachView) else None
 
-    def export_claim(self, file_format: str = "pdf") -> ProgrammeExportDialog | None:
+    def export_claim(self, file_format: str = "pdf",
+                     draft: dict[str, Any] | None = None) -> ProgrammeExportDialog | None:
         """Programme → Export the PbR claim as PDF (or CSV): qualifying families by
         reference only."""
-        from keyworker_app.gui.programme_export_dialog import ProgrammeExportDialog
+        from keyworker_app.gui.programme_export_dialog import EXPORT_FORMS, ProgrammeExportDialog
         from keyworker_app.services.programme_exports import (
             ProgrammeExportRequest,
             ProgrammeReport,
@@ -280,6 +281,8 @@ class MainWindow(QMainWindow):
             ProgrammeReport.PBR_CLAIM, Path.home() / suggested_name(
                 ProgrammeReport.PBR_CLAIM, "", today, file_format), Recipient.printing(),
             as_of=today, file_format=file_format), self)
+        dialog.keep_through_lock(self.lock, EXPORT_FORMS[ProgrammeReport.PBR_CLAIM],
+                                 f"claim:{file_format}", draft)
         dialog.exported.connect(self._claim_exported)
         dialog.open()
         return dialog

@@ -24,6 +24,11 @@ from keyworker_app.services.programme_exports import (
     ProgrammeReport,
 )
 
+# Drafts kept through a lock (gui.lock): the record key names the request, breach or claim.
+EXPORT_FORMS = {ProgrammeReport.SUBJECT_ACCESS: "export-subject-access",
+                ProgrammeReport.BREACH_RECORD: "export-breach-record",
+                ProgrammeReport.PBR_CLAIM: "export-pbr-claim"}
+
 CSV_NOTE = ("A CSV file cannot be password-protected. It lists the qualifying families by "
             "reference only, so it may go to a secure e-mail address, a printer or stay on "
             "this computer. Cells that a spreadsheet would run as formulas are made harmless.")

@@ -4,14 +4,15 @@ background write that is audited before the dialog closes.
 Where the report is going decides the rules (the policy's handling rules, ISA Appendix C): a
 secure e-mail address may receive it unprotected; any other address must get a
 password-protected file. The password is typed twice, shown only as dots, never kept after the
-dialog closes. Writing runs off the GUI thread; the audit event is written back on the GUI
-thread, and without it the file is removed. ``ExportDialog`` (family reports) and
+dialog closes and never part of the draft a lock keeps (``keep_through_lock``). Writing runs
+off the GUI thread; the audit event is written back on the GUI thread, and without it the file
+is removed. ``ExportDialog`` (family reports) and
 ``ProgrammeExportDialog`` (subject access, PbR claim, breach record) add what they choose.
 """
 
 from __future__ import annotations
 
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
@@ -41,7 +42,7 @@ from keyworker_app.domain.handling import (
 from keyworker_app.domain.policy import Policy
 from keyworker_app.errors import UserFacingError
 from keyworker_app.gui.errors import show_error
-from keyworker_app.gui.form_dialog import fit_wrapped_text
+from keyworker_app.gui.form_dialog import DraftRegistry, fit_wrapped_text
 from keyworker_app.gui.worker import run_in_background
 
 PASSWORD_REMINDER = ("Send the password by another route from the file — for example by "
@@ -239,6 +240,46 @@ class SecureExportDialog(QDialog, Generic[PreparedT, ResultT]):
         self.problem.setText(text)
         self.problem.setVisible(bool(text))
         fit_wrapped_text(self)
+
+    # -- drafts (gui.lock) -----------------------------------------------------------------
+    # What a lock keeps of an export: where it is going and the file, never the password.
+    DRAFT_FIELDS: dict[str, type] = {"where": str, "address": str, "path": str,
+                                     "protect": bool}
+
+    def draft_state(self) -> dict[str, Any]:
+        where = ("email" if self.to_email.isChecked() else
+                 "print" if self.to_print.isChecked() else "meeting")
+        return {"where": where, "address": self.address.text(), "path": self.path.text(),
+                "protect": self.protect.isChecked()}
+
+    def apply_draft_state(self, draft: dict[str, Any]) -> None:
+        button = {"email": self.to_email, "print": self.to_print,
+                  "meeting": self.to_meeting}.get(str(draft.get("where")), self.to_email)
+        button.setChecked(True)
+        self.address.setText(str(draft.get("address", "")))
+        if draft.get("path"):
+            self.path.setText(str(draft["path"]))
+        self.protect.setChecked(bool(draft.get("protect")))
+        self.refresh()
+
+    def keep_through_lock(self, registry: DraftRegistry | None, form: str, record_key: str,
+                          draft: dict[str, Any] | None = None) -> None:
+        """Hand what is chosen and typed to the lock as a draft (``form``, ``record_key``),
+        after putting back ``draft``, what an earlier lock kept."""
+        if draft is not None:
+            self.apply_draft_state(draft)
+        self.form, self.record_key = form, record_key
+        self._draft_baseline = self.draft_state()
+        self._restored = draft is not None
+        if registry is not None:
+            registry.register_editor(self)
+            self.finished.connect(lambda _c: registry.unregister_editor(self))
+
+    def collect_draft(self) -> tuple[str, str, dict[str, Any]] | None:
+        state = self.draft_state()
+        if not self._restored and state == getattr(self, "_draft_baseline", state):
+            return None
+        return self.form, self.record_key, state
 
     # -- export ---------------------------------------------------------------------------
     def prepare(self, replace: bool) -> PreparedT | None:

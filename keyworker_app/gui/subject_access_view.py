@@ -28,7 +28,11 @@ from keyworker_app.domain.subject_access import SubjectAccessRequest
 from keyworker_app.errors import UserFacingError
 from keyworker_app.gui.errors import show_error
 from keyworker_app.gui.form_dialog import DraftRegistry, FieldSpec, FormDialog
-from keyworker_app.gui.programme_export_dialog import ProgrammeExportDialog, report_saved_text
+from keyworker_app.gui.programme_export_dialog import (
+    EXPORT_FORMS,
+    ProgrammeExportDialog,
+    report_saved_text,
+)
 from keyworker_app.gui.programme_page import ProgrammePage
 from keyworker_app.services.information_rights import PersonHit
 from keyworker_app.services.programme_exports import (
@@ -255,8 +259,9 @@ class SubjectAccessView(ProgrammePage[SubjectAccessRequest]):
             submit=submit, initial=initial or {"completed_on": format_date(self._today())},
             restored=restored)
 
-    def open_export(self) -> ProgrammeExportDialog | None:
-        request = self.selected()
+    def open_export(self, request_id: int | None = None,
+                    draft: dict[str, Any] | None = None) -> ProgrammeExportDialog | None:
+        request = self._request(request_id)
         if request is None:
             return None
         if request.person_id is None:
@@ -268,6 +273,8 @@ class SubjectAccessView(ProgrammePage[SubjectAccessRequest]):
         dialog = ProgrammeExportDialog(self._exports, ProgrammeExportRequest(
             ProgrammeReport.SUBJECT_ACCESS, self._folder / name, Recipient.printing(),
             request_id=request.id), self)
+        dialog.keep_through_lock(self._registry, EXPORT_FORMS[ProgrammeReport.SUBJECT_ACCESS],
+                                 draft_key(request.id), draft)
         dialog.exported.connect(lambda r: self.notice("Disclosure exported",
                                                       *report_saved_text(r)))
         return self.show_dialog(dialog)
