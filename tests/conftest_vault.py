@@ -70,7 +70,8 @@ def store_paths(tmp_path: Path) -> StorePaths:
 @pytest.fixture
 def vault(store_paths: StorePaths, device_secrets: DeviceSecrets, fake_clock: FakeClock) -> Vault:
     """A vault over an empty store dir, fast test KDF, in-memory keyring, fake clock."""
-    return Vault(store_paths, device_secrets, kdf=FAST_TEST_KDF, clock=fake_clock)
+    return Vault(store_paths, device_secrets, kdf=FAST_TEST_KDF, clock=fake_clock,
+                 boot=fake_clock.boot)
 
 
 @pytest.fixture
@@ -83,6 +84,7 @@ def vault_factory(tmp_path: Path, fake_clock: FakeClock) -> Callable[..., Vault]
             DeviceSecrets(keyring or MemoryKeyring()),
             kdf=FAST_TEST_KDF,
             clock=fake_clock,
+            boot=fake_clock.boot,
         )
 
     return make

@@ -124,7 +124,7 @@ class Unlocked:
     throttle: UnlockThrottle | None = None
 
     def attempts_audited(self) -> None:
-        if self.throttle is not None:
+        if self.throttle is not None and (self.failed_attempts or self.attempt_record_lost):
             self.throttle.audited()
 
     def close(self) -> None:
@@ -232,7 +232,7 @@ class Vault:
         self.secrets = secrets
         self._kdf = kdf
         self._clock = clock
-        self._boot = boot or getattr(clock, "boot", None) or system_boot
+        self._boot = boot or system_boot
 
     def _throttle(self, header: Header, device_secret: bytes | None) -> UnlockThrottle:
         """The attempt record of this copy: authenticated when the header names its own

@@ -36,7 +36,8 @@ def test_failed_unlocks_are_audited_even_after_the_attempts_file_is_deleted(
     paths = StorePaths(tmp_path / "store")
     keyring = MemoryKeyring()
     store = CaseStore(paths, DeviceSecrets(keyring), kdf=FAST_TEST_KDF)
-    store.vault = Vault(paths, store.secrets, kdf=FAST_TEST_KDF, clock=fake_clock)
+    store.vault = Vault(paths, store.secrets, kdf=FAST_TEST_KDF, clock=fake_clock,
+                        boot=fake_clock.boot)
     store.create(PASS, OWNER)[0].lock()
     for _ in range(4):
         with pytest.raises(WrongPassphraseError):

@@ -270,7 +270,8 @@ def test_header_from_another_store(
 def test_missing_device_secret(
     created: CreatedStore, store_paths: StorePaths, fake_clock: FakeClock
 ) -> None:
-    elsewhere = Vault(store_paths, DeviceSecrets(MemoryKeyring()), clock=fake_clock)
+    elsewhere = Vault(store_paths, DeviceSecrets(MemoryKeyring()), clock=fake_clock,
+                      boot=fake_clock.boot)
     before = fingerprint(store_paths)
     with pytest.raises(DeviceSecretMissingError):
         elsewhere.unlock(PASS)
@@ -293,7 +294,7 @@ def test_recovery_on_a_new_computer(
     created: CreatedStore, store_paths: StorePaths, fake_clock: FakeClock
 ) -> None:
     new_keyring = MemoryKeyring()
-    laptop = Vault(store_paths, DeviceSecrets(new_keyring), clock=fake_clock)
+    laptop = Vault(store_paths, DeviceSecrets(new_keyring), clock=fake_clock, boot=fake_clock.boot)
     before = fingerprint(store_paths)
     with pytest.raises(WrongRecoveryKeyError):
         laptop.unlock_with_recovery("0000-" * 7 + "0000", "new pass")
