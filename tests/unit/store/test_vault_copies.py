@@ -218,3 +218,56 @@ def test_missing_or_malformed_recovery_slot_is_reported(
     assert header_problems(read_header(path)) == [
         "the key header has no recovery slot: the recovery key cannot open this store; "
         "run 'keyworker rotate-key' to issue a new recovery key"]
+
+
+GUESSER = """
+import json, sys
+from pathlib import Path
+from keyworker_app.errors import UnlockThrottledError, WrongPassphraseError
+from keyworker_app.paths import StorePaths
+from keyworker_app.security.device_secret import DeviceSecrets
+from keyworker_app.security.kdf import FAST_TEST_KDF
+from keyworker_app.store.vault import Vault
+from tests.keyring_memory import MemoryKeyring
+
+root, entries, wall, up = sys.argv[1:]
+keyring = MemoryKeyring()  # this computer's keyring, as it was when the guessing began
+keyring.passwords = {tuple(k.split("\\n")): v for k, v in json.loads(entries).items()}
+vault = Vault(StorePaths(Path(root)), DeviceSecrets(keyring), kdf=FAST_TEST_KDF,
+              clock=lambda: float(wall), boot=lambda: ("boot-1", float(up)))
+try:
+    vault.unlock("a guess from process " + str(sys.argv))
+except UnlockThrottledError:
+    print("throttled")
+except WrongPassphraseError:
+    print("evaluated")
+"""
+
+
+def test_parallel_unlock_processes_have_no_more_passphrases_evaluated_than_one(
+    vault: Vault, created: CreatedStore, *, store_paths: StorePaths, fake_clock: FakeClock,
+    memory_keyring: MemoryKeyring, tmp_path: Path,
+) -> None:
+    """Twelve processes guess at once (real Argon2id, real SQLCipher store, the clock frozen
+    so that only the lock decides): the free guesses and one more are evaluated."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from keyworker_app.security.throttle import FREE_FAILURES
+
+    script = tmp_path / "guesser.py"
+    script.write_text(GUESSER)
+    entries = json.dumps({"\n".join(k): v for k, v in memory_keyring.passwords.items()})
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3])}
+    procs = [subprocess.Popen([sys.executable, str(script), str(store_paths.root), entries,
+                               str(fake_clock.now), str(fake_clock.uptime)],
+                              stdout=subprocess.PIPE, text=True, env=env) for _ in range(12)]
+    results = [p.communicate(timeout=300)[0].strip() for p in procs]
+    assert results.count("evaluated") == FREE_FAILURES + 1, results
+    assert results.count("throttled") == 12 - (FREE_FAILURES + 1)
+    fake_clock.advance(2)
+    opened = vault.unlock(PASS)
+    assert len(opened.failed_attempts) == FREE_FAILURES + 1
+    opened.close()
