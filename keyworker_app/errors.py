@@ -209,15 +209,24 @@ class RecordNotFoundError(UserFacingError):
 class FamilyImportError(UserFacingError):
     """A family file was refused whole; says where (line and JSON path), never the value."""
 
-    def __init__(self, source: str, line: int | None, path: str, problem: str) -> None:
+    def __init__(self, source: str, line: int | None, path: str, problem: str,
+                 more: tuple[tuple[int | None, str, str], ...] = ()) -> None:
         self.source = source
         self.line = line
         self.path = path
         self.problem = problem
-        where = ", ".join(
+        self.more = more  # further (line, path, problem) found in the same file
+        text = f"{self._where(source, line, path)}: {self._sentence(problem)}"
+        for other in more:
+            text += f"\n  {self._where('', *other[:2])}: {self._sentence(other[2])}"
+        super().__init__(text, "Nothing was imported. Correct the file and import it again.")
+
+    @staticmethod
+    def _where(source: str, line: int | None, path: str) -> str:
+        return ", ".join(
             part for part in (source, f"line {line}" if line is not None else "", path) if part
         )
-        super().__init__(
-            f"{where}: {problem}.",
-            "Nothing was imported. Correct the file and import it again.",
-        )
+
+    @staticmethod
+    def _sentence(problem: str) -> str:
+        return problem if problem.endswith((".", "?", "!")) else f"{problem}."

@@ -1,8 +1,9 @@
 """Hypothesis strategies for domain records, shared by store, service and report tests.
 
-``families()`` builds internally consistent families: member refs are unique,
-relationships and person_refs name real members, each member has at most one record
-per school term. Ids are all None (unsaved).
+``families()`` builds families that keep every rule in ``domain.family_rules`` on any day
+after PAST: member refs are unique, relationships and person_refs name real members, at most
+one address is current, each child has at most one record per school term. Ids are all None
+(unsaved).
 """
 
 from __future__ import annotations
@@ -38,25 +39,56 @@ from keyworker_app.domain.indicators import (
 
 # Any text a person could type, accents and other scripts included (no surrogates).
 text = st.text(st.characters(exclude_categories=["Cs"]), max_size=24)
-names = st.text(st.characters(exclude_categories=["Cs", "Cc"]), min_size=1, max_size=20)
-days = st.dates(min_value=date(1920, 1, 1), max_value=date(2060, 12, 31))
+names = st.text(st.characters(exclude_categories=["Cs", "Cc"]), min_size=1,
+                max_size=20).filter(lambda t: bool(t.strip()))
+# Records keep the domain's rules (``domain.family_rules``): what has happened is dated on or
+# before PAST (safely before any day the tests run); reviews may fall due at any time.
+PAST = date(2025, 1, 1)
+days = st.dates(min_value=date(1920, 1, 1), max_value=PAST)
 optional_days = st.none() | days
-moments = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2060, 1, 1))
+any_days = st.dates(min_value=date(1920, 1, 1), max_value=date(2060, 12, 31))
+moments = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2024, 12, 31))
 
-postcodes = st.sampled_from(["LE1 7RH", "le3 9ab", "LE12 3CD", "SW1A 1AA", "GIR 0AA",
-                             "M1 1AE", "B33 8TH", "CR2 6XH", "DN55 1PT", "not a postcode", ""])
+postcodes = st.sampled_from(["LE1 7RH", "le3 9ab", "LE12 3AB", "SW1A 1AA", "GIR 0AA",
+                             "M1 1AE", "B33 8TH", "CR2 6XH", "DN55 1PT", "ZZ99 3WZ"])
 
-offences = st.builds(Offence, offence_date=days, disposal=st.sampled_from(Disposal),
-                     description=text, disposal_date=optional_days)
-benefit_spells = st.builds(BenefitSpell, benefit=st.sampled_from(Benefit), from_date=days,
-                           to_date=optional_days)
-addresses = st.builds(Address, line1=text, town=text, postcode=postcodes, line2=text,
-                      from_date=optional_days, to_date=optional_days)
+
+@st.composite
+def spans(draw: st.DrawFn, open_ended: bool = True) -> tuple[date, date | None]:
+    """A start on or before PAST and an end not before it (or none, while it continues)."""
+    start = draw(days)
+    end = draw(st.dates(min_value=start, max_value=PAST))
+    return start, (draw(st.none() | st.just(end)) if open_ended else end)
+
+
+@st.composite
+def offences(draw: st.DrawFn) -> Offence:
+    when, disposed = draw(spans())
+    return Offence(when, draw(st.sampled_from(Disposal)), draw(text), disposed)
+
+
+@st.composite
+def benefit_spells(draw: st.DrawFn) -> BenefitSpell:
+    start, end = draw(spans())
+    return BenefitSpell(draw(st.sampled_from(Benefit)), start, end)
+
+
+@st.composite
+def address_lists(draw: st.DrawFn) -> tuple[Address, ...]:
+    """At most one current address (the last may be; every earlier one has ended)."""
+    out = []
+    count = draw(st.integers(0, 3))
+    for i in range(count):
+        start, end = draw(spans(open_ended=i == count - 1))
+        out.append(Address(line1=draw(names), town=draw(names), postcode=draw(postcodes),
+                           line2=draw(text), from_date=draw(st.none() | st.just(start)),
+                           to_date=end))
+    return tuple(out)
 
 
 @st.composite
 def education_terms(draw: st.DrawFn) -> tuple[EducationTerm, ...]:
-    keys = draw(st.lists(st.tuples(st.integers(2000, 2040), st.sampled_from(Term)),
+    keys = draw(st.lists(st.tuples(st.integers(2000, 2023), st.sampled_from(Term)),
                          max_size=4, unique=True))
     return tuple(
         EducationTerm(
@@ -73,19 +105,21 @@ def education_terms(draw: st.DrawFn) -> tuple[EducationTerm, ...]:
 
 @st.composite
 def people(draw: st.DrawFn, ref: str) -> Person:
+    role = draw(st.sampled_from(HouseholdRole))
+    child = role in (HouseholdRole.CHILD, HouseholdRole.OTHER_CHILD)
     return Person(
         ref=ref,
         given_names=draw(names),
         family_name=draw(names),
-        date_of_birth=draw(days),
-        household_role=draw(st.sampled_from(HouseholdRole)),
+        date_of_birth=draw(st.dates(min_value=date(1910, 1, 1), max_value=PAST)),
+        household_role=role,
         sex_gender=draw(text),
-        upn=draw(text),
-        nhs_number=draw(text),
-        ni_number=draw(text),
-        offences=tuple(draw(st.lists(offences, max_size=3))),
-        education=draw(education_terms()),
-        benefits=tuple(draw(st.lists(benefit_spells, max_size=3))),
+        upn=draw(st.sampled_from(["", "A12345678901B", "a123456789012"])),
+        nhs_number=draw(st.sampled_from(["", "999 000 0018", "9990000026"])),
+        ni_number=draw(st.sampled_from(["", "QQ 12 34 56 C", "AB123456D"])),
+        offences=tuple(draw(st.lists(offences(), max_size=3))),
+        education=draw(education_terms()) if child else (),
+        benefits=() if child else tuple(draw(st.lists(benefit_spells(), max_size=3))),
     )
 
 
@@ -96,34 +130,43 @@ def families(draw: st.DrawFn, reference: str | None = None, max_members: int = 5
     members = tuple(draw(people(ref)) for ref in refs)
     person_refs = st.sampled_from(["", *refs])
     relationships: tuple[Relationship, ...] = ()
-    if refs:
+    if len(refs) > 1:
+        pairs = st.lists(st.sampled_from(refs), min_size=2, max_size=2, unique=True)
         relationships = tuple(draw(st.lists(
-            st.builds(Relationship, subject_ref=st.sampled_from(refs),
-                      kind=st.sampled_from(RelationshipKind), object_ref=st.sampled_from(refs)),
-            max_size=4)))
+            st.builds(lambda pair, kind: Relationship(pair[0], kind, pair[1]), pairs,
+                      st.sampled_from(RelationshipKind)),
+            max_size=4, unique=True)))
+    allocated, closed = draw(spans())
+
+    asb = []
+    for _ in range(draw(st.integers(0, 3))):
+        start, end = draw(spans())
+        asb.append(AsbIntervention(draw(st.sampled_from(AsbKind)), start, end,
+                                   draw(person_refs)))
+    concerns = []
+    for _ in range(draw(st.integers(0, 3))):
+        start, end = draw(spans())
+        kind = draw(st.sampled_from(ConcernKind))
+        concerns.append(Concern(kind, start, end,
+                                draw(names if kind is ConcernKind.OTHER else text),
+                                draw(person_refs)))
     return Family(
         reference=reference or draw(st.from_regex(r"[A-Z]{2}-[0-9]{4}-[0-9]{1,5}",
                                                    fullmatch=True)),
         family_name=draw(names),
         status=draw(st.sampled_from(FamilyStatus)),
-        allocated_on=draw(days),
-        key_worker=draw(text),
+        allocated_on=allocated,
+        key_worker=draw(names),
         members=members,
         relationships=relationships,
-        addresses=tuple(draw(st.lists(addresses, max_size=3))),
-        asb_interventions=tuple(draw(st.lists(
-            st.builds(AsbIntervention, kind=st.sampled_from(AsbKind), start_date=days,
-                      end_date=optional_days, person_ref=person_refs),
-            max_size=3))),
-        concerns=tuple(draw(st.lists(
-            st.builds(Concern, kind=st.sampled_from(ConcernKind), noted_on=days,
-                      ended_on=optional_days, detail=text, person_ref=person_refs),
-            max_size=3))),
+        addresses=draw(address_lists()),
+        asb_interventions=tuple(asb),
+        concerns=tuple(concerns),
         notes=tuple(draw(st.lists(
             st.builds(CaseNote, kind=st.sampled_from(ContactKind), occurred_at=moments,
-                      author=text, summary=text, person_ref=person_refs),
+                      author=names, summary=names, person_ref=person_refs),
             max_size=3))),
-        closed_on=draw(optional_days),
+        closed_on=closed,
         closure_reason=draw(text),
-        review_due=draw(optional_days),
+        review_due=draw(st.none() | any_days),
     )

@@ -46,9 +46,11 @@ def attendees(policy: Policy) -> st.SearchStrategy[Attendee]:
     return inside | outside
 
 
-def actions(policy: Policy) -> st.SearchStrategy[Action]:
+def actions(policy: Policy, earliest: date = date(2000, 1, 1)) -> st.SearchStrategy[Action]:
+    """Plan rows due on or after ``earliest`` (an action is never due before its meeting)."""
     agency = st.sampled_from([*(p.id for p in policy.partners), OTHER_AGENCY, "family"])
-    return st.builds(Action, what=filled, owner=filled, agency=agency, due=days,
+    return st.builds(Action, what=filled, owner=filled, agency=agency,
+                     due=st.dates(min_value=earliest, max_value=date(2061, 12, 31)),
                      status=st.sampled_from(ActionStatus), outcome=text)
 
 
@@ -97,7 +99,7 @@ def meetings(draw: st.DrawFn, family_id: int, refs: Sequence[str], policy: Polic
         members=tuple(MemberVoice(ref, draw(text)) for ref in members),
         child_voice=draw(text), strengths=draw(text), worries=draw(text), needs=draw(text),
         decisions=tuple(Decision(t) for t in draw(st.lists(filled, max_size=3))),
-        actions=tuple(draw(st.lists(actions(policy), max_size=4))),
+        actions=tuple(draw(st.lists(actions(policy, held.date()), max_size=4))),
         shared=tuple(draw(st.lists(shared_items(policy, refs), max_size=3))),
         next_review=review,
     )

@@ -14,6 +14,7 @@ March) is refused. Pure functions: the local zone is the one the system reports.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time
 
 DATE_FORMAT = "%d/%m/%Y"
@@ -87,12 +88,34 @@ def file_date(day: date) -> str:
 
 # -- reading what the key worker typed --------------------------------------------------------
 
-def parse_date(text: str) -> date:
-    """Read DD/MM/YYYY (also D/M/YYYY). Raises ValueError with a message safe to show."""
+_DATE_SHAPE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+_TIME_SHAPE = re.compile(r"([0-9]{1,2}):([0-9]{2})")
+
+
+def _impossible(day_text: str) -> str | None:
+    """For a day written the right way that the calendar does not have: "31/02/2026 is not a
+    date." It repeats what was typed, as the user sees it beside the field they typed it in
+    (these messages are shown in forms, never logged). None if it is a real day."""
+    match = _DATE_SHAPE.fullmatch(day_text)
+    if match is None:
+        return None
     try:
-        return datetime.strptime(text.strip(), DATE_FORMAT).date()
+        datetime.strptime(day_text, DATE_FORMAT)
     except ValueError:
-        raise ValueError(f"Enter a real date as {DATE_HINT}, for example 07/03/2015.") from None
+        day, month, year = (int(part) for part in match.groups())
+        return f"{day:02d}/{month:02d}/{year} is not a date."
+    return None
+
+
+def parse_date(text: str) -> date:
+    """Read DD/MM/YYYY (also D/M/YYYY). Raises ValueError with a message safe to show:
+    "31/02/2026 is not a date." for a day the calendar does not have."""
+    text = text.strip()
+    try:
+        return datetime.strptime(text, DATE_FORMAT).date()
+    except ValueError:
+        raise ValueError(_impossible(text) or f"Enter a date as {DATE_HINT}, for example "
+                         "07/03/2015.") from None
 
 
 def parse_datetime(text: str) -> datetime:
@@ -103,6 +126,13 @@ def parse_datetime(text: str) -> datetime:
     try:
         wall = datetime.strptime(" ".join(words), DATETIME_FORMAT)
     except ValueError:
+        if words and (problem := _impossible(words[0])):
+            raise ValueError(problem) from None
+        clock = _TIME_SHAPE.fullmatch(words[1]) if len(words) == 2 else None  # noqa: PLR2004
+        if clock and _DATE_SHAPE.fullmatch(words[0]) and (int(clock[1]) > 23 or  # noqa: PLR2004
+                                                          int(clock[2]) > 59):  # noqa: PLR2004
+            raise ValueError(f"{words[1]} is not a time of day: use the 24-hour clock, "
+                             "00:00 to 23:59.") from None
         raise ValueError(
             f"Enter the date and time as {DATETIME_HINT}, for example 07/03/2025 14:30."
         ) from None

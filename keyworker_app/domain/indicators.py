@@ -197,3 +197,9 @@ class Concern:
     detail: str = ""
     person_ref: str = ""
     id: int | None = field(default=None, compare=False)
+
+
+def term_start(academic_year: int, term: Term) -> date:
+    """When a term starts, near enough for "not in the future" (summer after Easter)."""
+    return {Term.AUTUMN: date(academic_year, 9, 1), Term.SPRING: date(academic_year + 1, 1, 1),
+            Term.SUMMER: date(academic_year + 1, 4, 1)}[term]

@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from keyworker_app.domain.dates import as_utc, format_date, local_day
 from keyworker_app.domain.policy import Policy
+from keyworker_app.domain.problems import FieldPath, Problem, require_valid
 from keyworker_app.errors import UserFacingError, ValidationError
 
 OTHER_AGENCY = "other"  # an attendee or source that is not one of the policy's partners
@@ -376,27 +377,69 @@ def require_editable(meeting: Meeting) -> None:
         raise MeetingFinalisedError(meeting.finalised_at)
 
 
-def check_meeting(meeting: Meeting, member_refs: Iterable[str]) -> None:
-    """Checks before saving. Messages name fields, never values."""
+def meeting_problems(meeting: Meeting, member_refs: Iterable[str]) -> list[Problem]:
+    """Every problem with a meeting and its rows before saving. Messages name fields, never
+    values; paths use the records' attribute names (``("actions", 2, "due")``)."""
     known = set(member_refs)
+    problems: list[Problem] = []
+
+    def add(path: FieldPath, message: str) -> None:
+        problems.append(Problem(path, message))
+
     if not meeting.chair.strip():
-        raise ValidationError("Chair", "say who chaired (or will chair) the meeting")
-    for attendee in meeting.attendees:
+        add(("chair",), "Say who chaired (or will chair) the meeting.")
+    for i, attendee in enumerate(meeting.attendees):
         if not attendee.name.strip():
-            raise ValidationError("Attendees", "an attendee has no name")
+            add(("attendees", i, "name"), "Enter the attendee's name.")
         if attendee.agency == OTHER_AGENCY and not attendee.agency_name.strip():
-            raise ValidationError("Attendees", "name the organisation of an attendee "
-                                  "from outside the agreement")
-    refs = [m.person_ref for m in meeting.members]
-    if len(set(refs)) != len(refs):
-        raise ValidationError("Family members", "a member is listed twice")
-    if set(refs) - known or any(set(s.about) - known for s in meeting.shared):
-        raise ValidationError("Family members", "names someone who is not in the family")
-    for action in meeting.actions:
-        if not action.what.strip() or not action.owner.strip():
-            raise ValidationError("Actions", "every action needs what and who")
-    if meeting.next_review is not None and meeting.next_review < local_day(meeting.held_at):
-        raise ValidationError("Next review", "is before the meeting")
+            add(("attendees", i, "agency_name"), "Name the organisation of an attendee from "
+                                                 "outside the agreement.")
+    seen: set[str] = set()
+    for i, voice in enumerate(meeting.members):
+        if voice.person_ref not in known:
+            add(("members", i, "person_ref"), "Choose a member of this family.")
+        elif voice.person_ref in seen:
+            add(("members", i, "person_ref"), "This member is already listed.")
+        seen.add(voice.person_ref)
+    for i, decision in enumerate(meeting.decisions):
+        if not decision.text.strip():
+            add(("decisions", i, "text"), "Enter the decision.")
+    held_on = local_day(meeting.held_at)
+    for i, action in enumerate(meeting.actions):
+        problems.extend(p.under("actions", i) for p in action_problems(action, held_on))
+    for i, item in enumerate(meeting.shared):
+        if set(item.about) - known:
+            add(("shared", i, "about"), "Choose a member of this family, or the household as "
+                                        "a whole.")
+    if meeting.next_review is not None and meeting.next_review < held_on:
+        add(("next_review",), "The next review cannot be before the meeting.")
+    return problems
+
+
+def action_problems(action: Action, held_on: date) -> list[Problem]:
+    """One row of the plan, set at a meeting held on ``held_on``."""
+    problems: list[Problem] = []
+    if not action.what.strip():
+        problems.append(Problem(("what",), "Say what needs to happen."))
+    if not action.owner.strip():
+        problems.append(Problem(("owner",), "Say who is responsible."))
+    if action.due < held_on:
+        problems.append(Problem(("due",), "An action cannot be due before the meeting that "
+                                          "set it."))
+    return problems
+
+
+def finalise_problems(meeting: Meeting, today: date) -> list[Problem]:
+    """A record is finalised once the meeting has taken place, not before."""
+    if local_day(meeting.held_at) > today:
+        return [Problem(("held_at",), "A meeting dated in the future cannot be finalised: "
+                                      "finalise the record once the meeting has taken place.")]
+    return []
+
+
+def check_meeting(meeting: Meeting, member_refs: Iterable[str]) -> None:
+    """Refuse a meeting with any problem (``InvalidRecordError`` lists them all)."""
+    require_valid(meeting_problems(meeting, member_refs))
 
 
 def finalise(meeting: Meeting, at: datetime, by: str) -> Meeting:

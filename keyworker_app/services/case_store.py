@@ -84,7 +84,7 @@ class CaseSession:
         return AuditLog(self.connection, self._actor, self._clock.now)
 
     def families(self) -> FamilyRepository:
-        return FamilyRepository(self.connection)
+        return FamilyRepository(self.connection, today=self._clock.today)
 
     def record(self, action: AuditAction, object_type: str, object_id: str | int,
                detail: str = "") -> None:

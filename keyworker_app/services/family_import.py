@@ -1,8 +1,10 @@
 """Reading families from the documented JSON import format (docs/import-format.md).
 
 A file is checked completely before anything is returned: one bad field refuses the whole
-file, so a partner's data set is never half-imported. Every complaint names the line and the
-JSON path of the field at fault and never the value, which may be personal data.
+file, so a partner's data set is never half-imported. Reading checks the format (types, date
+shapes, known fields and values); the rules a family keeps are the domain's own
+(``domain.family_rules``), the same the forms and the store apply, reported here with the line
+and the JSON path of the field at fault and never the value, which may be personal data.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from keyworker_app.domain import validation as v
-from keyworker_app.domain.dates import local_day, parse_iso_date, parse_iso_moment
+from keyworker_app.domain.dates import parse_iso_date, parse_iso_moment
 from keyworker_app.domain.family import (
     Address,
     CaseNote,
@@ -27,6 +29,7 @@ from keyworker_app.domain.family import (
     Relationship,
     RelationshipKind,
 )
+from keyworker_app.domain.family_rules import family_problems
 from keyworker_app.domain.indicators import (
     AsbIntervention,
     AsbKind,
@@ -40,6 +43,7 @@ from keyworker_app.domain.indicators import (
     Provision,
     Term,
 )
+from keyworker_app.domain.problems import Problem
 from keyworker_app.errors import FamilyImportError
 from keyworker_app.services.json_positions import JsonPath, Positions, format_path, scan_positions
 
@@ -50,8 +54,10 @@ _DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 # Local time; an offset (as an export writes) is also read.
 _DATETIME_RE = re.compile(
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?(Z|[+-][0-9]{2}:[0-9]{2})?$")
-_TEXT_MAX = 200
-_LONG_TEXT_MAX = 20_000  # case-note summaries and descriptions
+_INT_LIMIT = 2**62
+_MORE_REPORTED = 19  # further problems listed after the first
+# Where a record's attribute has another name in the file.
+_FILE_NAMES = {"subject_ref": "subject", "object_ref": "object"}
 
 E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")
@@ -88,8 +94,8 @@ class _Reader:
             raise self.fail((*path, key), "must be a list")
         return [(item, (*path, key, i)) for i, item in enumerate(value)]
 
-    def text(self, obj: Obj, path: JsonPath, key: str, *, required: bool = True,
-             max_length: int = _TEXT_MAX) -> str:
+    def text(self, obj: Obj, path: JsonPath, key: str, *, required: bool = True) -> str:
+        """Text, trimmed; whether it is long enough or too long is a domain rule."""
         at = (*path, key)
         if key not in obj:
             if required:
@@ -98,12 +104,7 @@ class _Reader:
         value = obj[key]
         if not isinstance(value, str):
             raise self.fail(at, "must be text")
-        value = value.strip()
-        if required and (problem := v.check_required_text(value, max_length)):
-            raise self.fail(at, problem)
-        if len(value) > max_length:
-            raise self.fail(at, f"is longer than {max_length} characters")
-        return value
+        return value.strip()
 
     def enum(self, obj: Obj, path: JsonPath, key: str, kind: type[E],
              default: E | None = None) -> E:
@@ -145,23 +146,21 @@ class _Reader:
         except ValueError:
             raise self.fail((*path, key), "is not a real date and time") from None
 
-    def integer(self, obj: Obj, path: JsonPath, key: str, low: int, high: int, *,
+    def integer(self, obj: Obj, path: JsonPath, key: str, *,
                 default: int | None = None) -> int:
         if key not in obj and default is not None:
             return default
         value = obj.get(key)
         if not isinstance(value, int) or isinstance(value, bool):
             raise self.fail((*path, key), "must be a whole number")
-        if not low <= value <= high:
-            raise self.fail((*path, key), f"must be between {low} and {high}")
+        if not -_INT_LIMIT <= value <= _INT_LIMIT:  # the store's integers are 64-bit
+            raise self.fail((*path, key), "is far too large")
         return value
 
     def percentage(self, obj: Obj, path: JsonPath, key: str) -> float:
         value = obj.get(key, 0.0)
         if not isinstance(value, int | float) or isinstance(value, bool):
             raise self.fail((*path, key), "must be a number")
-        if problem := v.check_percentage(float(value)):
-            raise self.fail((*path, key), problem)
         return float(value)
 
     def flag(self, obj: Obj, path: JsonPath, key: str) -> bool:
@@ -169,10 +168,6 @@ class _Reader:
         if not isinstance(value, bool):
             raise self.fail((*path, key), "must be true or false")
         return value
-
-    def check(self, problem: str | None, path: JsonPath) -> None:
-        if problem:
-            raise self.fail(path, problem)
 
     def listed(self, obj: Obj, path: JsonPath, key: str, allowed: frozenset[str],
                build: Callable[[Obj, JsonPath], T]) -> tuple[T, ...]:
@@ -203,33 +198,25 @@ _NOTE = _fields("kind", "occurred_at", "author", "summary", "person_ref")
 
 
 def _address(r: _Reader, o: Obj, at: JsonPath) -> Address:
-    postcode = r.text(o, at, "postcode")
-    if not v.is_valid_uk_postcode(postcode):
-        raise r.fail((*at, "postcode"), "is not a UK postcode (for example LE1 6ZG)")
-    start = r.optional_day(o, at, "from_date")
-    end = r.optional_day(o, at, "to_date")
-    r.check(v.check_date_order(start, end, "from_date"), (*at, "to_date"))
     return Address(line1=r.text(o, at, "line1"), line2=r.text(o, at, "line2", required=False),
-                   town=r.text(o, at, "town"), postcode=v.canonical_postcode(postcode),
-                   from_date=start, to_date=end)
+                   town=r.text(o, at, "town"),
+                   postcode=v.canonical_postcode(r.text(o, at, "postcode")),
+                   from_date=r.optional_day(o, at, "from_date"),
+                   to_date=r.optional_day(o, at, "to_date"))
 
 
 def _offence(r: _Reader, o: Obj, at: JsonPath) -> Offence:
-    when = r.day(o, at, "offence_date")
-    r.check(v.check_not_future(when, r.today), (*at, "offence_date"))
-    disposed = r.optional_day(o, at, "disposal_date")
-    r.check(v.check_date_order(when, disposed, "offence_date"), (*at, "disposal_date"))
-    return Offence(offence_date=when, disposal=r.enum(o, at, "disposal", Disposal),
-                   description=r.text(o, at, "description", required=False,
-                                      max_length=_LONG_TEXT_MAX),
-                   disposal_date=disposed)
+    return Offence(offence_date=r.day(o, at, "offence_date"),
+                   disposal=r.enum(o, at, "disposal", Disposal),
+                   description=r.text(o, at, "description", required=False),
+                   disposal_date=r.optional_day(o, at, "disposal_date"))
 
 
 def _education(r: _Reader, o: Obj, at: JsonPath) -> EducationTerm:
     return EducationTerm(
-        academic_year=r.integer(o, at, "academic_year", 1990, r.today.year),
+        academic_year=r.integer(o, at, "academic_year"),
         term=r.enum(o, at, "term", Term),
-        fixed_exclusions=r.integer(o, at, "fixed_exclusions", 0, 200, default=0),
+        fixed_exclusions=r.integer(o, at, "fixed_exclusions", default=0),
         permanent_exclusion=r.flag(o, at, "permanent_exclusion"),
         unauthorised_absence_pct=r.percentage(o, at, "unauthorised_absence_pct"),
         provision=r.enum(o, at, "provision", Provision, default=Provision.MAINSTREAM),
@@ -237,109 +224,98 @@ def _education(r: _Reader, o: Obj, at: JsonPath) -> EducationTerm:
 
 
 def _benefit(r: _Reader, o: Obj, at: JsonPath) -> BenefitSpell:
-    start = r.day(o, at, "from_date")
-    end = r.optional_day(o, at, "to_date")
-    r.check(v.check_date_order(start, end, "from_date"), (*at, "to_date"))
-    return BenefitSpell(benefit=r.enum(o, at, "benefit", Benefit), from_date=start, to_date=end)
+    return BenefitSpell(benefit=r.enum(o, at, "benefit", Benefit),
+                        from_date=r.day(o, at, "from_date"),
+                        to_date=r.optional_day(o, at, "to_date"))
 
 
 def _member(r: _Reader, o: Obj, at: JsonPath) -> Person:
-    born = r.day(o, at, "date_of_birth")
-    r.check(v.check_date_of_birth(born, r.today), (*at, "date_of_birth"))
-    ids = {"upn": v.is_valid_upn, "nhs_number": v.is_valid_nhs_number,
-           "ni_number": v.is_valid_ni_number}
-    checked: dict[str, str] = {}
-    for key, valid in ids.items():
-        checked[key] = r.text(o, at, key, required=False)
-        if checked[key] and not valid(checked[key]):
-            raise r.fail((*at, key), f"is not a valid {_ID_NAMES[key]}")
     return Person(
-        ref=r.text(o, at, "ref", max_length=40),
+        ref=r.text(o, at, "ref"),
         given_names=r.text(o, at, "given_names"),
         family_name=r.text(o, at, "family_name"),
-        date_of_birth=born,
+        date_of_birth=r.day(o, at, "date_of_birth"),
         household_role=r.enum(o, at, "household_role", HouseholdRole),
         sex_gender=r.text(o, at, "sex_gender", required=False),
-        upn=checked["upn"], nhs_number=checked["nhs_number"], ni_number=checked["ni_number"],
+        upn=r.text(o, at, "upn", required=False),
+        nhs_number=r.text(o, at, "nhs_number", required=False),
+        ni_number=r.text(o, at, "ni_number", required=False),
         offences=r.listed(o, at, "offences", _OFFENCE, lambda x, p: _offence(r, x, p)),
         education=r.listed(o, at, "education", _EDUCATION, lambda x, p: _education(r, x, p)),
         benefits=r.listed(o, at, "benefits", _BENEFIT, lambda x, p: _benefit(r, x, p)),
     )
 
 
-_ID_NAMES = {"upn": "Unique Pupil Number (a letter, eleven digits, a digit or letter)",
-             "nhs_number": "NHS number (ten digits with a correct check digit)",
-             "ni_number": "National Insurance number (for example QQ 12 34 56 C)"}
+def _relationship(r: _Reader, x: Obj, p: JsonPath) -> Relationship:
+    return Relationship(subject_ref=r.text(x, p, "subject"),
+                        kind=r.enum(x, p, "kind", RelationshipKind),
+                        object_ref=r.text(x, p, "object"))
+
+
+def _asb(r: _Reader, x: Obj, p: JsonPath) -> AsbIntervention:
+    return AsbIntervention(kind=r.enum(x, p, "kind", AsbKind),
+                           start_date=r.day(x, p, "start_date"),
+                           end_date=r.optional_day(x, p, "end_date"),
+                           person_ref=r.text(x, p, "person_ref", required=False))
+
+
+def _concern(r: _Reader, x: Obj, p: JsonPath) -> Concern:
+    return Concern(kind=r.enum(x, p, "kind", ConcernKind), noted_on=r.day(x, p, "noted_on"),
+                   ended_on=r.optional_day(x, p, "ended_on"),
+                   detail=r.text(x, p, "detail", required=False),
+                   person_ref=r.text(x, p, "person_ref", required=False))
+
+
+def _note(r: _Reader, x: Obj, p: JsonPath) -> CaseNote:
+    return CaseNote(kind=r.enum(x, p, "kind", ContactKind),
+                    occurred_at=r.moment(x, p, "occurred_at"),
+                    author=r.text(x, p, "author"), summary=r.text(x, p, "summary"),
+                    person_ref=r.text(x, p, "person_ref", required=False))
 
 
 def _family(r: _Reader, o: Obj, at: JsonPath) -> Family:
-    allocated = r.day(o, at, "allocated_on")
-    r.check(v.check_not_future(allocated, r.today), (*at, "allocated_on"))
-    closed = r.optional_day(o, at, "closed_on")
-    r.check(v.check_date_order(allocated, closed, "allocated_on"), (*at, "closed_on"))
-
-    members = r.listed(o, at, "members", _MEMBER, lambda x, p: _member(r, x, p))
-    refs: set[str] = set()
-    for i, person in enumerate(members):
-        if person.ref in refs:
-            raise r.fail((*at, "members", i, "ref"), "repeats a member ref used earlier in "
-                                                     "this family")
-        refs.add(person.ref)
-
-    def person_ref(x: Obj, p: JsonPath, key: str = "person_ref") -> str:
-        ref = r.text(x, p, key, required=key != "person_ref", max_length=40)
-        if ref and ref not in refs:
-            raise r.fail((*p, key), "does not name a member of this family")
-        return ref
-
-    def relationship(x: Obj, p: JsonPath) -> Relationship:
-        subject, obj = person_ref(x, p, "subject"), person_ref(x, p, "object")
-        if subject == obj:
-            raise r.fail((*p, "object"), "is the same member as subject")
-        return Relationship(subject_ref=subject, kind=r.enum(x, p, "kind", RelationshipKind),
-                            object_ref=obj)
-
-    def asb(x: Obj, p: JsonPath) -> AsbIntervention:
-        start = r.day(x, p, "start_date")
-        end = r.optional_day(x, p, "end_date")
-        r.check(v.check_date_order(start, end, "start_date"), (*p, "end_date"))
-        return AsbIntervention(kind=r.enum(x, p, "kind", AsbKind), start_date=start,
-                               end_date=end, person_ref=person_ref(x, p))
-
-    def concern(x: Obj, p: JsonPath) -> Concern:
-        noted = r.day(x, p, "noted_on")
-        ended = r.optional_day(x, p, "ended_on")
-        r.check(v.check_date_order(noted, ended, "noted_on"), (*p, "ended_on"))
-        return Concern(kind=r.enum(x, p, "kind", ConcernKind), noted_on=noted, ended_on=ended,
-                       detail=r.text(x, p, "detail", required=False, max_length=_LONG_TEXT_MAX),
-                       person_ref=person_ref(x, p))
-
-    def note(x: Obj, p: JsonPath) -> CaseNote:
-        when = r.moment(x, p, "occurred_at")
-        r.check(v.check_not_future(local_day(when), r.today), (*p, "occurred_at"))
-        return CaseNote(kind=r.enum(x, p, "kind", ContactKind), occurred_at=when,
-                        author=r.text(x, p, "author"),
-                        summary=r.text(x, p, "summary", max_length=_LONG_TEXT_MAX),
-                        person_ref=person_ref(x, p))
-
-    review_due = r.optional_day(o, at, "review_due")
     return Family(
-        reference=r.text(o, at, "reference", max_length=40),
+        reference=r.text(o, at, "reference"),
         family_name=r.text(o, at, "family_name"),
         status=r.enum(o, at, "status", FamilyStatus),
-        allocated_on=allocated,
+        allocated_on=r.day(o, at, "allocated_on"),
         key_worker=r.text(o, at, "key_worker"),
-        members=members,
-        relationships=r.listed(o, at, "relationships", _RELATIONSHIP, relationship),
+        members=r.listed(o, at, "members", _MEMBER, lambda x, p: _member(r, x, p)),
+        relationships=r.listed(o, at, "relationships", _RELATIONSHIP,
+                               lambda x, p: _relationship(r, x, p)),
         addresses=r.listed(o, at, "addresses", _ADDRESS, lambda x, p: _address(r, x, p)),
-        asb_interventions=r.listed(o, at, "asb_interventions", _ASB, asb),
-        concerns=r.listed(o, at, "concerns", _CONCERN, concern),
-        notes=r.listed(o, at, "notes", _NOTE, note),
-        closed_on=closed,
-        closure_reason=r.text(o, at, "closure_reason", required=False,
-                              max_length=_LONG_TEXT_MAX),
-        review_due=review_due,
+        asb_interventions=r.listed(o, at, "asb_interventions", _ASB,
+                                   lambda x, p: _asb(r, x, p)),
+        concerns=r.listed(o, at, "concerns", _CONCERN, lambda x, p: _concern(r, x, p)),
+        notes=r.listed(o, at, "notes", _NOTE, lambda x, p: _note(r, x, p)),
+        closed_on=r.optional_day(o, at, "closed_on"),
+        closure_reason=r.text(o, at, "closure_reason", required=False),
+        review_due=r.optional_day(o, at, "review_due"),
     )
+
+
+def _json_path(at: JsonPath, problem: Problem) -> JsonPath:
+    return (*at, *(_FILE_NAMES.get(p, p) if isinstance(p, str) else p for p in problem.path))
+
+
+def _refuse_broken_rules(r: _Reader, families: list[Family]) -> None:
+    """The domain's rules for every family, then unique references across the file; every
+    problem is reported, the first as the error's own line and path."""
+    found: list[tuple[int | None, str, str]] = []
+    seen: set[str] = set()
+    for i, family in enumerate(families):
+        for problem in family_problems(family, r.today):
+            path = _json_path(("families", i), problem)
+            found.append((r.positions.line_of(path), format_path(path), problem.message))
+        if family.reference in seen:
+            path = ("families", i, "reference")
+            found.append((r.positions.line_of(path), format_path(path),
+                          "repeats a family reference used earlier in the file"))
+        seen.add(family.reference)
+    if found:
+        (line, where, message), *more = found
+        raise FamilyImportError(r.source, line, where, message,
+                                tuple(more[:_MORE_REPORTED]))
 
 
 def parse_families_json(text: str, source: str, today: date | None = None) -> list[Family]:
@@ -370,10 +346,5 @@ def parse_families_json(text: str, source: str, today: date | None = None) -> li
         raise r.fail(("families",), "is required and must be a list")
 
     families = list(r.listed(root, (), "families", _FAMILY, lambda x, p: _family(r, x, p)))
-    seen: set[str] = set()
-    for i, family in enumerate(families):
-        if family.reference in seen:
-            raise r.fail(("families", i, "reference"), "repeats a family reference used "
-                                                       "earlier in the file")
-        seen.add(family.reference)
+    _refuse_broken_rules(r, families)
     return families

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from keyworker_app.domain.audit import AuditAction
 from keyworker_app.domain.dates import start_of_day
 from keyworker_app.domain.policy import Policy
+from keyworker_app.domain.problems import require_valid
 from keyworker_app.domain.taf import (
     Action,
     ActionStatus,
@@ -28,6 +29,7 @@ from keyworker_app.domain.taf import (
     UpcomingMeeting,
     check_meeting,
     check_shared_item,
+    finalise_problems,
     require_editable,
     require_lawful_basis,
 )
@@ -104,6 +106,7 @@ class MeetingService:
         with transaction(self._conn):
             stored = taf_read.load_meeting(self._conn, meeting_id)
             require_editable(stored)
+            require_valid(finalise_problems(stored, self._clock.today()))
             self._repo().finalise(meeting_id, self._clock.now(), self._actor_name)
             self._audit().record(AuditAction.UPDATE, "meeting", meeting_id, "finalised")
         return taf_read.load_meeting(self._conn, meeting_id)

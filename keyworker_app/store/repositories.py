@@ -23,6 +23,7 @@ from keyworker_app.domain.family import (
     Person,
     Relationship,
 )
+from keyworker_app.domain.family_rules import family_problems
 from keyworker_app.domain.indicators import (
     AsbIntervention,
     BenefitSpell,
@@ -30,6 +31,7 @@ from keyworker_app.domain.indicators import (
     EducationTerm,
     Offence,
 )
+from keyworker_app.domain.problems import require_valid
 from keyworker_app.errors import RecordNotFoundError, StaleRecordError, ValidationError
 from keyworker_app.store import family_read as rd
 from keyworker_app.store.child_changes import write_changes
@@ -83,31 +85,24 @@ def _concern(c: Concern) -> tuple[Any, ...]:
     return (c.kind.value, c.noted_on.isoformat(), rd.iso(c.ended_on), c.detail, c.person_ref)
 
 
-def validate(family: Family) -> None:
-    """Checks the schema would reject less helpfully. Messages name fields, never values."""
-    refs = [p.ref for p in family.members]
-    if len(set(refs)) != len(refs):
-        raise ValidationError("members", "two members have the same reference")
-    known = set(refs)
-    for rel in family.relationships:
-        if rel.subject_ref not in known or rel.object_ref not in known:
-            raise ValidationError("relationships", "a relationship names someone not in the family")
-    for person in family.members:
-        terms = [(e.academic_year, e.term) for e in person.education]
-        if len(set(terms)) != len(terms):
-            raise ValidationError("education", "a school term is recorded twice for one member")
+def validate(family: Family, today: date) -> None:
+    """The domain's rules (``domain.family_rules``), whoever the caller: a family that breaks
+    any is refused with every problem listed, before anything is written."""
+    require_valid(family_problems(family, today))
 
 
 class FamilyRepository:
-    def __init__(self, conn: Connection, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(self, conn: Connection, clock: Callable[[], datetime] = utc_now,
+                 today: Callable[[], date] = date.today) -> None:
         self._conn = conn
         self._clock = clock
+        self._today = today  # the local day, against which "not in the future" is judged
 
     # -- writes (caller's transaction) -------------------------------------------------
 
     def add(self, family: Family) -> Family:
         """Insert a new family; any ids on the records are ignored. Returns it with ids set."""
-        validate(family)
+        validate(family, self._today())
         now = self._now()
         try:
             cur = self._conn.execute(
@@ -132,7 +127,7 @@ class FamilyRepository:
         """
         if family.id is None or base.id != family.id:
             raise ValueError("update needs the saved family and the copy it was edited from")
-        validate(family)
+        validate(family, self._today())
         family_id = family.id
         now = self._now()
         try:

@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from keyworker_app.domain.problems import require_valid
 from keyworker_app.domain.taf import (
     ActionStatus,
     Addendum,
@@ -22,6 +23,7 @@ from keyworker_app.domain.taf import (
     Meeting,
     MemberVoice,
     SharedInformation,
+    meeting_problems,
 )
 from keyworker_app.errors import RecordNotFoundError
 from keyworker_app.store import taf_read as rd
@@ -66,6 +68,7 @@ class MeetingRepository:
 
     # -- meetings ------------------------------------------------------------------------------
     def add(self, meeting: Meeting) -> Meeting:
+        self._check(meeting)
         now = self._now()
         cur = self._conn.execute(
             f"INSERT INTO meeting ({rd.MEETING_COLUMNS}, created_at, updated_at) "
@@ -75,6 +78,7 @@ class MeetingRepository:
     def update(self, meeting: Meeting) -> Meeting:
         if meeting.id is None:
             raise ValueError("update needs a saved meeting (id is None)")
+        self._check(meeting)
         names = [c.strip() for c in rd.MEETING_COLUMNS.split(",")]
         cur = self._conn.execute(
             f"UPDATE meeting SET {', '.join(n + ' = ?' for n in names)}, updated_at = ? "
@@ -131,6 +135,10 @@ class MeetingRepository:
         return replace(item, id=int(cur.lastrowid))
 
     # -- internals -----------------------------------------------------------------------------
+    def _check(self, meeting: Meeting) -> None:
+        """The domain's rules, whoever calls: nothing that breaks them is written."""
+        require_valid(meeting_problems(meeting, rd.member_refs(self._conn, meeting.family_id)))
+
     def _save_children(self, meeting_id: int, meeting: Meeting, *, fresh: bool) -> Meeting:
         owner = ("meeting_id", meeting_id, fresh)
         fam = meeting.family_id

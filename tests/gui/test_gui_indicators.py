@@ -185,7 +185,7 @@ BAD_ENTRIES: list[BadEntry] = [
                    "unauthorised_absence": "1"}, "academic_year", "future"),
     ("education", {"academic_year": "2023/25", "fixed_exclusions": "0",
                    "unauthorised_absence": "1"}, "academic_year", "follow"),
-    ("benefit", {"from_date": "31/02/2024"}, "from_date", "real date"),
+    ("benefit", {"from_date": "31/02/2024"}, "from_date", "31/02/2024 is not a date"),
     ("concern", {"noted_on": "05/01/2025", "ended_on": "04/01/2025"}, "ended_on", "before"),
     ("concern", {"kind": "other", "noted_on": "05/01/2025"}, "detail", "Describe"),
 ]

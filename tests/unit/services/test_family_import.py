@@ -95,19 +95,23 @@ def _person(draw: st.DrawFn, ref: str) -> Person:
         offences.append(Offence(when, draw(st.sampled_from(Disposal)), draw(_optional_text),
                                 draw(st.one_of(st.none(), st.just(when + timedelta(days=3))))
                                 if when + timedelta(days=3) <= TODAY else None))
+    # Only terms that have started, for children; benefits for adults (the domain's rules).
+    role = draw(st.sampled_from(HouseholdRole))
+    child = role in (HouseholdRole.CHILD, HouseholdRole.OTHER_CHILD)
+    terms = draw(st.lists(st.tuples(st.integers(2000, TODAY.year - 1), st.sampled_from(Term)),
+                          max_size=2 if child else 0, unique=True))
     education = [
-        EducationTerm(draw(st.integers(2000, TODAY.year)), draw(st.sampled_from(Term)),
-                      draw(st.integers(0, 20)), draw(st.booleans()),
+        EducationTerm(year, term, draw(st.integers(0, 20)), draw(st.booleans()),
                       draw(st.floats(0, 100, allow_nan=False)), draw(st.sampled_from(Provision)))
-        for _ in range(draw(st.integers(0, 2)))
+        for year, term in terms
     ]
     benefits = []
-    for _ in range(draw(st.integers(0, 2))):
+    for _ in range(draw(st.integers(0, 0 if child else 2))):
         start, end = draw(_span())
         benefits.append(BenefitSpell(draw(st.sampled_from(Benefit)), start, end))
     return Person(
         ref=ref, given_names=draw(_text), family_name=draw(_text),
-        date_of_birth=draw(_days), household_role=draw(st.sampled_from(HouseholdRole)),
+        date_of_birth=draw(_days), household_role=role,
         sex_gender=draw(_optional_text),
         nhs_number=draw(st.sampled_from(["", "999 000 0018", "9990000026"])),
         ni_number=draw(st.sampled_from(["", "QQ 12 34 56 C", "AB123456D"])),
@@ -126,10 +130,15 @@ def _family(draw: st.DrawFn, reference: str) -> Family:
     if len(refs) > 1:
         for _ in range(draw(st.integers(0, 3))):
             a, b = draw(st.lists(st.sampled_from(refs), min_size=2, max_size=2, unique=True))
-            relationships.append(Relationship(a, draw(st.sampled_from(RelationshipKind)), b))
+            relationship = Relationship(a, draw(st.sampled_from(RelationshipKind)), b)
+            if relationship not in relationships:
+                relationships.append(relationship)
     addresses = []
-    for _ in range(draw(st.integers(0, 2))):
+    count = draw(st.integers(0, 2))
+    for i in range(count):
         start, end = draw(_span())
+        if end is None and i < count - 1:  # only the last address may be current
+            end = start
         addresses.append(Address(draw(_text), draw(_text), draw(_postcodes()),
                                  draw(_optional_text), start, end))
     asb = []
@@ -139,8 +148,10 @@ def _family(draw: st.DrawFn, reference: str) -> Family:
     concerns = []
     for _ in range(draw(st.integers(0, 2))):
         start, end = draw(_span())
-        concerns.append(Concern(draw(st.sampled_from(ConcernKind)), start, end,
-                                draw(_optional_text), draw(person_ref)))
+        kind = draw(st.sampled_from(ConcernKind))
+        concerns.append(Concern(kind, start, end,
+                                draw(_text if kind is ConcernKind.OTHER else _optional_text),
+                                draw(person_ref)))
     notes = [
         CaseNote(draw(st.sampled_from(ContactKind)),
                  draw(st.datetimes(min_value=datetime(2010, 1, 1),
@@ -188,7 +199,7 @@ _DELETE = object()
 
 BAD_CASES = [
     (("families", 0, "members", 1, "date_of_birth"), "2030-01-01",
-     "families[0].members[1].date_of_birth", "date of birth is in the future"),
+     "families[0].members[1].date_of_birth", "A date of birth cannot be in the future"),
     (("families", 0, "members", 1, "date_of_birth"), "20/11/2008",
      "families[0].members[1].date_of_birth", "YYYY-MM-DD"),
     (("families", 0, "members", 0, "date_of_birth"), "1986-02-30",
@@ -196,26 +207,26 @@ BAD_CASES = [
     (("families", 0, "status"), "dormant", "families[0].status",
      "must be one of: referred, active, step-down, closed"),
     (("families", 0, "addresses", 1, "postcode"), "NOT A POSTCODE",
-     "families[0].addresses[1].postcode", "is not a UK postcode"),
+     "families[0].addresses[1].postcode", "Enter a UK postcode"),
     (("families", 0, "members", 1, "education", 1, "unauthorised_absence_pct"), 101,
-     "families[0].members[1].education[1].unauthorised_absence_pct", "between 0 and 100"),
+     "families[0].members[1].education[1].unauthorised_absence_pct", "percentage from 0 to 100"),
     (("families", 0, "relationships", 1, "object"), "zz9",
-     "families[0].relationships[1].object", "does not name a member"),
+     "families[0].relationships[1].object", "Choose a member of this family."),
     (("families", 0, "concerns", 0, "person_ref"), "zz9",
-     "families[0].concerns[0].person_ref", "does not name a member"),
+     "families[0].concerns[0].person_ref", "Choose a member of this family, or the whole"),
     (("families", 0, "members", 2, "ref"), "c1", "families[0].members[2].ref",
-     "repeats a member ref"),
+     "Another member of this family has the same ref"),
     (("families", 1, "reference"), "EXAMPLE-0001", "families[1].reference",
      "repeats a family reference"),
     (("families", 1, "members", 0, "given_names"), "   ", "families[1].members[0].given_names",
-     "is required"),
+     "Enter given names"),
     (("families", 1, "members", 0, "given_names"), 42, "families[1].members[0].given_names",
      "must be text"),
     (("families", 1, "key_worker"), _DELETE, "families[1]", "key_worker: is required"),
     (("families", 0, "members", 0, "nhs_number"), "999 000 0019",
-     "families[0].members[0].nhs_number", "not a valid NHS number"),
+     "families[0].members[0].nhs_number", "Enter an NHS number of ten digits"),
     (("families", 0, "asb_interventions", 0, "end_date"), "2023-01-01",
-     "families[0].asb_interventions[0].end_date", "is before start_date"),
+     "families[0].asb_interventions[0].end_date", "The end date is before the start date"),
     (("families", 0, "members", 0, "benefits", 0, "benfit"), "jsa",
      "families[0].members[0].benefits[0].benfit", "is not a known field"),
     (("families", 0, "notes", 0, "occurred_at"), "2024-01-22 10:30",

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from keyworker_app.domain.audit import AuditAction
+from keyworker_app.domain.problems import InvalidRecordError
 from keyworker_app.domain.taf import (
     OUTSIDE_EXCHANGES,
     Action,
@@ -107,8 +108,12 @@ def test_outside_the_agreed_exchanges_needs_a_reason(taf: TafStore) -> None:
 
 def test_finalised_meeting_is_locked_addendum_stored_and_audited(taf: TafStore) -> None:
     service = taf.session.meetings(taf.policy)
-    saved = service.save_meeting(meeting(taf.family_id))
+    saved = service.save_meeting(meeting(taf.family_id))  # held on 12/03/2025
     assert saved.id is not None
+    with pytest.raises(InvalidRecordError, match="dated in the future cannot be finalised"):
+        service.finalise_meeting(saved.id)  # the clock says 10/03/2025
+    assert not service.view_meeting(saved.id).is_finalised
+    taf.clock.set_day(date(2025, 3, 12))
     final = service.finalise_meeting(saved.id)
     assert final.is_finalised and final.finalised_by == "Sam Worker"
     with pytest.raises(MeetingFinalisedError) as refused:
@@ -137,6 +142,20 @@ def test_finalised_meeting_is_locked_addendum_stored_and_audited(taf: TafStore) 
         assert personal not in text
 
 
+def test_an_action_is_not_due_before_its_meeting(taf: TafStore) -> None:
+    service = taf.session.meetings(taf.policy)
+    early = Action("Book the nurse", "Jo Nurse", "nhs-lpt", date(2025, 3, 11))
+    with pytest.raises(InvalidRecordError) as refused:
+        service.save_meeting(meeting(taf.family_id, actions=(early,)))  # held 12/03/2025
+    assert [(p.path, p.message) for p in refused.value.problems] == [
+        (("actions", 0, "due"), "An action cannot be due before the meeting that set it.")]
+    assert "Action 1" in str(refused.value)
+    assert service.meetings_of_family(taf.family_id) == []
+    on_the_day = service.save_meeting(meeting(taf.family_id, actions=(
+        replace(early, due=date(2025, 3, 12)),)))
+    assert on_the_day.actions[0].due == date(2025, 3, 12)
+
+
 def test_editing_replaces_rows_and_keeps_action_ids(taf: TafStore) -> None:
     service = taf.session.meetings(taf.policy)
     saved = service.save_meeting(meeting(taf.family_id))
@@ -154,6 +173,7 @@ def test_plan_carry_over_today_and_team(taf: TafStore) -> None:
     service = taf.session.meetings(taf.policy)
     first = service.save_meeting(meeting(taf.family_id))
     assert first.id is not None
+    taf.clock.set_day(date(2025, 3, 12))
     service.finalise_meeting(first.id)
     service.save_meeting(meeting(taf.other_family_id, held_at=datetime(2025, 3, 14, 14, 0),
                                  members=(), actions=()))
@@ -194,5 +214,6 @@ def test_reviews_due_without_a_meeting_booked(taf: TafStore) -> None:
     due = service.today(date(2025, 4, 14)).reviews
     assert [(r.family_id, r.due) for r in due] == [(taf.family_id, date(2025, 4, 23))]
     service.save_meeting(meeting(taf.family_id, kind=MeetingType.REVIEW,
-                                 held_at=datetime(2025, 4, 23, 10, 0), next_review=None))
+                                 held_at=datetime(2025, 4, 23, 10, 0), next_review=None,
+                                 actions=()))
     assert all(r.family_id != taf.family_id for r in service.today(date(2025, 4, 14)).reviews)
