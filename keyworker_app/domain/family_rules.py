@@ -30,7 +30,7 @@ from keyworker_app.domain.indicators import (
     Offence,
     term_start,
 )
-from keyworker_app.domain.problems import FieldPath, Problem, prefixed
+from keyworker_app.domain.problems import FieldPath, InvalidRecordError, Problem, prefixed
 
 SHORT_TEXT_MAX = 200  # names, address lines, towns, authors
 REF_MAX = 40  # family references and member refs
@@ -303,3 +303,30 @@ def _reading_order() -> Callable[[Problem], tuple[int, int]]:
         return (order.get(str(head), len(order)), index if isinstance(index, int) else -1)
 
     return key
+
+
+def require_valid_family(family: Family, today: date, *, focus: FieldPath | None = None,
+                         keys: dict[str, str] | None = None,
+                         whole_record: str = "") -> Family:
+    """The family if it keeps every rule, else ``InvalidRecordError`` listing the problems.
+
+    A form passes ``focus``, the path of the record it edits, so problems with that record
+    are shown by their fields (``InvalidRecordError.for_form``)."""
+    problems = family_problems(family, today)
+    if not problems:
+        return family
+    if focus is None:
+        raise InvalidRecordError(problems)
+    raise InvalidRecordError.for_form(problems, focus, keys, whole_record)
+
+
+def closure_problems(family: Family, closed_on: date, reason: str,
+                     today: date) -> list[Problem]:
+    """Closing a family's case: a day that has come, not before allocation, and why."""
+    found = _Found()
+    found.add("closed_on", not_future_problem(closed_on, "The closing date", today))
+    found.add("closed_on", order_problem(family.allocated_on, closed_on, "The closing date",
+                                         "the allocation date"))
+    found.add("closure_reason", text_problem(reason, "the reason the case is closing",
+                                             max_length=LONG_TEXT_MAX))
+    return found.problems

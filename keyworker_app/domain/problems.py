@@ -89,6 +89,11 @@ class InvalidRecordError(ValidationError):
             self.advice = (f"There {'is' if more == 1 else 'are'} {more} more "
                            f"problem{'' if more == 1 else 's'} to correct as well.")
 
+    def lines(self) -> list[str]:
+        """Every problem as a line a person reads: "Action 2: An action cannot be due…"."""
+        return [f"{label}: {p.message}" if (label := record_label(p.path)) else p.message
+                for p in self.problems]
+
     @classmethod
     def for_form(cls, problems: Sequence[Problem], prefix: FieldPath,
                  keys: dict[str, str] | None = None, whole_record: str = "") -> InvalidRecordError:

@@ -389,11 +389,7 @@ def meeting_problems(meeting: Meeting, member_refs: Iterable[str]) -> list[Probl
     if not meeting.chair.strip():
         add(("chair",), "Say who chaired (or will chair) the meeting.")
     for i, attendee in enumerate(meeting.attendees):
-        if not attendee.name.strip():
-            add(("attendees", i, "name"), "Enter the attendee's name.")
-        if attendee.agency == OTHER_AGENCY and not attendee.agency_name.strip():
-            add(("attendees", i, "agency_name"), "Name the organisation of an attendee from "
-                                                 "outside the agreement.")
+        problems.extend(p.under("attendees", i) for p in attendee_problems(attendee))
     seen: set[str] = set()
     for i, voice in enumerate(meeting.members):
         if voice.person_ref not in known:
@@ -402,8 +398,7 @@ def meeting_problems(meeting: Meeting, member_refs: Iterable[str]) -> list[Probl
             add(("members", i, "person_ref"), "This member is already listed.")
         seen.add(voice.person_ref)
     for i, decision in enumerate(meeting.decisions):
-        if not decision.text.strip():
-            add(("decisions", i, "text"), "Enter the decision.")
+        problems.extend(p.under("decisions", i) for p in decision_problems(decision))
     held_on = local_day(meeting.held_at)
     for i, action in enumerate(meeting.actions):
         problems.extend(p.under("actions", i) for p in action_problems(action, held_on))
@@ -416,14 +411,28 @@ def meeting_problems(meeting: Meeting, member_refs: Iterable[str]) -> list[Probl
     return problems
 
 
-def action_problems(action: Action, held_on: date) -> list[Problem]:
-    """One row of the plan, set at a meeting held on ``held_on``."""
+def attendee_problems(attendee: Attendee) -> list[Problem]:
+    problems: list[Problem] = []
+    if not attendee.name.strip():
+        problems.append(Problem(("name",), "Enter the attendee's name."))
+    if attendee.agency == OTHER_AGENCY and not attendee.agency_name.strip():
+        problems.append(Problem(("agency_name",), "Name the organisation of an attendee from "
+                                                  "outside the agreement."))
+    return problems
+
+
+def decision_problems(decision: Decision) -> list[Problem]:
+    return [Problem(("text",), "Enter the decision.")] if not decision.text.strip() else []
+
+
+def action_problems(action: Action, held_on: date | None) -> list[Problem]:
+    """One row of the plan, set at a meeting held on ``held_on`` (None: not yet known)."""
     problems: list[Problem] = []
     if not action.what.strip():
         problems.append(Problem(("what",), "Say what needs to happen."))
     if not action.owner.strip():
         problems.append(Problem(("owner",), "Say who is responsible."))
-    if action.due < held_on:
+    if held_on is not None and action.due < held_on:
         problems.append(Problem(("due",), "An action cannot be due before the meeting that "
                                           "set it."))
     return problems

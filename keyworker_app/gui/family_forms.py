@@ -1,7 +1,9 @@
 """Field lists and value conversions for the family record's editing dialogs.
 
-Each form turns the dialog's strings into a new domain record; checks live in
-``keyworker_app.domain.input_checks`` so they are tested without Qt.
+Each form turns the dialog's strings into a new domain record. Checks on what is typed live in
+``keyworker_app.domain.input_checks``; the rules the record must keep are the domain's
+(``domain.family_rules``, the same the importer and the store apply), raised as
+``InvalidRecordError`` with each problem by its field. All are tested without Qt.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from keyworker_app.domain.family import (
     HouseholdRole,
     Person,
 )
+from keyworker_app.domain.family_rules import closure_problems, require_valid_family
 from keyworker_app.domain.input_checks import (
     date_of_birth_problem,
     date_problem,
@@ -26,6 +29,7 @@ from keyworker_app.domain.input_checks import (
     postcode_problem,
     required_problem,
 )
+from keyworker_app.domain.problems import InvalidRecordError
 from keyworker_app.domain.validation import canonical_postcode
 from keyworker_app.gui.form_dialog import FieldSpec
 
@@ -55,7 +59,8 @@ def person_values(person: Person) -> dict[str, str]:
             "sex_gender": person.sex_gender, "upn": person.upn}
 
 
-def apply_person(family: Family, ref: str | None, values: dict[str, str]) -> Family:
+def apply_person(family: Family, ref: str | None, values: dict[str, str],
+                 today: date) -> Family:
     def edited(person: Person) -> Person:
         return dataclasses.replace(
             person,
@@ -72,9 +77,12 @@ def apply_person(family: Family, ref: str | None, values: dict[str, str]) -> Fam
         new_ref = next(f"p{n}" for n in range(1, len(taken) + 2) if f"p{n}" not in taken)
         blank = Person(new_ref, "", "", date.min, HouseholdRole.OTHER_ADULT)
         members = (*family.members, edited(blank))
+        position = len(members) - 1
     else:
         members = tuple(edited(p) if p.ref == ref else p for p in family.members)
-    return dataclasses.replace(family, members=members)
+        position = next((i for i, p in enumerate(members) if p.ref == ref), len(members))
+    return require_valid_family(dataclasses.replace(family, members=members), today,
+                                focus=("members", position))
 
 
 def address_fields() -> list[FieldSpec]:
@@ -88,16 +96,17 @@ def address_fields() -> list[FieldSpec]:
     ]
 
 
-def apply_address(family: Family, values: dict[str, str]) -> Family:
+def apply_address(family: Family, values: dict[str, str], today: date) -> Family:
     start = parse_date(values["from_date"]) if values["from_date"].strip() else None
     # The new address becomes current: the previous current one ends the day it starts.
-    end = start or date.today()
+    end = start or today
     old = tuple(dataclasses.replace(a, to_date=end) if a.is_current else a
                 for a in family.addresses)
     new = Address(line1=values["line1"].strip(), line2=values["line2"].strip(),
                   town=values["town"].strip(), postcode=canonical_postcode(values["postcode"]),
                   from_date=start)
-    return dataclasses.replace(family, addresses=(*old, new))
+    return require_valid_family(dataclasses.replace(family, addresses=(*old, new)), today,
+                                focus=("addresses", len(old)))
 
 
 def note_fields(family: Family) -> list[FieldSpec]:
@@ -112,18 +121,25 @@ def note_fields(family: Family) -> list[FieldSpec]:
     ]
 
 
-def apply_note(family: Family, author: str, values: dict[str, str]) -> Family:
+def apply_note(family: Family, author: str, values: dict[str, str], today: date) -> Family:
     note = CaseNote(kind=ContactKind(values["kind"]),
                     occurred_at=parse_datetime(values["occurred_at"]), author=author,
                     summary=values["summary"].strip(), person_ref=values["person_ref"])
-    return dataclasses.replace(family, notes=(*family.notes, note))
+    return require_valid_family(dataclasses.replace(family, notes=(*family.notes, note)),
+                                today, focus=("notes", len(family.notes)))
 
 
-def close_fields(today: Callable[[], date]) -> list[FieldSpec]:
+def close_fields() -> list[FieldSpec]:
     return [
-        FieldSpec("closed_on", "&Closed on", lambda t: date_problem(
-            t, not_after=today(), future_message="The closing date cannot be in the future."),
-            placeholder="DD/MM/YYYY"),
+        FieldSpec("closed_on", "&Closed on", date_problem, placeholder="DD/MM/YYYY"),
         FieldSpec("reason", "&Reason", lambda t: required_problem(t, "a reason"),
                   multiline=True),
     ]
+
+
+def check_close(family: Family, values: dict[str, str], today: date) -> None:
+    """The domain's rules for closing the case, shown by the dialog's fields."""
+    problems = closure_problems(family, parse_date(values["closed_on"]), values["reason"],
+                                today)
+    if problems:
+        raise InvalidRecordError.for_form(problems, (), {"closure_reason": "reason"})

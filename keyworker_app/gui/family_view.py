@@ -357,7 +357,8 @@ class FamilyView(QWidget):
         key = f"family:{self.family_id}/person:{ref or 'new'}"
         return self._dialog(title, forms.PERSON_FORM, key,
                             fields=forms.person_fields(self._today),
-                            on_submit=lambda v: self._save(forms.apply_person(self.family, ref, v)),
+                            on_submit=lambda v: self._save(
+                                forms.apply_person(self.family, ref, v, self._today())),
                             initial=initial, restored=restored)
 
     def open_address_dialog(self, initial: dict[str, str] | None = None,
@@ -365,7 +366,8 @@ class FamilyView(QWidget):
         return self._dialog("Add an address", forms.ADDRESS_FORM,
                             f"family:{self.family_id}/address:new",
                             fields=forms.address_fields(),
-                            on_submit=lambda v: self._save(forms.apply_address(self.family, v)),
+                            on_submit=lambda v: self._save(
+                                forms.apply_address(self.family, v, self._today())),
                             initial=initial or {}, restored=restored)
 
     def open_note_dialog(self, initial: dict[str, str] | None = None,
@@ -373,7 +375,7 @@ class FamilyView(QWidget):
         author = self._session.actor.name
 
         def submit(values: dict[str, str]) -> None:
-            self._save(forms.apply_note(self.family, author, values))
+            self._save(forms.apply_note(self.family, author, values, self._today()))
 
         return self._dialog("Add a case note", forms.NOTE_FORM,
                             f"family:{self.family_id}/note:new",
@@ -385,6 +387,7 @@ class FamilyView(QWidget):
     def open_close_dialog(self, initial: dict[str, str] | None = None,
                           restored: bool = False) -> FormDialog:
         def submit(values: dict[str, str]) -> None:
+            forms.check_close(self.family, values, self._today())
             closed = self._session.close_family(self.family_id, parse_date(values["closed_on"]),
                                                 values["reason"].strip())
             self.show_family(closed)
@@ -392,7 +395,7 @@ class FamilyView(QWidget):
 
         return self._dialog("Close the family's case", forms.CLOSE_FORM,
                             f"family:{self.family_id}/close",
-                            fields=forms.close_fields(self._today), on_submit=submit,
+                            fields=forms.close_fields(), on_submit=submit,
                             initial=initial or {"closed_on": format_date(self._today())},
                             restored=restored)
 

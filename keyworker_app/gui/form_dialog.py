@@ -235,10 +235,21 @@ class FormDialog(QDialog):
         try:
             self._on_submit(values)
         except ValidationError as exc:
-            key = next((s.key for s in self._fields
-                        if s.label.replace("&", "").lower() == exc.field.lower()
-                        or s.key == exc.field), None)
-            self.show_problem(key or "", exc.problem if key else exc.message)
+            # A domain rule check lists every problem by field (InvalidRecordError.by_field).
+            found = getattr(exc, "by_field", ()) or ((exc.field, exc.problem),)
+            general: list[str] = []
+            shown: set[str] = set()
+            for field, problem in found:
+                key = next((s.key for s in self._fields
+                            if s.label.replace("&", "").lower() == field.lower()
+                            or s.key == field), None)
+                if key is None:
+                    general.append(f"{field}: {problem}" if field else problem)
+                elif key not in shown:  # the first problem per field
+                    self.show_problem(key, problem)
+                    shown.add(key)
+            if general:
+                self.show_problem("", "\n".join(general))
             return False
         except UserFacingError as exc:
             show_error(self, exc)

@@ -73,14 +73,14 @@ def _replace(family: Family, **changes: Any) -> Family:
 KINDS: dict[str, RecordKind] = {
     "offence": RecordKind(
         f.OFFENCE_FORM, "offence", "offence", "an", "Add off&ence…", f.offence_fields,
-        lambda fam, rid, v, _d: f.apply_offence(fam, rid, v),
+        f.apply_offence,
         _personal_lookup("offences", f.offence_values), _remove_personal("offences"),
         person_row=True,
         describe=lambda r: f"the offence of {format_date(r[1].offence_date)}"),
     "asb": RecordKind(
         f.ASB_FORM, "anti-social behaviour intervention", "intervention", "an",
         "A&dd ASB intervention…",
-        f.asb_fields, lambda fam, rid, v, _d: f.apply_asb(fam, rid, v),
+        f.asb_fields, f.apply_asb,
         lambda fam, rid: (None if (r := f.find(fam.asb_interventions, rid)) is None
                           else f.asb_values(r)),
         lambda fam, rid: _replace(fam, asb_interventions=f.without(fam.asb_interventions, rid)),
@@ -94,13 +94,13 @@ KINDS: dict[str, RecordKind] = {
                             f"{f.academic_year_text(r[1].academic_year)}")),
     "benefit": RecordKind(
         f.BENEFIT_FORM, "benefit", "benefit", "a", "Add &benefit…", f.benefit_fields,
-        lambda fam, rid, v, _d: f.apply_benefit(fam, rid, v),
+        f.apply_benefit,
         _personal_lookup("benefits", f.benefit_values), _remove_personal("benefits"),
         person_row=True,
         describe=lambda r: f"the {r[1].benefit.label} from {format_date(r[1].from_date)}"),
     "concern": RecordKind(
         f.CONCERN_FORM, "concern", "concern", "a", "Add concer&n…", f.concern_fields,
-        lambda fam, rid, v, _d: f.apply_concern(fam, rid, v),
+        f.apply_concern,
         lambda fam, rid: (None if (r := f.find(fam.concerns, rid)) is None
                           else f.concern_values(r)),
         lambda fam, rid: _replace(fam, concerns=f.without(fam.concerns, rid)),
@@ -108,13 +108,13 @@ KINDS: dict[str, RecordKind] = {
     "relationship": RecordKind(
         f.RELATIONSHIP_FORM, "relationship", "relationship", "a", "A&dd relationship…",
         lambda fam, _t: f.relationship_fields(fam),
-        lambda fam, _rid, v, _d: f.apply_relationship(fam, v),
+        lambda fam, _rid, v, today: f.apply_relationship(fam, v, today),
         remove=lambda fam, rid: _replace(fam, relationships=f.without(fam.relationships, rid)),
         describe=lambda r: f"this {r.kind.label.lower()} relationship"),
     "address": RecordKind(
         f.ADDRESS_EDIT_FORM, "address", "address", "an", "",
         lambda _fam, today: f.address_edit_fields(today),
-        lambda fam, rid, v, _d: f.apply_address_edit(fam, rid, v),
+        f.apply_address_edit,
         lambda fam, rid: (None if (r := f.find(fam.addresses, rid)) is None
                           else f.address_values(r))),
 }

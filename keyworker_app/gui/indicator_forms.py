@@ -1,11 +1,12 @@
 """Field lists and value conversions for the indicator, relationship and address-edit dialogs.
 
-Each ``*_fields`` function lists a dialog's fields (single-field checks from
+Each ``*_fields`` function lists a dialog's fields (checks on what is typed, from
 ``keyworker_app.domain.input_checks``); each ``apply_*`` turns the dialog's strings into a new
-``Family`` and raises ``ValidationError(field key, message)`` for checks across fields (an end
-before its start, a member no longer in the family, a term recorded twice), which the dialog
-shows by that field. ``record_id`` is the stored id of the record being edited, ``None`` for a
-new one. No Qt here beyond the ``FieldSpec`` description.
+``Family`` and checks it with the domain's rules (``domain.family_rules``, the same the importer
+and the store apply), raising ``InvalidRecordError`` with each problem by its field (an end
+before its start, a term recorded twice, a second current address), which the dialog shows
+there. ``record_id`` is the stored id of the record being edited, ``None`` for a new one. No Qt
+here beyond the ``FieldSpec`` description.
 """
 
 from __future__ import annotations
@@ -23,6 +24,13 @@ from keyworker_app.domain.family import (
     Person,
     Relationship,
     RelationshipKind,
+)
+from keyworker_app.domain.family_rules import (
+    ADULT_ROLES,
+    CHILD_ROLES,
+    LONG_TEXT_MAX,
+    require_valid_family,
+    text_problem,
 )
 from keyworker_app.domain.indicators import (
     AsbIntervention,
@@ -47,6 +55,7 @@ from keyworker_app.domain.input_checks import (
     postcode_problem,
     required_problem,
 )
+from keyworker_app.domain.problems import FieldPath
 from keyworker_app.domain.validation import canonical_postcode
 from keyworker_app.errors import ValidationError
 from keyworker_app.gui.form_dialog import FieldSpec
@@ -59,8 +68,6 @@ CONCERN_FORM = "concern"
 RELATIONSHIP_FORM = "relationship"
 ADDRESS_EDIT_FORM = "address-edit"
 
-CHILD_ROLES = frozenset({HouseholdRole.CHILD, HouseholdRole.OTHER_CHILD})
-ADULT_ROLES = frozenset({HouseholdRole.PARENT_CARER, HouseholdRole.OTHER_ADULT})
 HOUSEHOLD = ""  # person_ref for a record about the whole household
 # Each disposal's label says formal or informal; formal ones are court sentences, orders,
 # cautions, youth cautions and penalty notices; restorative justice and no further action are not.
@@ -83,9 +90,8 @@ def _optional_date(text: str) -> date | None:
     return parse_date(text) if text.strip() else None
 
 
-def _not_before(start: date | None, end: date | None, key: str, message: str) -> None:
-    if start is not None and end is not None and end < start:
-        raise ValidationError(key, message)
+def _long_text(what: str) -> Callable[[str], str | None]:
+    return lambda t: text_problem(t, what, required=False, max_length=LONG_TEXT_MAX)
 
 
 def _member_choices(family: Family, roles: frozenset[HouseholdRole] | None = None,
@@ -97,24 +103,41 @@ def _member_choices(family: Family, roles: frozenset[HouseholdRole] | None = Non
     return people or ((HOUSEHOLD, "No one suitable in this family"),)
 
 
-def _member(family: Family, ref: str, roles: frozenset[HouseholdRole] | None = None,
-            *, key: str = "person_ref", household_ok: bool = False,
-            missing: str = "Choose a member of this family.") -> str:
-    """The ref if it names a member (of the right role); raises ValidationError otherwise."""
-    if household_ok and ref == HOUSEHOLD:
-        return ref
-    person = next((p for p in family.members if p.ref == ref), None)
-    if person is None or (roles is not None and person.household_role not in roles):
-        raise ValidationError(key, missing)
+def _member(family: Family, ref: str, *, missing: str = "Choose a member of this family."
+            ) -> str:
+    """The ref if it names a member (somewhere to put a personal record); raises
+    ValidationError otherwise. Which members may hold which records is a domain rule."""
+    if not any(p.ref == ref for p in family.members):
+        raise ValidationError("person_ref", missing)
     return ref
 
 
-def _replace_or_append(records: Sequence[R], record: R) -> tuple[R, ...]:
-    if record.id is not None and any(r.id == record.id for r in records):
-        return tuple(record if r.id == record.id else r for r in records)
+def _replace_or_append(records: Sequence[R], record: R) -> tuple[tuple[R, ...], int]:
+    """The records with ``record`` in place of its stored self, or added; and its position."""
     out = list(records)
+    for i, r in enumerate(out):
+        if record.id is not None and r.id == record.id:
+            out[i] = record
+            return tuple(out), i
     out.append(dataclasses.replace(record, id=None))
-    return tuple(out)
+    return tuple(out), len(out) - 1
+
+
+def _checked(family: Family, focus: FieldPath, *, today: date,
+             whole_record: str = "person_ref", keys: dict[str, str] | None = None) -> Family:
+    """The domain's rules on the family as it would be saved; problems with the record being
+    edited (at ``focus``) go next to its fields."""
+    return require_valid_family(family, today, focus=focus, keys=keys,
+                                whole_record=whole_record)
+
+
+def _put(family: Family, name: str, records: Sequence[R], record: R, *, today: date,
+         whole_record: str = "person_ref") -> Family:
+    """``record`` into the family's list ``name`` (in place or added), checked."""
+    updated, position = _replace_or_append(records, record)
+    changes: dict[str, Any] = {name: updated}
+    return _checked(dataclasses.replace(family, **changes), (name, position),
+                    today=today, whole_record=whole_record)
 
 
 def _personal_records(person: Person, attr: PersonalList) -> Sequence[Any]:
@@ -130,17 +153,21 @@ def _with_records(person: Person, attr: PersonalList, records: tuple[Any, ...]) 
     return dataclasses.replace(person, benefits=records)
 
 
-def _put_personal(family: Family, attr: PersonalList, ref: str, record: Any) -> Family:
+def _put_personal(family: Family, attr: PersonalList, ref: str, record: Any
+                  ) -> tuple[Family, FieldPath]:
     """Store ``record`` on member ``ref``: in place if it is already theirs, else as new
-    (moved from another member, or a draft whose record has since been removed)."""
+    (moved from another member, or a draft whose record has since been removed). Returns the
+    family and the record's path in it."""
     members = []
-    for person in family.members:
+    path: FieldPath = ()
+    for m, person in enumerate(family.members):
         records = tuple(r for r in _personal_records(person, attr)
                         if record.id is None or r.id != record.id or person.ref == ref)
         if person.ref == ref:
-            records = _replace_or_append(records, record)
+            records, position = _replace_or_append(records, record)
+            path = ("members", m, attr, position)
         members.append(_with_records(person, attr, records))
-    return dataclasses.replace(family, members=tuple(members))
+    return dataclasses.replace(family, members=tuple(members)), path
 
 
 def personal_record(family: Family, attr: PersonalList, record_id: int) -> tuple[str, Any] | None:
@@ -178,9 +205,8 @@ def offence_fields(family: Family, today: Today) -> list[FieldSpec]:
                   placeholder="DD/MM/YYYY"),
         FieldSpec("disposal", "&Disposal", choices=tuple((d.value, _disposal_label(d))
                                                          for d in Disposal), hint=DISPOSAL_HINT),
-        FieldSpec("description", "Descri&ption",
-                  lambda t: "Keep the description under 200 characters." if len(t) > 200
-                  else None, placeholder="For example: theft from a shop"),
+        FieldSpec("description", "Descri&ption", _long_text("the description"),
+                  placeholder="For example: theft from a shop"),
         FieldSpec("disposal_date", "Disposal da&te",
                   _past_date("disposal date", today, required=False),
                   placeholder="DD/MM/YYYY", hint="Leave blank if not yet dealt with."),
@@ -193,15 +219,13 @@ def offence_values(ref: str, offence: Offence) -> dict[str, str]:
             "disposal_date": format_date(offence.disposal_date)}
 
 
-def apply_offence(family: Family, record_id: int | None, values: dict[str, str]) -> Family:
+def apply_offence(family: Family, record_id: int | None, values: dict[str, str],
+                  today: date) -> Family:
     ref = _member(family, values["person_ref"])
-    offence_date = parse_date(values["offence_date"])
-    disposal_date = _optional_date(values["disposal_date"])
-    _not_before(offence_date, disposal_date, "disposal_date",
-                "This is before the offence date.")
-    offence = Offence(offence_date, Disposal(values["disposal"]), values["description"].strip(),
-                      disposal_date, id=record_id)
-    return _put_personal(family, "offences", ref, offence)
+    offence = Offence(parse_date(values["offence_date"]), Disposal(values["disposal"]),
+                      values["description"].strip(), _optional_date(values["disposal_date"]),
+                      id=record_id)
+    return _checked(*_put_personal(family, "offences", ref, offence), today=today)
 
 
 # -- anti-social behaviour -----------------------------------------------------------------
@@ -222,25 +246,17 @@ def asb_values(record: AsbIntervention) -> dict[str, str]:
             "end_date": format_date(record.end_date), "person_ref": record.person_ref}
 
 
-def apply_asb(family: Family, record_id: int | None, values: dict[str, str]) -> Family:
-    ref = _member(family, values["person_ref"], household_ok=True)
-    start = parse_date(values["start_date"])
-    end = _optional_date(values["end_date"])
-    _not_before(start, end, "end_date", "This is before the start date.")
-    record = AsbIntervention(AsbKind(values["kind"]), start, end, ref, id=record_id)
-    return dataclasses.replace(
-        family, asb_interventions=_replace_or_append(family.asb_interventions, record))
+def apply_asb(family: Family, record_id: int | None, values: dict[str, str],
+              today: date) -> Family:
+    record = AsbIntervention(AsbKind(values["kind"]), parse_date(values["start_date"]),
+                             _optional_date(values["end_date"]), values["person_ref"],
+                             id=record_id)
+    return _put(family, "asb_interventions", family.asb_interventions, record, today=today)
 
 
 # -- education -----------------------------------------------------------------------------
 def academic_year_text(start: int) -> str:
     return f"{start}/{(start + 1) % 100:02d}"
-
-
-def term_start(academic_year: int, term: Term) -> date:
-    """When a term starts, near enough for "not in the future" (summer after Easter)."""
-    return {Term.AUTUMN: date(academic_year, 9, 1), Term.SPRING: date(academic_year + 1, 1, 1),
-            Term.SUMMER: date(academic_year + 1, 4, 1)}[term]
 
 
 def education_fields(family: Family, today: Today) -> list[FieldSpec]:
@@ -271,19 +287,14 @@ def education_values(ref: str, term: EducationTerm) -> dict[str, str]:
 
 def apply_education(family: Family, record_id: int | None, values: dict[str, str],
                     today: date) -> Family:
-    ref = _member(family, values["person_ref"], CHILD_ROLES,
+    ref = _member(family, values["person_ref"],
                   missing="Choose a child in this family (add the child first if needed).")
-    year, term = parse_academic_year(values["academic_year"]), Term(values["term"])
-    if term_start(year, term) > today:
-        raise ValidationError("term", "That term has not started yet.")
-    if any(e.academic_year == year and e.term == term and e.id != record_id
-           for e in family.member(ref).education):
-        raise ValidationError("term", "This term is already recorded for the child.")
-    record = EducationTerm(year, term, int(values["fixed_exclusions"]),
-                           values["permanent_exclusion"] == YES,
+    record = EducationTerm(parse_academic_year(values["academic_year"]), Term(values["term"]),
+                           int(values["fixed_exclusions"]), values["permanent_exclusion"] == YES,
                            parse_percentage(values["unauthorised_absence"]),
                            Provision(values["provision"]), id=record_id)
-    return _put_personal(family, "education", ref, record)
+    return _checked(*_put_personal(family, "education", ref, record), today=today,
+                    keys={"unauthorised_absence_pct": "unauthorised_absence"})
 
 
 # -- benefits ------------------------------------------------------------------------------
@@ -303,14 +314,12 @@ def benefit_values(ref: str, spell: BenefitSpell) -> dict[str, str]:
             "from_date": format_date(spell.from_date), "to_date": format_date(spell.to_date)}
 
 
-def apply_benefit(family: Family, record_id: int | None, values: dict[str, str]) -> Family:
-    ref = _member(family, values["person_ref"], ADULT_ROLES,
-                  missing="Choose an adult in this family.")
-    start = parse_date(values["from_date"])
-    end = _optional_date(values["to_date"])
-    _not_before(start, end, "to_date", "This is before the start date.")
-    spell = BenefitSpell(Benefit(values["benefit"]), start, end, id=record_id)
-    return _put_personal(family, "benefits", ref, spell)
+def apply_benefit(family: Family, record_id: int | None, values: dict[str, str],
+                  today: date) -> Family:
+    ref = _member(family, values["person_ref"], missing="Choose an adult in this family.")
+    spell = BenefitSpell(Benefit(values["benefit"]), parse_date(values["from_date"]),
+                         _optional_date(values["to_date"]), id=record_id)
+    return _checked(*_put_personal(family, "benefits", ref, spell), today=today)
 
 
 # -- concerns ------------------------------------------------------------------------------
@@ -324,8 +333,7 @@ def concern_fields(family: Family, today: Today) -> list[FieldSpec]:
                   placeholder="DD/MM/YYYY", hint="Leave blank while the concern continues."),
         FieldSpec("person_ref", "&About",
                   choices=_member_choices(family, household="The whole family")),
-        FieldSpec("detail", "&Detail", lambda t: "Keep the detail under 2,000 characters."
-                  if len(t) > 2000 else None, multiline=True),
+        FieldSpec("detail", "&Detail", _long_text("the detail"), multiline=True),
     ]
 
 
@@ -335,16 +343,12 @@ def concern_values(concern: Concern) -> dict[str, str]:
             "detail": concern.detail}
 
 
-def apply_concern(family: Family, record_id: int | None, values: dict[str, str]) -> Family:
-    ref = _member(family, values["person_ref"], household_ok=True)
-    noted = parse_date(values["noted_on"])
-    ended = _optional_date(values["ended_on"])
-    _not_before(noted, ended, "ended_on", "This is before the date noted.")
-    kind = ConcernKind(values["kind"])
-    if kind is ConcernKind.OTHER and not values["detail"].strip():
-        raise ValidationError("detail", "Describe the concern.")
-    concern = Concern(kind, noted, ended, values["detail"].strip(), ref, id=record_id)
-    return dataclasses.replace(family, concerns=_replace_or_append(family.concerns, concern))
+def apply_concern(family: Family, record_id: int | None, values: dict[str, str],
+                  today: date) -> Family:
+    concern = Concern(ConcernKind(values["kind"]), parse_date(values["noted_on"]),
+                      _optional_date(values["ended_on"]), values["detail"].strip(),
+                      values["person_ref"], id=record_id)
+    return _put(family, "concerns", family.concerns, concern, today=today)
 
 
 # -- relationships -------------------------------------------------------------------------
@@ -358,15 +362,11 @@ def relationship_fields(family: Family) -> list[FieldSpec]:
     ]
 
 
-def apply_relationship(family: Family, values: dict[str, str]) -> Family:
-    subject = _member(family, values["subject_ref"], key="subject_ref")
-    other = _member(family, values["object_ref"], key="object_ref")
-    if subject == other:
-        raise ValidationError("object_ref", "Choose a different member.")
-    relationship = Relationship(subject, RelationshipKind(values["kind"]), other)
-    if relationship in family.relationships:  # ids are not compared
-        raise ValidationError("kind", "This relationship is already recorded.")
-    return dataclasses.replace(family, relationships=(*family.relationships, relationship))
+def apply_relationship(family: Family, values: dict[str, str], today: date) -> Family:
+    relationship = Relationship(values["subject_ref"], RelationshipKind(values["kind"]),
+                                values["object_ref"])
+    return _put(family, "relationships", family.relationships, relationship, today=today,
+                whole_record="kind")
 
 
 # -- editing an address --------------------------------------------------------------------
@@ -391,13 +391,11 @@ def address_values(address: Address) -> dict[str, str]:
             "to_date": format_date(address.to_date)}
 
 
-def apply_address_edit(family: Family, record_id: int | None, values: dict[str, str]) -> Family:
-    start = _optional_date(values["from_date"])
-    end = _optional_date(values["to_date"])
-    _not_before(start, end, "to_date", "This is before the moving-in date.")
-    if end is None and any(a.is_current and a.id != record_id for a in family.addresses):
-        raise ValidationError("to_date", "Another address is current: add a leaving date.")
+def apply_address_edit(family: Family, record_id: int | None, values: dict[str, str],
+                       today: date) -> Family:
     address = Address(line1=values["line1"].strip(), line2=values["line2"].strip(),
                       town=values["town"].strip(), postcode=canonical_postcode(values["postcode"]),
-                      from_date=start, to_date=end, id=record_id)
-    return dataclasses.replace(family, addresses=_replace_or_append(family.addresses, address))
+                      from_date=_optional_date(values["from_date"]),
+                      to_date=_optional_date(values["to_date"]), id=record_id)
+    return _put(family, "addresses", family.addresses, address, today=today,
+                whole_record="to_date")

@@ -31,12 +31,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from keyworker_app.domain.dates import format_date, format_datetime, parse_date, parse_datetime
+from keyworker_app.domain.dates import (
+    format_date,
+    format_datetime,
+    local_day,
+    parse_date,
+    parse_datetime,
+)
 from keyworker_app.domain.draft_payload import fields_fit
 from keyworker_app.domain.family import Family
 from keyworker_app.domain.input_checks import date_problem, datetime_problem
 from keyworker_app.domain.meeting_draft import ADDENDUM, MeetingDraft, encode_data
 from keyworker_app.domain.policy import Policy
+from keyworker_app.domain.problems import InvalidRecordError
 from keyworker_app.domain.taf import (
     Meeting,
     MeetingType,
@@ -430,7 +437,15 @@ class MeetingEditor(QDialog):
 
     def add_action(self, initial: dict[str, str] | None = None,
                    restored: bool = False) -> FormDialog:
-        return self._sub("Add an action", "actions", tf.apply_action, initial, restored)
+        return self._sub("Add an action", "actions",
+                         lambda v: tf.apply_action(v, self._held_on()), initial, restored)
+
+    def _held_on(self) -> date | None:
+        """The meeting's day as entered so far, if it reads as one."""
+        try:
+            return local_day(parse_datetime(self.held_at.text()))
+        except ValueError:
+            return None
 
     def add_shared(self, initial: dict[str, str] | None = None,
                    restored: bool = False) -> FormDialog:
@@ -473,7 +488,8 @@ class MeetingEditor(QDialog):
             if finalise:
                 saved = self._service.finalise_meeting(saved.id)
         except ValidationError as exc:
-            self.problem.setText(exc.message)
+            self.problem.setText("\n".join(exc.lines()) if isinstance(exc, InvalidRecordError)
+                                 else exc.message)
             self.problem.setVisible(True)
             return False
         except UserFacingError as exc:

@@ -1,6 +1,7 @@
 """Field lists and value conversions for the TAF dialogs (attendee, action, shared information,
 consent, plan progress, addendum). Each ``apply_*`` turns the dialog's strings into a domain
-record; checks that need the policy or consent run in ``domain.taf`` and come back inline.
+record and checks it with the domain's rules (``domain.taf``, the same the meeting service and
+the store apply), which come back inline by their fields.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from keyworker_app.domain.dates import parse_date
 from keyworker_app.domain.family import Family
 from keyworker_app.domain.input_checks import date_problem, required_problem
 from keyworker_app.domain.policy import Policy
+from keyworker_app.domain.problems import InvalidRecordError, Problem
 from keyworker_app.domain.taf import (
     OTHER_AGENCY,
     OUTSIDE_EXCHANGES,
@@ -26,7 +28,10 @@ from keyworker_app.domain.taf import (
     MemberVoice,
     SharedInformation,
     ShareMethod,
+    action_problems,
+    attendee_problems,
     check_shared_item,
+    decision_problems,
     require_lawful_basis,
 )
 from keyworker_app.errors import ValidationError
@@ -68,12 +73,18 @@ def attendee_fields(policy: Policy) -> list[FieldSpec]:
     ]
 
 
+def _checked(problems: list[Problem]) -> None:
+    if problems:
+        raise InvalidRecordError.for_form(problems, ())
+
+
 def apply_attendee(values: dict[str, str]) -> Attendee:
-    if values["agency"] == OTHER_AGENCY and not values["agency_name"].strip():
-        raise ValidationError("agency_name", "Name the organisation.")
-    return Attendee(values["name"].strip(), values["agency"], values["role"].strip(),
-                    Attendance(values["attendance"]),
-                    values["agency_name"].strip() if values["agency"] == OTHER_AGENCY else "")
+    attendee = Attendee(values["name"].strip(), values["agency"], values["role"].strip(),
+                        Attendance(values["attendance"]),
+                        values["agency_name"].strip() if values["agency"] == OTHER_AGENCY
+                        else "")
+    _checked(attendee_problems(attendee))
+    return attendee
 
 
 def member_fields(family: Family) -> list[FieldSpec]:
@@ -94,7 +105,9 @@ def decision_fields() -> list[FieldSpec]:
 
 
 def apply_decision(values: dict[str, str]) -> Decision:
-    return Decision(values["text"].strip())
+    decision = Decision(values["text"].strip())
+    _checked(decision_problems(decision))
+    return decision
 
 
 def action_fields(policy: Policy) -> list[FieldSpec]:
@@ -107,9 +120,12 @@ def action_fields(policy: Policy) -> list[FieldSpec]:
     ]
 
 
-def apply_action(values: dict[str, str]) -> Action:
-    return Action(values["what"].strip(), values["owner"].strip(), values["agency"],
-                  parse_date(values["due"]))
+def apply_action(values: dict[str, str], held_on: date | None = None) -> Action:
+    """``held_on``: the day of the meeting setting it, if known (nothing is due before it)."""
+    action = Action(values["what"].strip(), values["owner"].strip(), values["agency"],
+                    parse_date(values["due"]))
+    _checked(action_problems(action, held_on))
+    return action
 
 
 def action_update_fields() -> list[FieldSpec]:

@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 from keyworker_app.domain.audit import Actor, AuditAction
 from keyworker_app.domain.draft import Draft
 from keyworker_app.domain.family import CaseNote, Family, FamilyStatus, FamilySummary
+from keyworker_app.domain.family_rules import closure_problems
 from keyworker_app.domain.passphrase import assess
 from keyworker_app.domain.policy import Policy
+from keyworker_app.domain.problems import require_valid
 from keyworker_app.errors import (
     NoKeyringError,
     StoreMissingError,
@@ -150,10 +152,8 @@ class CaseSession:
         return saved
 
     def close_family(self, family_id: int, closed_on: date, reason: str) -> Family:
-        if not reason.strip():
-            from keyworker_app.errors import ValidationError
-
-            raise ValidationError("Closure reason", "say why the family's case is closing")
+        require_valid(closure_problems(self.families().get(family_id), closed_on, reason,
+                                       self._clock.today()))
         with transaction(self.connection):
             self.families().close(family_id, closed_on, reason)
             self.audit().record(AuditAction.UPDATE, "family", family_id, "closed")
