@@ -84,7 +84,7 @@ class InvalidRecordError(ValidationError):
         super().__init__(field, problem)
         if not field:
             self.message = problem
-        more = len(self.by_field) - 1
+        more = len(self.problems) - 1
         if more:
             self.advice = (f"There {'is' if more == 1 else 'are'} {more} more "
                            f"problem{'' if more == 1 else 's'} to correct as well.")
