@@ -28,6 +28,7 @@ from keyworker_app.domain.indicators import (
     ConcernKind,
     EducationTerm,
     Offence,
+    current_academic_year,
     term_start,
 )
 from keyworker_app.domain.problems import FieldPath, InvalidRecordError, Problem, prefixed
@@ -70,6 +71,32 @@ def order_problem(start: date | None, end: date | None, end_what: str,
     return None
 
 
+def postcode_problem(text: str) -> str | None:
+    if not text.strip():
+        return "Enter a postcode."
+    if not v.is_valid_uk_postcode(text):
+        return "Enter a UK postcode, for example SW1A 1AA."
+    return None
+
+
+def date_of_birth_problem(born: date, today: date) -> str | None:
+    if born > today:
+        return "A date of birth cannot be in the future."
+    if today.year - born.year > OLDEST_YEARS:
+        return f"A date of birth cannot be more than {OLDEST_YEARS} years ago."
+    return None
+
+
+def academic_year_problem(start: int, today: date) -> str | None:
+    """``start``: the year the academic year starts (2025 for 2025/26)."""
+    if start > current_academic_year(today):
+        return "The academic year cannot be in the future."
+    if start < EARLIEST_ACADEMIC_YEAR:
+        return (f"Enter an academic year from {EARLIEST_ACADEMIC_YEAR}/"
+                f"{(EARLIEST_ACADEMIC_YEAR + 1) % 100:02d} onwards.")
+    return None
+
+
 class _Found:
     """Collects the problems of one record."""
 
@@ -88,10 +115,7 @@ def address_problems(address: Address, today: date) -> list[Problem]:
     found.add("line1", text_problem(address.line1, "the first line of the address"))
     found.add("line2", text_problem(address.line2, "the second line", required=False))
     found.add("town", text_problem(address.town, "the town"))
-    if not address.postcode.strip():
-        found.add("postcode", "Enter a postcode.")
-    elif not v.is_valid_uk_postcode(address.postcode):
-        found.add("postcode", "Enter a UK postcode, for example SW1A 1AA.")
+    found.add("postcode", postcode_problem(address.postcode))
     found.add("from_date", not_future_problem(address.from_date, "The moving-in date", today))
     found.add("to_date", not_future_problem(address.to_date, "The leaving date", today))
     found.add("to_date", order_problem(address.from_date, address.to_date,
@@ -113,10 +137,9 @@ def offence_problems(offence: Offence, today: date) -> list[Problem]:
 
 def education_problems(term: EducationTerm, today: date) -> list[Problem]:
     found = _Found()
-    if term.academic_year < EARLIEST_ACADEMIC_YEAR:
-        found.add("academic_year", f"Enter an academic year from {EARLIEST_ACADEMIC_YEAR}/"
-                                   f"{(EARLIEST_ACADEMIC_YEAR + 1) % 100:02d} onwards.")
-    elif term_start(term.academic_year, term.term) > today:
+    year_problem = academic_year_problem(term.academic_year, today)
+    found.add("academic_year", year_problem)
+    if year_problem is None and term_start(term.academic_year, term.term) > today:
         found.add("term", "That term has not started yet.")
     if not 0 <= term.fixed_exclusions <= MOST_FIXED_EXCLUSIONS:
         found.add("fixed_exclusions",
@@ -182,11 +205,7 @@ def person_problems(person: Person, today: date) -> list[Problem]:
     found.add("ref", text_problem(person.ref, "the member's ref", max_length=REF_MAX))
     found.add("given_names", text_problem(person.given_names, "given names"))
     found.add("family_name", text_problem(person.family_name, "a family name"))
-    if person.date_of_birth > today:
-        found.add("date_of_birth", "A date of birth cannot be in the future.")
-    elif today.year - person.date_of_birth.year > OLDEST_YEARS:
-        found.add("date_of_birth", f"A date of birth cannot be more than {OLDEST_YEARS} "
-                                   "years ago.")
+    found.add("date_of_birth", date_of_birth_problem(person.date_of_birth, today))
     found.add("sex_gender", text_problem(person.sex_gender, "sex or gender", required=False))
     for key, valid, message in _IDS:
         value: str = getattr(person, key)

@@ -203,3 +203,8 @@ def term_start(academic_year: int, term: Term) -> date:
     """When a term starts, near enough for "not in the future" (summer after Easter)."""
     return {Term.AUTUMN: date(academic_year, 9, 1), Term.SPRING: date(academic_year + 1, 1, 1),
             Term.SUMMER: date(academic_year + 1, 4, 1)}[term]
+
+
+def current_academic_year(today: date) -> int:
+    """English schools' academic year starts on 1 September."""
+    return today.year if today.month >= 9 else today.year - 1

@@ -1,7 +1,10 @@
-"""Checks for what a key worker types into a form. Pure functions, no I/O.
+"""Checks for what a key worker types into a form, as it is typed. Pure functions, no I/O.
 
 Each ``*_problem`` function returns ``None`` when the text is acceptable, else a short message
-that names what is wrong (never echoing the value back, which may be personal data).
+that names what is wrong (never echoing the value back, which may be personal data, except a
+date the calendar does not have). They read the text; where a rule about the value applies
+(not in the future, a plausible year) they ask ``domain.family_rules``, whose rules the saved
+record must keep anyway, so a field and its record never disagree.
 """
 
 from __future__ import annotations
@@ -9,17 +12,13 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from keyworker_app.domain import family_rules as rules
 from keyworker_app.domain.dates import parse_date, parse_datetime
 from keyworker_app.domain.passphrase import assess
-from keyworker_app.domain.validation import is_valid_uk_postcode
 
 
 def postcode_problem(text: str) -> str | None:
-    if not text.strip():
-        return "Enter a postcode."
-    if not is_valid_uk_postcode(text):
-        return "Enter a UK postcode, for example SW1A 1AA."
-    return None
+    return rules.postcode_problem(text)
 
 
 def required_problem(text: str, what: str = "this") -> str | None:
@@ -27,21 +26,23 @@ def required_problem(text: str, what: str = "this") -> str | None:
 
 
 def date_problem(text: str, *, required: bool = True, not_after: date | None = None,
-                 future_message: str = "The date cannot be in the future.") -> str | None:
+                 what: str = "The date") -> str | None:
+    """A DD/MM/YYYY date; with ``not_after``, the domain's "not in the future" for ``what``
+    ("The offence date")."""
     if not text.strip():
         return "Enter a date." if required else None
     try:
         day = parse_date(text)
     except ValueError as exc:
         return str(exc)
-    if not_after is not None and day > not_after:
-        return future_message
+    if not_after is not None:
+        return rules.not_future_problem(day, what, not_after)
     return None
 
 
 def date_of_birth_problem(text: str, today: date) -> str | None:
-    return date_problem(text, not_after=today,
-                        future_message="A date of birth cannot be in the future.")
+    problem = date_problem(text)
+    return problem or rules.date_of_birth_problem(parse_date(text), today)
 
 
 def datetime_problem(text: str) -> str | None:
@@ -86,23 +87,14 @@ def parse_academic_year(text: str) -> int:
     return start
 
 
-def current_academic_year(today: date) -> int:
-    """English schools' academic year starts on 1 September."""
-    return today.year if today.month >= 9 else today.year - 1
-
-
-def academic_year_problem(text: str, today: date, earliest: int = 2000) -> str | None:
+def academic_year_problem(text: str, today: date) -> str | None:
     if not text.strip():
         return "Enter the academic year, for example 2025/26."
     try:
         start = parse_academic_year(text)
     except ValueError as exc:
         return str(exc)
-    if start > current_academic_year(today):
-        return "The academic year cannot be in the future."
-    if start < earliest:
-        return f"Enter an academic year from {earliest}/{(earliest + 1) % 100:02d} onwards."
-    return None
+    return rules.academic_year_problem(start, today)
 
 
 def parse_percentage(text: str) -> float:
@@ -127,7 +119,7 @@ def percentage_problem(text: str) -> str | None:
     return None
 
 
-def count_problem(text: str, most: int = 99) -> str | None:
+def count_problem(text: str, most: int = rules.MOST_FIXED_EXCLUSIONS) -> str | None:
     """A whole number from 0 to ``most``."""
     if not text.strip():
         return "Enter a number (0 if none)."

@@ -1,14 +1,10 @@
-"""Pure checks on entered or imported values, shared by the import parser and the GUI forms.
-
-Each ``check_*`` returns ``None`` when the value is acceptable and otherwise a short problem in
-plain English that never repeats the value (it may be personal data); the caller adds the
-field's name. The ``is_valid_*`` predicates are for formats alone.
+"""The formats of identifiers and postcodes, for the rules in ``domain.family_rules`` and the
+forms' checks as they are typed. The ``is_valid_*`` predicates judge the format alone.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
 
 # The Royal Mail rules for which letters may stand where, plus two special cases: GIR 0AA and
 # the NHS pseudo-postcodes ZZ99 9ZZ that records use for people of no fixed abode (the strict
@@ -59,36 +55,3 @@ def is_valid_ni_number(text: str) -> bool:
 def is_valid_upn(text: str) -> bool:
     """A Unique Pupil Number's shape: a check letter, eleven digits, a digit or letter."""
     return bool(_UPN_RE.fullmatch(text.strip().upper()))
-
-
-def check_required_text(text: str, max_length: int = 200) -> str | None:
-    if not text.strip():
-        return "is required"
-    if len(text) > max_length:
-        return f"is longer than {max_length} characters"
-    return None
-
-
-def check_date_of_birth(born: date, today: date, oldest_years: int = 120) -> str | None:
-    if born > today:
-        return "date of birth is in the future"
-    if today.year - born.year > oldest_years:
-        return f"date of birth is more than {oldest_years} years ago"
-    return None
-
-
-def check_not_future(day: date, today: date) -> str | None:
-    return "is in the future" if day > today else None
-
-
-def check_date_order(start: date | None, end: date | None, start_name: str) -> str | None:
-    """For the later of two dates: it must not come before the earlier one."""
-    if start is not None and end is not None and end < start:
-        return f"is before {start_name}"
-    return None
-
-
-def check_percentage(value: float) -> str | None:
-    if not 0 <= value <= 100:
-        return "must be a percentage between 0 and 100"
-    return None

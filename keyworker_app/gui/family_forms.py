@@ -21,7 +21,12 @@ from keyworker_app.domain.family import (
     HouseholdRole,
     Person,
 )
-from keyworker_app.domain.family_rules import closure_problems, require_valid_family
+from keyworker_app.domain.family_rules import (
+    LONG_TEXT_MAX,
+    closure_problems,
+    require_valid_family,
+    text_problem,
+)
 from keyworker_app.domain.input_checks import (
     date_of_birth_problem,
     date_problem,
@@ -41,8 +46,8 @@ CLOSE_FORM = "close-family"
 
 def person_fields(today: Callable[[], date]) -> list[FieldSpec]:
     return [
-        FieldSpec("given_names", "&Given names", lambda t: required_problem(t, "given names")),
-        FieldSpec("family_name", "&Family name", lambda t: required_problem(t, "a family name")),
+        FieldSpec("given_names", "&Given names", lambda t: text_problem(t, "given names")),
+        FieldSpec("family_name", "&Family name", lambda t: text_problem(t, "a family name")),
         FieldSpec("date_of_birth", "&Date of birth",
                   lambda t: date_of_birth_problem(t, today()), placeholder="DD/MM/YYYY"),
         FieldSpec("household_role", "&Role in household",
@@ -87,9 +92,10 @@ def apply_person(family: Family, ref: str | None, values: dict[str, str],
 
 def address_fields() -> list[FieldSpec]:
     return [
-        FieldSpec("line1", "Address line &1", lambda t: required_problem(t, "the first line")),
+        FieldSpec("line1", "Address line &1",
+                  lambda t: text_problem(t, "the first line of the address")),
         FieldSpec("line2", "Address line &2"),
-        FieldSpec("town", "&Town", lambda t: required_problem(t, "a town")),
+        FieldSpec("town", "&Town", lambda t: text_problem(t, "the town")),
         FieldSpec("postcode", "&Postcode", postcode_problem, placeholder="e.g. LS1 4AP"),
         FieldSpec("from_date", "Lived here &from", lambda t: date_problem(t, required=False),
                   placeholder="DD/MM/YYYY"),
@@ -116,7 +122,8 @@ def note_fields(family: Family) -> list[FieldSpec]:
                   choices=tuple((k.value, k.label) for k in ContactKind)),
         FieldSpec("occurred_at", "&When", datetime_problem, placeholder="DD/MM/YYYY HH:MM"),
         FieldSpec("person_ref", "&About", choices=about),
-        FieldSpec("summary", "&Summary", lambda t: required_problem(t, "a summary"),
+        FieldSpec("summary", "&Summary",
+                  lambda t: text_problem(t, "a summary", max_length=LONG_TEXT_MAX),
                   multiline=True),
     ]
 

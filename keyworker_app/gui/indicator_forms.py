@@ -53,7 +53,6 @@ from keyworker_app.domain.input_checks import (
     parse_percentage,
     percentage_problem,
     postcode_problem,
-    required_problem,
 )
 from keyworker_app.domain.problems import FieldPath
 from keyworker_app.domain.validation import canonical_postcode
@@ -82,8 +81,9 @@ R = TypeVar("R", Offence, EducationTerm, BenefitSpell, AsbIntervention, Concern,
 
 # -- shared pieces -------------------------------------------------------------------------
 def _past_date(what: str, today: Today, *, required: bool = True) -> Callable[[str], str | None]:
+    """A date checked as it is typed, with the domain's "not in the future" for ``what``."""
     return lambda t: date_problem(t, required=required, not_after=today(),
-                                  future_message=f"The {what} cannot be in the future.")
+                                  what=f"The {what}")
 
 
 def _optional_date(text: str) -> date | None:
@@ -372,15 +372,16 @@ def apply_relationship(family: Family, values: dict[str, str], today: date) -> F
 # -- editing an address --------------------------------------------------------------------
 def address_edit_fields(today: Today) -> list[FieldSpec]:
     return [
-        FieldSpec("line1", "Address line &1", lambda t: required_problem(t, "the first line")),
+        FieldSpec("line1", "Address line &1",
+                  lambda t: text_problem(t, "the first line of the address")),
         FieldSpec("line2", "Address line &2"),
-        FieldSpec("town", "&Town", lambda t: required_problem(t, "a town")),
+        FieldSpec("town", "&Town", lambda t: text_problem(t, "the town")),
         FieldSpec("postcode", "&Postcode", postcode_problem, placeholder="e.g. LS1 4AP"),
         FieldSpec("from_date", "Lived here &from",
-                  _past_date("date they moved in", today, required=False),
+                  _past_date("moving-in date", today, required=False),
                   placeholder="DD/MM/YYYY"),
         FieldSpec("to_date", "Lived here &until",
-                  _past_date("date they left", today, required=False),
+                  _past_date("leaving date", today, required=False),
                   placeholder="DD/MM/YYYY", hint="Leave blank for the current address."),
     ]
 

@@ -189,7 +189,7 @@ def test_breach_form_clock_and_export(qtbot: Any, qtmodeltester: Any, window: Ma
     assert page.model.index(0, 3).data() in ("Decided not to report", "Report due")
     bad = page.open_form(None)
     bad.found.setText("32/03/2025 08:00")
-    assert not bad.try_save() and "date and time" in bad.problem.text()
+    assert not bad.try_save() and "32/03/2025 is not a date." in bad.problem.text()
     bad.reject()
     # Export for the IG officer: to an address that is not secure, so a password.
     dialog = page.open_export()

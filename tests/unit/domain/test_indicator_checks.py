@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from keyworker_app.domain.indicators import current_academic_year
 from keyworker_app.domain.input_checks import (
     academic_year_problem,
     count_problem,
-    current_academic_year,
     parse_academic_year,
     parse_percentage,
     percentage_problem,

@@ -43,13 +43,14 @@ def _text(seed: int, length: int) -> str:
     return LONG[(seed * 97) % 300:][:length]
 
 
-def _actions(n: int) -> tuple[Action, ...]:
+def _actions(n: int, held_on: date) -> tuple[Action, ...]:
+    """Twelve plan rows, none due before the meeting that sets them."""
     agencies = ("leicester-city", "nhs-lpt", "family", OTHER_AGENCY, "leicestershire-police")
     statuses = (ActionStatus.OPEN, ActionStatus.DONE, ActionStatus.OPEN, ActionStatus.CANCELLED)
     return tuple(Action(
         what=f"Action {n}.{i}: " + _text(i + n, 60 + (i * 53) % 260),
         owner=("Sam Worker", "Pat Teacher", "Alex (parent)", "Jo Nurse")[i % 4],
-        agency=agencies[i % len(agencies)], due=date(2025, 1 + n, 3 + i),
+        agency=agencies[i % len(agencies)], due=max(held_on, date(2025, 1 + n, 3 + i)),
         status=statuses[i % len(statuses)],
         outcome=_text(i, 90) if statuses[i % len(statuses)] is ActionStatus.DONE else "")
         for i in range(12))
@@ -93,7 +94,7 @@ def three_meetings(family_id: int) -> list[Meeting]:
             needs=_text(n + 11, 1800),
             decisions=tuple(Decision(f"Decision {n}.{i}: " + _text(i, 120 + 40 * i))
                             for i in range(4)),
-            actions=_actions(n), shared=_shared(n, min(held.date(), date(2025, 3, 5))),
+            actions=_actions(n, held.date()), shared=_shared(n, min(held.date(), date(2025, 3, 5))),
             next_review=(held.date().replace(day=28)), id=100 + n))
     first = meetings[0]
     meetings[0] = replace(

@@ -44,10 +44,10 @@ NAME = "Quennell"
 
 def canary_family(reference: str, canary: str) -> Family:
     person = Person("m1", "Ada", NAME, date(1990, 5, 17), HouseholdRole.PARENT_CARER,
-                    ni_number=f"{canary}-ni",
+                    sex_gender=f"{canary}-recorded",
                     offences=(Offence(date(2024, 6, 1), Disposal.CAUTION, f"{canary} offence"),))
     child = Person("c1", "Bea", NAME, date(2012, 1, 2), HouseholdRole.CHILD,
-                   upn=f"{canary}-upn")
+                   sex_gender=f"{canary}-as-recorded")
     return Family(reference, NAME, FamilyStatus.ACTIVE, date(2024, 1, 10), "KW",
                   members=(person, child),
                   addresses=(Address(f"1 {canary} Road", "Leicester", "LE1 1AA"),),
@@ -65,7 +65,7 @@ def plant_taf(p: Programme, family_id: int, canary: str) -> None:
                                             (partner,), ConsentMethod.SIGNED_FORM,
                                             f"{canary} recorder"))
         repo.add(Meeting(family_id, MeetingType.INITIAL, datetime(2024, 2, 1, 10, 0),
-                         venue=f"{canary} centre",
+                         venue=f"{canary} centre", chair=f"{canary} Chair",
                          attendees=(Attendee(f"{canary} Officer", partner, "Officer"),),
                          members=(MemberVoice("m1", f"{canary} views"),),
                          worries=f"{canary} worries",
