@@ -13,6 +13,7 @@ from datetime import date
 from typing import TypeVar
 
 from keyworker_app.domain import validation as v
+from keyworker_app.domain.dates import local_day
 from keyworker_app.domain.family import (
     Address,
     CaseNote,
@@ -184,7 +185,7 @@ def concern_problems(concern: Concern, today: date) -> list[Problem]:
 
 def note_problems(note: CaseNote, today: date) -> list[Problem]:
     found = _Found()
-    if note.occurred_at.date() > today:
+    if local_day(note.occurred_at) > today:
         found.add("occurred_at", "A case note cannot be dated in the future.")
     found.add("author", text_problem(note.author, "who wrote the note"))
     found.add("summary", text_problem(note.summary, "a summary", max_length=LONG_TEXT_MAX))

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from keyworker_app.domain.dates import local_day
 from keyworker_app.domain.family_rules import family_problems
 from keyworker_app.domain.problems import InvalidRecordError
 from keyworker_app.store.connection import Connection, scalar, transaction
@@ -33,7 +34,7 @@ def test_the_invalid_family_is_refused_on_add_and_on_update(conn: Connection) ->
     assert saved.id is not None
     spoiled = replace(bad, id=saved.id)
     with pytest.raises(InvalidRecordError) as again, transaction(conn):
-        repo.update(spoiled)
+        repo.update(spoiled, saved)
     assert again.value.problems == refused.value.problems
     assert repo.get(saved.id) == saved  # the stored family is as it was
 
@@ -48,4 +49,4 @@ def test_the_store_judges_the_future_by_its_own_day(conn: Connection) -> None:
         FamilyRepository(conn, today=lambda: TODAY).add(fixed)
     with transaction(conn):
         stored = FamilyRepository(conn, today=lambda: later).add(fixed)
-    assert stored.notes[-1].occurred_at.date() == later
+    assert local_day(stored.notes[-1].occurred_at) == later
