@@ -30,7 +30,7 @@ from tests.taf_session import PASSPHRASE, SettableClock, shipped_policy
 from tests.unit.reports.pdf_checks import positioned_text
 
 SUMMER_1030_UTC = datetime(2025, 7, 15, 9, 30, tzinfo=UTC)  # 10:30 BST on the key worker's clock
-WINTER_1030_UTC = datetime(2025, 1, 15, 10, 30, tzinfo=UTC)  # 10:30 GMT
+WINTER_1030_UTC = datetime(2025, 2, 12, 10, 30, tzinfo=UTC)  # 10:30 GMT (after the sample note)
 
 
 @dataclass
