@@ -34,8 +34,10 @@ def legacy_store(path: Path, key: bytes) -> tuple[Connection, int, int, int]:
         family = FamilyRepository(conn).add(sample_family("KW-0042", "Ashworth"))
         assert family.id is not None
         meetings = MeetingRepository(conn)
-        sunday = meetings.add(Meeting(family.id, MeetingType.REVIEW, datetime(2025, 7, 20)))
-        winter = meetings.add(Meeting(family.id, MeetingType.INITIAL, datetime(2025, 1, 15)))
+        sunday = meetings.add(Meeting(family.id, MeetingType.REVIEW, datetime(2025, 7, 20),
+                                      chair="Chair"))
+        winter = meetings.add(Meeting(family.id, MeetingType.INITIAL, datetime(2025, 1, 15),
+                                      chair="Chair"))
         assert sunday.id is not None and winter.id is not None
         conn.execute("UPDATE meeting SET held_at = ? WHERE id = ?",
                      ("2025-07-20T23:30:00.000000", sunday.id))
