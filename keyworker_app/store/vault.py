@@ -409,6 +409,9 @@ class Vault:
         except Exception as exc:  # never lock the owner out over a housekeeping step
             log.warning("Store %s: could not give this copy its own keyring entry (%s)",
                         header.store_id, type(exc).__name__)
+            with contextlib.suppress(Exception):
+                if read_header(self.paths.header).secret_id != secret_id:
+                    self.secrets.delete(header.store_id, secret_id)  # nothing names it
             return None
         log.info("Store %s: this copy now has its own keyring entry", header.store_id)
         return throttle

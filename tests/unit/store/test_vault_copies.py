@@ -153,6 +153,32 @@ def test_store_from_before_per_copy_entries_keeps_opening_and_gets_its_own_entry
         vault.unlock(PASS)
 
 
+def test_an_old_style_store_that_cannot_be_moved_to_its_own_entry_still_opens(
+    vault: Vault, created: CreatedStore, device_secrets: DeviceSecrets,
+    memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from keyworker_app.errors import DiskFullError
+    from keyworker_app.store import vault as vault_module
+
+    make_old_style(vault, device_secrets)
+    entries = set(memory_keyring.passwords)
+    real_write = vault_module.atomic_write_bytes
+
+    def full_disk_for_header(path: Path, data: bytes, *args: object, **kw: object) -> None:
+        if path == vault.paths.header:
+            raise DiskFullError()
+        real_write(path, data)
+
+    monkeypatch.setattr(vault_module, "atomic_write_bytes", full_disk_for_header)
+    assert notes(vault, PASS) == ["original"]  # opened all the same
+    assert read_header(vault.paths.header).secret_id is None
+    assert {n for n in memory_keyring.passwords if n[1].startswith("device-secret")} == {
+        n for n in entries if n[1].startswith("device-secret")}  # no orphan entry left
+    monkeypatch.undo()
+    assert notes(vault, PASS) == ["original"]
+    assert read_header(vault.paths.header).secret_id is not None
+
+
 def test_deleting_the_attempts_file_after_throttling_allows_no_immediate_guess(
     vault: Vault, created: CreatedStore, store_paths: StorePaths, fake_clock: FakeClock,
     memory_keyring: MemoryKeyring,
