@@ -31,6 +31,11 @@ class StorePaths:
         return self.root / "unlock-attempts.json"
 
     @property
+    def instance_lock(self) -> Path:
+        """Locked by the one Keyworker that has the store open (``store.instance_lock``)."""
+        return self.root / "casestore.lock"
+
+    @property
     def logs(self) -> Path:
         return self.root / "logs"
 

@@ -71,11 +71,25 @@ def open_store(args: argparse.Namespace) -> CaseStore:
     return CaseStore(StorePaths(resolve_store_dir(args.store)))
 
 
-def unlock(args: argparse.Namespace) -> CaseSession:
-    """The existing store, unlocked with the passphrase the command was given."""
+def refuse_if_open_elsewhere(store: CaseStore) -> None:
+    """A command that changes the store stops before asking for anything when another
+    Keyworker (the app, or another command) has the store open."""
+    if store.open_elsewhere():
+        from keyworker_app.errors import StoreInUseError
+
+        raise StoreInUseError()
+
+
+def unlock(args: argparse.Namespace, *, exclusive: bool = True) -> CaseSession:
+    """The existing store, unlocked with the passphrase the command was given.
+
+    ``exclusive`` for commands that change records; commands that only read and audit
+    (verify, audit, exports) pass False and may run while the app has the store open."""
     store = open_store(args)
     store.require_exists()
-    return store.unlock(passphrase(args))
+    if exclusive:
+        refuse_if_open_elsewhere(store)
+    return store.unlock(passphrase(args), exclusive=exclusive)
 
 
 def print_recovery_key(key: str, out: Out, demo: bool = False) -> None:

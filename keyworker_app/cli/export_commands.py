@@ -22,7 +22,7 @@ def cmd_export(args: argparse.Namespace, out: Out) -> int:
     from keyworker_app.services.policy_loader import find_policy
 
     policy, _ = find_policy()
-    session = unlock(args)
+    session = unlock(args, exclusive=False)  # reads and audits only
     try:
         service = ExportService(session, policy)
         if args.recipient is not None:

@@ -36,7 +36,7 @@ def _open(args: argparse.Namespace) -> tuple[CaseSession, ProgrammeService, Poli
     from keyworker_app.services.policy_loader import find_policy
 
     policy, _ = find_policy()
-    session = unlock(args)
+    session = unlock(args, exclusive=False)  # every programme command reads and exports
     return session, session.programme(policy), policy
 
 

@@ -18,6 +18,7 @@ from keyworker_app.cli.common import (
     partner_name,
     passphrase,
     print_recovery_key,
+    refuse_if_open_elsewhere,
     secret,
     unlock,
 )
@@ -116,7 +117,7 @@ def cmd_import(args: argparse.Namespace, out: Out) -> int:
 def cmd_verify(args: argparse.Namespace, out: Out) -> int:
     store = open_store(args)
     store.require_exists()
-    session = store.unlock(passphrase(args))
+    session = store.unlock(passphrase(args), exclusive=False)  # may run beside the app
     try:
         report = session.verify()
     finally:
@@ -136,6 +137,7 @@ def cmd_verify(args: argparse.Namespace, out: Out) -> int:
 
 def cmd_passwd(args: argparse.Namespace, out: Out) -> int:
     store = open_store(args)
+    refuse_if_open_elsewhere(store)
     old = passphrase(args, "Current passphrase")
     new = secret(args, "new_passphrase_file", NEW_PASSPHRASE_ENV, "New passphrase", True)
     store.change_passphrase(old, new)
@@ -150,6 +152,7 @@ def cmd_passwd(args: argparse.Namespace, out: Out) -> int:
 
 def cmd_recover(args: argparse.Namespace, out: Out) -> int:
     store = open_store(args)
+    refuse_if_open_elsewhere(store)
     key = secret(args, "recovery_key_file", RECOVERY_ENV, "Recovery key")
     new = secret(args, "new_passphrase_file", NEW_PASSPHRASE_ENV, "New passphrase", True)
     store.recover(key, new).lock()
@@ -159,6 +162,7 @@ def cmd_recover(args: argparse.Namespace, out: Out) -> int:
 
 def cmd_rotate(args: argparse.Namespace, out: Out) -> int:
     store = open_store(args)
+    refuse_if_open_elsewhere(store)
     recovery = store.rotate_key(passphrase(args))
     out("The store now has a new data key and a new recovery key: the old recovery key and")
     out("old copies of the key header no longer open this store.")
@@ -199,7 +203,7 @@ def cmd_restore(args: argparse.Namespace, out: Out) -> int:
 
 
 def cmd_audit(args: argparse.Namespace, out: Out) -> int:
-    session = unlock(args)
+    session = unlock(args, exclusive=False)
     try:
         events = session.audit().events(limit=args.limit, offset=0)
     finally:

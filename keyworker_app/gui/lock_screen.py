@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from keyworker_app.errors import UnlockThrottledError, UserFacingError
+from keyworker_app.errors import StoreInUseError, UnlockThrottledError, UserFacingError
 from keyworker_app.gui.errors import CRASH_MESSAGE
 from keyworker_app.gui.worker import run_in_background
 from keyworker_app.services.api import CaseStoreService
@@ -137,6 +137,7 @@ class LockScreen(QWidget):
         self._resets += 1
         self._throttle_asked = False
         self.update()
+        self.show_if_open_elsewhere()  # one non-blocking lock attempt on a local file
         self.passphrase.setFocus()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
@@ -159,6 +160,18 @@ class LockScreen(QWidget):
             return  # reset again since, or an unlock is already under way
         if wait > 0:
             self.start_countdown(wait)
+
+    def show_if_open_elsewhere(self) -> bool:
+        """Say so before a passphrase is typed when another Keyworker has the store open."""
+        try:
+            elsewhere = self._store.open_elsewhere()
+        except Exception as exc:
+            log.warning("instance check failed: %s", type(exc).__name__)
+            return False
+        if elsewhere:
+            problem = StoreInUseError()
+            self.message.setText(f"{problem.message}\n{problem.advice}")
+        return elsewhere
 
     def submit(self) -> None:
         if self.busy or not self.unlock_button.isEnabled():

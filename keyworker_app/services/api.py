@@ -104,6 +104,11 @@ class CaseStoreService(Protocol):
         """Seconds before another unlock attempt is allowed (0 when allowed)."""
         ...
 
+    def open_elsewhere(self) -> bool:
+        """True while another Keyworker window or command has the store open (unlocking
+        would then be refused with ``StoreInUseError``)."""
+        ...
+
     def create(self, passphrase: str, owner: Actor) -> tuple[Session, str]:
         """Create the store; returns the open session and the recovery key text."""
         ...

@@ -34,6 +34,7 @@ from keyworker_app.store import meta
 from keyworker_app.store.audit import AuditLog
 from keyworker_app.store.connection import Connection, transaction
 from keyworker_app.store.drafts import DraftRepository
+from keyworker_app.store.instance_lock import InstanceLock
 from keyworker_app.store.page_check import PageCheck
 from keyworker_app.store.repositories import FamilyRepository
 from keyworker_app.store.schema import migrate
@@ -226,6 +227,8 @@ class CaseStore:
         self.secrets = secrets or DeviceSecrets()
         self.clock = clock or SystemClock()
         self.vault = Vault(paths, self.secrets, kdf=kdf)
+        # One Keyworker at a time per store; the OS lets go if this process dies.
+        self.instance = InstanceLock(paths.instance_lock)
 
     def exists(self) -> bool:
         return self.paths.header.exists() or self.paths.database.exists()
@@ -250,16 +253,30 @@ class CaseStore:
     def backup_opens_here(self, src: Path) -> bool:
         return self.vault.backup_opens_here(src)
 
+    def open_elsewhere(self) -> bool:
+        """True while another Keyworker window or command has this store open."""
+        return self.instance.held_elsewhere()
+
+    def _claim(self, exclusive: bool) -> Callable[[], None] | None:
+        """Take the single-instance lock (``StoreInUseError`` if another Keyworker has it);
+        returns what lets it go again, for the session to call when it locks."""
+        if not exclusive:
+            return None
+        self.instance.acquire()
+        return self.instance.release
+
     def _session(self, conn: Connection, failed: Sequence[object] = (),
                  first_event: AuditAction = AuditAction.UNLOCK,
                  page_check: PageCheck | None = None,
-                 record_lost: bool = False) -> CaseSession:
+                 record_lost: bool = False, *,
+                 on_close: Callable[[], None] | None = None) -> CaseSession:
         migrate(conn)
         owner = meta.get_owner(conn)
         if owner is None:
             raise UserFacingError("The case store has no owner recorded.",
                                   "Run 'keyworker verify' and contact your IT service desk.")
-        session = CaseSession(conn, owner, self.clock, page_check=page_check)
+        session = CaseSession(conn, owner, self.clock, on_close=on_close,
+                              page_check=page_check)
         with transaction(conn):
             audit = session.audit()
             if record_lost:
@@ -270,12 +287,14 @@ class CaseStore:
             audit.record(first_event, "store", "-")
         return session
 
-    def _opened(self, unlocked: Unlocked, first_event: AuditAction) -> CaseSession:
+    def _opened(self, unlocked: Unlocked, first_event: AuditAction,
+                release: Callable[[], None] | None) -> CaseSession:
         """The session, once the failed attempts are in the audit trail (and only then
         taken off the attempt record)."""
         try:
             session = self._session(unlocked.conn, unlocked.failed_attempts, first_event,
-                                    unlocked.page_check, unlocked.attempt_record_lost)
+                                    unlocked.page_check, unlocked.attempt_record_lost,
+                                    on_close=release)
         except BaseException:
             unlocked.close()
             raise
@@ -285,6 +304,11 @@ class CaseStore:
     def create(self, passphrase: str, owner: Actor) -> tuple[CaseSession, str]:
         require_strong(passphrase)
         created = self.vault.create(passphrase)
+        try:
+            release = self._claim(exclusive=True)
+        except BaseException:
+            created.close()
+            raise
         conn = created.conn
         migrate(conn)
         with transaction(conn):
@@ -292,18 +316,35 @@ class CaseStore:
             AuditLog(conn, owner, self.clock.now).record(
                 AuditAction.STORE_CREATED, "store", created.store_id)
         log.info("store created id=%s", created.store_id)
-        return CaseSession(conn, owner, self.clock), created.recovery_key
+        return CaseSession(conn, owner, self.clock, on_close=release), created.recovery_key
 
-    def unlock(self, passphrase: str) -> CaseSession:
+    def unlock(self, passphrase: str, *, exclusive: bool = True) -> CaseSession:
+        """Open the store. ``exclusive`` (the app and every command that changes records)
+        first takes the single-instance lock, so a second Keyworker is told the store is
+        open elsewhere before any passphrase is tried. Commands that only read (verify,
+        audit, export) pass ``exclusive=False`` and may run beside the app: their own few
+        writes (audit events) are safe under SQLite's locking."""
         self.require_exists()
-        unlocked = self.vault.unlock(passphrase)
-        return self._opened(unlocked, AuditAction.UNLOCK)
+        release = self._claim(exclusive)
+        try:
+            unlocked = self.vault.unlock(passphrase)
+            return self._opened(unlocked, AuditAction.UNLOCK, release)
+        except BaseException:
+            if release is not None:
+                release()
+            raise
 
     def recover(self, recovery_key: str, new_passphrase: str) -> CaseSession:
         self.require_exists()
         require_strong(new_passphrase)
-        unlocked = self.vault.unlock_with_recovery(recovery_key, new_passphrase)
-        return self._opened(unlocked, AuditAction.RECOVERED)
+        release = self._claim(exclusive=True)
+        try:
+            unlocked = self.vault.unlock_with_recovery(recovery_key, new_passphrase)
+            return self._opened(unlocked, AuditAction.RECOVERED, release)
+        except BaseException:
+            if release is not None:
+                release()
+            raise
 
     def change_passphrase(self, old: str, new: str) -> None:
         self.require_exists()
@@ -325,7 +366,8 @@ class CaseStore:
         return recovery
 
     def backup(self, passphrase: str, dest: Path) -> None:
-        session = self.unlock(passphrase)
+        # A backup only reads (and audits), so it may run while the app has the store open.
+        session = self.unlock(passphrase, exclusive=False)
         try:
             session.record(AuditAction.BACKUP, "store", "-")
             self.vault.backup(session.connection, dest)
@@ -337,4 +379,4 @@ class CaseStore:
         if recovery_key:
             require_strong(passphrase)
         unlocked = self.vault.restore(src, recovery_key, passphrase)
-        self._opened(unlocked, AuditAction.RESTORE).lock()
+        self._opened(unlocked, AuditAction.RESTORE, None).lock()

@@ -10,6 +10,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from keyworker_app.services.case_store import CaseStore
+from keyworker_app.store.instance_lock import InstanceLock
 from tests.gui.conftest import Planted, WindowFactory, unlock
 
 
@@ -49,3 +51,45 @@ def test_a_stale_save_is_refused_and_the_form_keeps_the_entry(
 
     assert dialog.try_save()  # now based on the latest copy
     assert session.view_family(planted.family_id).members[0].given_names == "Alexandra"
+
+
+def test_the_unlock_screen_says_the_store_is_open_elsewhere(
+        qtbot: Any, planted: Planted, case_store: CaseStore,
+        make_window: WindowFactory) -> None:
+    other_app = InstanceLock(case_store.paths.instance_lock)
+    other_app.acquire()
+    try:
+        window = make_window()
+        message = window.lock_screen.message
+        assert "already open in another Keyworker" in message.text()  # before typing
+        window.lock_screen.passphrase.setText(planted.passphrase)
+        window.lock_screen.unlock_button.click()
+        qtbot.waitUntil(lambda: not window.lock_screen.busy, timeout=5000)
+        assert window.lock.is_locked
+        assert "already open in another Keyworker" in message.text()
+        assert "close it and try again" in message.text()
+        assert case_store.throttle_wait() == 0  # not counted as a wrong passphrase
+    finally:
+        other_app.release()
+    unlock(qtbot, window)  # the other copy closed: this one opens
+    assert not window.lock.is_locked
+
+
+def test_a_damaged_page_met_while_browsing_gives_the_damaged_store_advice(
+        qtbot: Any, planted: Planted, case_store: CaseStore,
+        make_window: WindowFactory) -> None:
+    window = make_window()
+    unlock(qtbot, window)
+    db = case_store.paths.database
+    size = db.stat().st_size
+    with db.open("r+b") as handle:  # every page but the first: the contact log among them
+        for offset in range(4096, size, 4096):
+            handle.seek(offset + 300)
+            handle.write(b"\xa5" * 64)
+
+    assert window.open_family(planted.family_id) is None  # refused, with a reason
+    boxes = _error_boxes()
+    assert boxes, "no message was shown"
+    assert all("damaged" in box.text() for box in boxes)
+    assert all("Something went wrong" not in box.text() for box in boxes)
+    assert "keyworker restore" in boxes[0].informativeText()

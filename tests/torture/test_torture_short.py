@@ -20,6 +20,10 @@ def _clean(outcome: parts.Outcome) -> None:
 
 
 
+def test_two_writers_on_one_family(tmp_path: Path) -> None:
+    _clean(parts.two_writers(SHORT["two"], SEED, tmp_path))
+
+
 def test_damaged_headers(tmp_path: Path) -> None:
     _clean(parts.damaged_headers(SHORT["headers"], SEED, tmp_path))
 

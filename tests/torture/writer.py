@@ -55,7 +55,10 @@ def main(argv: list[str]) -> int:
                 say(f"ok {dest}")
         return 0
     try:
-        session = store.unlock(PASSPHRASES[current])
+        # Note writers open the store without the single-instance lock (as a read-only
+        # command would), so two of them really write at once: the two-writer part tests
+        # the optimistic saves beyond the lock, not the lock's refusal.
+        session = store.unlock(PASSPHRASES[current], exclusive=kind != "notes")
     except UserFacingError as exc:
         say(f"refused {exc.message}")
         return 3
