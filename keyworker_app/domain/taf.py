@@ -196,6 +196,9 @@ class Meeting:
     finalised_by: str = ""
     addenda: tuple[Addendum, ...] = ()
     id: int | None = field(default=None, compare=False)
+    # The stored version when this copy was read (0: never saved); a save from an older
+    # version is refused rather than written over changes made since.
+    version: int = field(default=0, compare=False)
 
     def __post_init__(self) -> None:
         # Moments are kept in UTC; one typed without a zone is the key worker's local time.

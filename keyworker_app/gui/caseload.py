@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from keyworker_app.domain.dates import format_date
 from keyworker_app.domain.family import FamilySummary
+from keyworker_app.errors import UserFacingError
 from keyworker_app.gui.widgets import record_table
 from keyworker_app.services.api import Session
 
@@ -89,6 +90,9 @@ def _cell(summary: FamilySummary, column: int) -> str:
 
 class CaseloadModel(QAbstractTableModel):
     criteria_worked_out = Signal()  # after each slice of the criteria queue
+    # A known problem met while painting rows (a damaged page, a busy store): data() must
+    # not raise, so the window is told once, queued, and shows the advice.
+    problem = Signal(object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -103,6 +107,7 @@ class CaseloadModel(QAbstractTableModel):
         self._criteria_timer.setSingleShot(True)
         self._criteria_timer.setInterval(0)
         self._criteria_timer.timeout.connect(self._work_out_slice)
+        self._problem_told = False
 
     # -- criteria -------------------------------------------------------------------------
     def set_criteria_source(self, source: CriteriaSource | None) -> None:
@@ -179,6 +184,7 @@ class CaseloadModel(QAbstractTableModel):
         self._session = session
         self._ids = session.family_ids(sort_key, descending)
         self._rows = {}
+        self._problem_told = False
         self.endResetModel()
 
     def clear(self) -> None:
@@ -274,6 +280,9 @@ class CaseloadModel(QAbstractTableModel):
             return _cell(summary, index.column()) if summary is not None else None
         except Exception as exc:  # data() must never raise into Qt
             log.error("caseload row fetch failed: %s", type(exc).__name__)
+            if isinstance(exc, UserFacingError) and not self._problem_told:
+                self._problem_told = True
+                self.problem.emit(exc)
             return None
 
 

@@ -112,6 +112,9 @@ class MainWindow(QMainWindow):
             lambda session: lambda ids: {fid: e.qualifies for fid, e in session.programme(
                 policy).evaluate_many(ids, self._today()).items()}))
         self.caseload.family_chosen.connect(self.open_family)
+        # Queued: the problem is met inside a paint, where no dialog may open.
+        self.caseload.model.problem.connect(lambda exc: show_error(self, exc),
+                                            Qt.ConnectionType.QueuedConnection)
         self.family_tabs = QTabWidget()
         self.family_tabs.setAccessibleName("Open family records")
         self.family_tabs.setTabsClosable(True)

@@ -27,6 +27,7 @@ from keyworker_app.store.schema_utc_times import UTC_TIMES_STATEMENTS
 from keyworker_app.store.schema_v2 import V2_STATEMENTS
 from keyworker_app.store.schema_v3 import V3_STATEMENTS
 from keyworker_app.store.schema_v4 import V4_STATEMENTS
+from keyworker_app.store.schema_v6 import V6_STATEMENTS
 
 log = logging.getLogger("keyworker.store")
 
@@ -238,6 +239,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               V3_STATEMENTS),
     Migration(4, "a row version on each family, so a stale save is refused", V4_STATEMENTS),
     Migration(5, "meeting and case-note times kept in UTC", UTC_TIMES_STATEMENTS),
+    Migration(6, "a row version on each TAF meeting, so a stale save is refused",
+              V6_STATEMENTS),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

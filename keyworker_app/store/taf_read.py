@@ -101,7 +101,8 @@ def _children(conn: Connection, table: str, columns: str, meeting_ids: list[int]
 def load_meetings(conn: Connection, where: str, params: tuple[Any, ...]) -> list[Meeting]:
     """Whole meetings matching ``where`` (on table ``meeting``), oldest first."""
     heads = conn.execute(
-        f"SELECT id, {MEETING_COLUMNS} FROM meeting WHERE {where} ORDER BY held_at, id", params
+        f"SELECT id, {MEETING_COLUMNS}, version FROM meeting WHERE {where} "
+        "ORDER BY held_at, id", params
     ).fetchall()
     ids = [int(h[0]) for h in heads]
     attendees = _children(conn, "attendee", ATTENDEE_COLUMNS, ids)
@@ -132,6 +133,7 @@ def load_meetings(conn: Connection, where: str, params: tuple[Any, ...]) -> list
             addenda=tuple(Addendum(r[2], r[3], datetime.fromisoformat(r[4]), id=int(r[0]))
                           for r in addenda[mid]),
             id=mid,
+            version=int(h[13]),
         ))
     return meetings
 

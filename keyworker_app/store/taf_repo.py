@@ -25,7 +25,7 @@ from keyworker_app.domain.taf import (
     SharedInformation,
     meeting_problems,
 )
-from keyworker_app.errors import RecordNotFoundError
+from keyworker_app.errors import RecordNotFoundError, StaleRecordError
 from keyworker_app.store import taf_read as rd
 from keyworker_app.store.connection import Connection
 from keyworker_app.store.family_read import iso
@@ -73,24 +73,29 @@ class MeetingRepository:
         cur = self._conn.execute(
             f"INSERT INTO meeting ({rd.MEETING_COLUMNS}, created_at, updated_at) "
             f"VALUES ({', '.join('?' * 14)})", (*_meeting_values(meeting), now, now))
-        return self._save_children(int(cur.lastrowid), meeting, fresh=True)
+        return replace(self._save_children(int(cur.lastrowid), meeting, fresh=True), version=1)
 
     def update(self, meeting: Meeting) -> Meeting:
+        """Write the editor's meeting over the stored one, only if it is still the version
+        the editor opened (``StaleRecordError`` otherwise: nothing is written)."""
         if meeting.id is None:
             raise ValueError("update needs a saved meeting (id is None)")
         self._check(meeting)
         names = [c.strip() for c in rd.MEETING_COLUMNS.split(",")]
         cur = self._conn.execute(
-            f"UPDATE meeting SET {', '.join(n + ' = ?' for n in names)}, updated_at = ? "
-            "WHERE id = ?", (*_meeting_values(meeting), self._now(), meeting.id))
+            f"UPDATE meeting SET {', '.join(n + ' = ?' for n in names)}, updated_at = ?, "
+            "version = version + 1 WHERE id = ? AND version = ?",
+            (*_meeting_values(meeting), self._now(), meeting.id, meeting.version))
         if cur.rowcount == 0:
-            raise RecordNotFoundError("meeting", meeting.id)
-        return self._save_children(meeting.id, meeting, fresh=False)
+            self.family_of(meeting.id)  # RecordNotFoundError when it is gone
+            raise StaleRecordError("meeting", meeting.id)
+        saved = self._save_children(meeting.id, meeting, fresh=False)
+        return replace(saved, version=meeting.version + 1)
 
     def finalise(self, meeting_id: int, at: datetime, by: str) -> None:
         cur = self._conn.execute(
-            "UPDATE meeting SET finalised_at = ?, finalised_by = ?, updated_at = ? "
-            "WHERE id = ? AND finalised_at IS NULL",
+            "UPDATE meeting SET finalised_at = ?, finalised_by = ?, updated_at = ?, "
+            "version = version + 1 WHERE id = ? AND finalised_at IS NULL",
             (rd.moment_text(at), by, self._now(), meeting_id))
         if cur.rowcount == 0:
             raise RecordNotFoundError("meeting", meeting_id)
@@ -114,6 +119,11 @@ class MeetingRepository:
                                  (status.value, outcome, action_id))
         if cur.rowcount == 0:
             raise RecordNotFoundError("action", action_id)
+        # The action is part of its meeting: an editor holding the meeting is now stale.
+        # (A finalised meeting cannot change, nor be edited from a stale copy.)
+        self._conn.execute("UPDATE meeting SET version = version + 1 WHERE id = "
+                           "(SELECT meeting_id FROM action WHERE id = ?) "
+                           "AND finalised_at IS NULL", (action_id,))
 
     def add_consent(self, family_id: int, consent: Consent) -> Consent:
         cur = self._conn.execute(
@@ -132,6 +142,9 @@ class MeetingRepository:
             f"INSERT INTO shared_item (meeting_id, position, {rd.SHARED_COLUMNS}, recorded_at) "
             f"VALUES ({', '.join('?' * 14)})",
             (item.meeting_id, position, *shared_values(family_id, item), self._now()))
+        if item.meeting_id is not None:  # now part of that meeting's record
+            self._conn.execute("UPDATE meeting SET version = version + 1 WHERE id = ? "
+                               "AND finalised_at IS NULL", (item.meeting_id,))
         return replace(item, id=int(cur.lastrowid))
 
     # -- internals -----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from keyworker_app.errors import StoreDamagedError
 from keyworker_app.services.case_store import CaseStore
 from keyworker_app.store.instance_lock import InstanceLock
 from tests.gui.conftest import Planted, WindowFactory, unlock
@@ -93,3 +94,26 @@ def test_a_damaged_page_met_while_browsing_gives_the_damaged_store_advice(
     assert all("damaged" in box.text() for box in boxes)
     assert all("Something went wrong" not in box.text() for box in boxes)
     assert "keyworker restore" in boxes[0].informativeText()
+
+
+def test_a_damaged_page_met_while_painting_the_caseload_is_shown_once(
+        qtbot: Any, planted: Planted, make_window: WindowFactory,
+        monkeypatch: Any) -> None:
+    window = make_window()
+    unlock(qtbot, window)
+    session = window.current_session()
+    assert session is not None
+
+    def damaged(_ids: object) -> object:
+        raise StoreDamagedError("a page could not be read")  # what the store raises
+
+    monkeypatch.setattr(session, "summaries", damaged)
+    model = window.caseload.model
+    model.load(session)
+    with qtbot.waitSignal(model.problem, timeout=2000):
+        assert model.data(model.index(0, 1)) is None  # data() itself never raises
+    model.data(model.index(1, 1))  # a second failing row is not a second message
+    qtbot.waitUntil(lambda: len(_error_boxes()) == 1, timeout=2000)
+    qtbot.wait(50)
+    boxes = _error_boxes()
+    assert len(boxes) == 1 and "damaged" in boxes[0].text()

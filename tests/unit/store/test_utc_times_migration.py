@@ -44,7 +44,10 @@ def legacy_store(path: Path, key: bytes) -> tuple[Connection, int, int, int]:
         conn.execute("UPDATE meeting SET held_at = ? WHERE id = ?",
                      ("2025-01-15T10:30:00.000000", winter.id))
         conn.execute("UPDATE case_note SET occurred_at = '2025-07-15T10:30:00'")
-        meetings.finalise(winter.id, datetime(2025, 1, 15, 11, 0, tzinfo=UTC), "Sam Worker")
+        # Finalised as a v4 store did it (no meeting version column before schema 6).
+        conn.execute("UPDATE meeting SET finalised_at = ?, finalised_by = ? WHERE id = ?",
+                     (taf_read.moment_text(datetime(2025, 1, 15, 11, 0, tzinfo=UTC)),
+                      "Sam Worker", winter.id))
     return conn, family.id, sunday.id, winter.id
 
 
