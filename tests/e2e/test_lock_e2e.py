@@ -2,8 +2,10 @@
 
 Needs KEYWORKER_E2E=1, Xvfb, xdotool and imagemagick's ``import``. Steps: create a demo store
 (``python -m keyworker_app demo``), start ``python -m keyworker_app --store DIR`` on its own
-Xvfb with ``KEYWORKER_IDLE_SECONDS=5``, type the passphrase with xdotool, screenshot the
-unlocked screen, wait without input, screenshot the locked screen. The locked screenshot must
+Xvfb (a free display it picks itself, ``-displayfd``) with ``KEYWORKER_IDLE_SECONDS=5``, type
+the passphrase with xdotool, screenshot the unlocked screen, wait without input, screenshot
+the locked screen. Every wait is on something the screen shows — a window title, or the screen
+changing and then holding still — never a fixed pause. The locked screenshot must
 differ from the unlocked one and contain no family name: by OCR when tesseract is installed,
 and always by comparing it with the lock screen shown at start-up (the known rendering; only
 the user-name label may differ, OS login name versus store owner).
@@ -23,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from keyworker_app.domain.family import Family
+from tests.xdisplay import x_env, xvfb_display
 
 pytestmark = [
     pytest.mark.e2e,
@@ -33,7 +36,8 @@ pytestmark = [
 
 PASSPHRASE = "e2e plum violin harbour seventeen"
 IDLE_SECONDS = 5
-DISPLAY = ":97"
+STILL_PIXELS = 200  # a blinking text cursor changes fewer pixels than this
+POLL_SECONDS = 0.1
 
 
 def run(cmd: list[str], env: dict[str, str], **kw: object) -> subprocess.CompletedProcess[str]:
@@ -43,23 +47,37 @@ def run(cmd: list[str], env: dict[str, str], **kw: object) -> subprocess.Complet
 
 @pytest.fixture
 def xvfb() -> Iterator[dict[str, str]]:
-    proc = subprocess.Popen(["Xvfb", DISPLAY, "-screen", "0", "1280x1024x24", "-nolisten",
-                             "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    env = dict(os.environ, DISPLAY=DISPLAY, QT_QPA_PLATFORM="xcb")
-    env.pop("WAYLAND_DISPLAY", None)
-    for _ in range(50):
-        if subprocess.run(["xdotool", "getmouselocation"], env=env,
-                          capture_output=True, check=False).returncode == 0:
-            break
-        time.sleep(0.1)
-    yield env
-    proc.terminate()
-    proc.wait(10)
+    with xvfb_display() as display:  # Xvfb reports the display once it accepts clients
+        yield x_env(display)
 
 
 def screenshot(env: dict[str, str], path: Path) -> Path:
     run(["import", "-window", "root", str(path)], env)
     return path
+
+
+def settled_screenshot(env: dict[str, str], path: Path, *, unlike: Path | None = None,
+                       by: float = 0, timeout: float = 30) -> Path:
+    """A screenshot once the screen holds still (two grabs in a row alike but for a cursor
+    blink) and, with ``unlike``, differs from that earlier screenshot by more than ``by``
+    pixels: what was asked for has happened and finished drawing."""
+    end = time.monotonic() + timeout
+    previous: Path | None = None
+    grab = 0
+    while time.monotonic() < end:
+        grab += 1
+        current = screenshot(env, path.with_name(f"{path.stem}.grab{grab}.png"))
+        changed = unlike is None or pixel_difference(unlike, current, env) > by
+        if previous is not None and changed and (
+                pixel_difference(previous, current, env) <= STILL_PIXELS):
+            current.replace(path)
+            previous.unlink()
+            return path
+        if previous is not None:
+            previous.unlink()
+        previous = current
+        time.sleep(POLL_SECONDS)
+    raise AssertionError(f"the screen did not settle for {path.name}")
 
 
 def pixel_difference(a: Path, b: Path, env: dict[str, str]) -> float:
@@ -112,7 +130,7 @@ def wait_for_window(env: dict[str, str], title: str, timeout: float = 30) -> str
                                capture_output=True, text=True, check=False)
         if found.returncode == 0 and found.stdout.strip():
             return found.stdout.split()[0]
-        time.sleep(0.2)
+        time.sleep(POLL_SECONDS)
     raise AssertionError(f"no window titled {title!r}")
 
 
@@ -137,26 +155,29 @@ def test_idle_lock_hides_personal_data(tmp_path: Path, xvfb: dict[str, str]) -> 
                            text=True)
     try:
         window = wait_for_window(app_env, "Keyworker")
-        time.sleep(1.0)
-        reference_lock = screenshot(app_env, tmp_path / "0-lock-screen.png")
+        reference_lock = settled_screenshot(app_env, tmp_path / "0-lock-screen.png")
         # No window manager on Xvfb: give the window input focus directly.
         run(["xdotool", "windowfocus", "--sync", window], app_env)
         run(["xdotool", "type", "--delay", "20", PASSPHRASE], app_env)
         run(["xdotool", "key", "Return"], app_env)
         wait_for_window(app_env, "^Keyworker$")
-        time.sleep(1.0)
+        caseload = settled_screenshot(app_env, tmp_path / "caseload.png",
+                                      unlike=reference_lock, by=10_000)
         # Open the first demo family by keyboard, so its record is on screen when it locks.
         first = demo_families()[0]
         run(["xdotool", "key", "ctrl+f"], app_env)
         run(["xdotool", "type", "--delay", "20", first.reference], app_env)
-        time.sleep(0.5)
+        # The caseload narrows to that one family (most of its rows disappear).
+        filtered = settled_screenshot(app_env, tmp_path / "filtered.png", unlike=caseload,
+                                      by=5_000)
         run(["xdotool", "key", "Tab", "Down", "Return"], app_env)
-        time.sleep(1.0)
+        # The family's record opens beside the caseload.
+        settled_screenshot(app_env, tmp_path / "record.png", unlike=filtered, by=5_000)
         run(["xdotool", "mousemove", "400", "300"], app_env)  # input resets the idle clock
         unlocked = screenshot(app_env, tmp_path / "1-unlocked.png")
         wait_for_window(app_env, "Locked", timeout=IDLE_SECONDS * 4)
-        time.sleep(0.5)
-        locked = screenshot(app_env, tmp_path / "2-locked.png")
+        locked = settled_screenshot(app_env, tmp_path / "2-locked.png", unlike=unlocked,
+                                    by=10_000)
         print(f"screenshots: {reference_lock} {unlocked} {locked}")
 
         assert pixel_difference(unlocked, locked, app_env) > 10_000
