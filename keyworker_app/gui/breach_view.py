@@ -39,6 +39,7 @@ from keyworker_app.domain.breach import (
     hours_left,
     reporting_state,
 )
+from keyworker_app.domain.changes import Changes, RecordKind
 from keyworker_app.domain.dates import DATETIME_HINT, format_datetime, local_day, parse_datetime
 from keyworker_app.domain.handling import Recipient
 from keyworker_app.domain.policy import Policy
@@ -350,6 +351,10 @@ class BreachView(ProgrammePage[Breach]):
                       in (ReportingState.CLOCK_RUNNING, ReportingState.OVERDUE))
         self.status.setText(f"{len(breaches)} breaches recorded; {running} waiting for a "
                             "decision on telling the regulator.")
+
+    def apply_changes(self, changes: Changes, _initiator: object = None) -> None:
+        if changes.touches(RecordKind.BREACH):
+            self.refresh()
 
     def _saved(self, breach: Breach) -> Breach:
         saved = self._rights.record_breach(breach)

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from keyworker_app.domain.changes import FAMILY_RECORD, Changes
 from keyworker_app.domain.dates import format_date
 from keyworker_app.domain.family import FamilySummary
 from keyworker_app.errors import UserFacingError
@@ -98,6 +99,7 @@ class CaseloadModel(QAbstractTableModel):
         super().__init__(parent)
         self._session: Session | None = None
         self._ids: list[int] = []
+        self._sort_key, self._descending = "reference", False
         self._rows: dict[int, FamilySummary] = {}
         self._criteria: CriteriaSource | None = None
         self._meets: dict[int, bool] = {}
@@ -182,6 +184,7 @@ class CaseloadModel(QAbstractTableModel):
              descending: bool = False) -> None:
         self.beginResetModel()
         self._session = session
+        self._sort_key, self._descending = sort_key, descending
         self._ids = session.family_ids(sort_key, descending)
         self._rows = {}
         self._problem_told = False
@@ -207,12 +210,27 @@ class CaseloadModel(QAbstractTableModel):
             row = self._ids.index(family_id)
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
+    def reload_ids(self) -> None:
+        """Families were added or removed: read the row order again, keeping the rows and
+        criteria already known for the families that stay (a model reset: the view keeps
+        its sort and the proxy its filter)."""
+        if self._session is None:
+            return
+        ids = self._session.family_ids(self._sort_key, self._descending)
+        kept = set(ids)
+        self.beginResetModel()
+        self._ids = ids
+        self._rows = {fid: row for fid, row in self._rows.items() if fid in kept}
+        self._meets = {fid: yes for fid, yes in self._meets.items() if fid in kept}
+        self.endResetModel()
+
     def sort_by(self, column: int, order: Qt.SortOrder) -> bool:
         key = COLUMNS[column][1] if 0 <= column < len(COLUMNS) else None
         if key is None or self._session is None:
             return False
         self.layoutAboutToBeChanged.emit()
-        ids = self._session.family_ids(key, order == Qt.SortOrder.DescendingOrder)
+        self._sort_key, self._descending = key, order == Qt.SortOrder.DescendingOrder
+        ids = self._session.family_ids(key, self._descending)
         old_ids = self._ids
         persistent = self.persistentIndexList()
         self._ids = ids
@@ -401,6 +419,23 @@ class CaseloadView(QWidget):
         self.proxy.set_matching_ids(None)
         self.model.clear()
         self.count_label.clear()
+
+    def apply_changes(self, changes: Changes, _initiator: object = None) -> None:
+        """Families added or removed: the rows are read again; a family's record changed:
+        its row and its criteria answer are (the other answers stay cached)."""
+        if self._session is None:
+            return
+        if changes.caseload_changed:
+            self.model.reload_ids()
+            for fid in changes.families:
+                self.model.refresh_family(fid)
+            self.apply_search()
+            return
+        if changes.touches(*FAMILY_RECORD):
+            for fid in changes.families:
+                self.model.refresh_family(fid)
+            if self.search.text().strip():  # a new name or postcode may (not) match now
+                self.apply_search()
 
     def apply_search(self) -> None:
         text = self.search.text().strip()

@@ -6,6 +6,7 @@ Opening it is an audited view (``session.view_family``); every change goes throu
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
@@ -26,13 +27,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from keyworker_app.domain.changes import Changes, RecordKind
 from keyworker_app.domain.dates import age_on, format_date, format_datetime, parse_date
 from keyworker_app.domain.family import Family
 from keyworker_app.domain.policy import Policy
-from keyworker_app.errors import StaleRecordError
+from keyworker_app.errors import StaleRecordError, UserFacingError
 from keyworker_app.gui import family_forms as forms
+from keyworker_app.gui.changes import ChangeBroadcast
 from keyworker_app.gui.clipboard import ClipboardGuard
 from keyworker_app.gui.criteria_panel import CriteriaPanel
+from keyworker_app.gui.errors import show_error
 from keyworker_app.gui.export_dialog import EXPORT_FORM, PASSWORD_REMINDER, ExportDialog
 from keyworker_app.gui.form_dialog import DraftRegistry, FieldSpec, FormDialog
 from keyworker_app.gui.indicator_editing import IndicatorEditing
@@ -57,8 +61,10 @@ class FamilyView(QWidget):
                  clipboard: ClipboardGuard, *, today: Callable[[], date] = date.today,
                  now: Callable[[], datetime] = datetime.now,
                  policy: Policy | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None,
+                 changes: ChangeBroadcast | None = None) -> None:
         super().__init__(parent)
+        self._changes = changes
         self.setObjectName("familyView")
         self.setAccessibleName("Family record")
         self._session = session
@@ -316,13 +322,36 @@ class FamilyView(QWidget):
         if lines:
             self._clipboard.copy("\n".join(lines))
 
+    def apply_changes(self, changes: Changes, initiator: object = None) -> None:
+        """Show what another part of the app committed about this family: the record
+        itself (read again, an audited view) unless this view made the change and shows it
+        already; the TAF parts (meetings, plan, consent, sharing) whoever made it."""
+        if self.family_id not in changes.families or changes.caseload_changed:
+            return  # not this family, or it was deleted (the main window closes the view)
+        if initiator is not self and changes.touches(
+                RecordKind.FAMILY, RecordKind.MEMBER, RecordKind.NOTE, RecordKind.INDICATOR):
+            try:
+                self.show_family(self._session.view_family(self.family_id))
+            except UserFacingError as exc:
+                show_error(self, exc)
+        if self.taf is not None and changes.touches(
+                RecordKind.MEETING, RecordKind.ACTION, RecordKind.CONSENT, RecordKind.SHARED):
+            self.taf.refresh()
+
     # -- editing --------------------------------------------------------------------------
+    def _own_change(self) -> contextlib.AbstractContextManager[None]:
+        """What is committed inside is this view's own change (it shows the result)."""
+        if self._changes is None:
+            return contextlib.nullcontext()
+        return self._changes.initiated_by(self)
+
     def _save(self, family: Family) -> None:
         """Save the change from the copy on screen. If the record was changed elsewhere
         meanwhile, nothing is saved: the screen shows the latest version and the error
         goes back to the form, which stays open with what the user typed."""
         try:
-            saved = self._session.update_family(family, self.family)
+            with self._own_change():
+                saved = self._session.update_family(family, self.family)
         except StaleRecordError:
             self.show_family(self._session.view_family(self.family_id))
             raise
@@ -388,8 +417,9 @@ class FamilyView(QWidget):
                           restored: bool = False) -> FormDialog:
         def submit(values: dict[str, str]) -> None:
             forms.check_close(self.family, values, self._today())
-            closed = self._session.close_family(self.family_id, parse_date(values["closed_on"]),
-                                                values["reason"].strip())
+            with self._own_change():
+                closed = self._session.close_family(
+                    self.family_id, parse_date(values["closed_on"]), values["reason"].strip())
             self.show_family(closed)
             self.family_changed.emit(self.family_id)
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from keyworker_app.domain.changes import Changes
 from keyworker_app.domain.dates import as_utc, format_datetime
 from keyworker_app.domain.draft import Draft
 from keyworker_app.domain.draft_payload import DraftUnreadable, key_id, typed_text
@@ -31,6 +32,7 @@ from keyworker_app.domain.handling import Recipient
 from keyworker_app.domain.policy import Policy
 from keyworker_app.errors import UserFacingError
 from keyworker_app.gui.caseload import CaseloadView
+from keyworker_app.gui.changes import ChangeBroadcast
 from keyworker_app.gui.clipboard import ClipboardGuard
 from keyworker_app.gui.errors import show_error
 from keyworker_app.gui.lock import LockController, LockSettings
@@ -101,6 +103,9 @@ class MainWindow(QMainWindow):
         self.draft_prompt: QMessageBox | None = None
         self.kept_dialog: KeptDraftsDialog | None = None
         self._draft_kinds: DraftKinds | None = None
+        # What each committed operation changed, once, to every open page (gui.changes).
+        self.changes = ChangeBroadcast(self)
+        self.changes.changed.connect(self._apply_changes)
         self.clipboard = ClipboardGuard(settings.clipboard_clear_seconds, self)
         self.lock = LockController(self, settings, self.clipboard, system_idle=system_idle,
                                    clock=clock, parent=self, encode=self._encode_draft)
@@ -373,6 +378,8 @@ class MainWindow(QMainWindow):
             self.wizard = None
         try:
             assert self._session is not None
+            self._session.set_change_listener(self.changes.accept)
+            self.changes.start()
             self.lock_screen.set_user_name(self._session.actor.name)
             self.caseload.load(self._session)
         except UserFacingError as exc:
@@ -414,11 +421,11 @@ class MainWindow(QMainWindow):
             return None
         try:
             view = FamilyView(self._session, family_id, self.lock, self.clipboard,
-                              today=self._today, now=self._now, policy=self.policy)
+                              today=self._today, now=self._now, policy=self.policy,
+                              changes=self.changes)
         except UserFacingError as exc:
             show_error(self, exc)
             return None
-        view.family_changed.connect(self.caseload.model.refresh_family)
         index = self.family_tabs.addTab(view, view.family.reference)
         self.family_tabs.setCurrentIndex(index)
         self._make_room_for(view)
@@ -462,8 +469,8 @@ class MainWindow(QMainWindow):
     def _show_page(self, kind: type[TodayView | TeamView], title: str) -> QWidget | None:
         for i in range(self.family_tabs.count()):
             page = self.family_tabs.widget(i)
-            if isinstance(page, kind):
-                page.refresh()
+            if isinstance(page, kind):  # it follows every change; only the date may move
+                page.follow_the_day()
                 self.family_tabs.setCurrentIndex(i)
                 return page
         if self._session is None or self.policy is None:
@@ -486,6 +493,27 @@ class MainWindow(QMainWindow):
         if isinstance(view, _ClearablePage):
             view.clear()
         view.deleteLater()
+
+    # -- changes --------------------------------------------------------------------------
+    def _apply_changes(self, changes: Changes, initiator: object) -> None:
+        """Every open page and the caseload hear each committed change once and decide
+        for themselves whether to read again. A deleted family's record closes."""
+        if self._session is None:
+            return
+        if changes.caseload_changed:
+            for i in reversed(range(self.family_tabs.count())):
+                view = self.family_tabs.widget(i)
+                if getattr(view, "family_id", None) in changes.families:
+                    self.close_family_tab(i)  # it existed, so the change removed it
+        self.caseload.apply_changes(changes, initiator)
+        for i in range(self.family_tabs.count()):
+            page = self.family_tabs.widget(i)
+            apply = getattr(page, "apply_changes", None)
+            if callable(apply):
+                try:
+                    apply(changes, initiator)
+                except UserFacingError as exc:
+                    show_error(self, exc)
 
     # -- drafts ---------------------------------------------------------------------------
     def offer_drafts(self) -> None:
@@ -602,6 +630,7 @@ class MainWindow(QMainWindow):
         return self._session
 
     def clear_personal_data(self) -> None:
+        self.changes.stop()  # nothing read again from here on, the pages stay empty
         self.setWindowTitle(LOCKED_TITLE)
         self.draft_prompt = None
         self.kept_dialog = None  # closed with every other window

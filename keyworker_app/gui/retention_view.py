@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from keyworker_app.domain.changes import Changes, RecordKind
 from keyworker_app.domain.dates import format_date, parse_date
 from keyworker_app.domain.retention import (
     MARKER_NOTE,
@@ -113,6 +114,11 @@ class RetentionQueueView(ProgrammePage[QueueEntry]):
         self.set_rows(entries, keep=lambda e: e.family_id)
         overdue = sum(1 for e in entries if e.overdue(self._today()))
         self.status.setText(f"{len(entries)} families; {overdue} overdue for review.")
+
+    def apply_changes(self, changes: Changes, _initiator: object = None) -> None:
+        """A family allocated, edited, reviewed or deleted anywhere: the queue follows."""
+        if changes.touches(RecordKind.FAMILY, RecordKind.CASELOAD, RecordKind.RETENTION):
+            self.refresh()
 
     def _open(self, title: str, form: str, fields: list[FieldSpec], *,
               submit: Callable[[dict[str, str]], None], initial: dict[str, str],

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from keyworker_app.domain.changes import Changes, RecordKind
 from keyworker_app.domain.dates import format_date, parse_date
 from keyworker_app.domain.draft_payload import fields_fit
 from keyworker_app.domain.handling import Recipient
@@ -181,6 +182,12 @@ class SubjectAccessView(ProgrammePage[SubjectAccessRequest]):
         self.set_rows(requests, keep=lambda r: r.id)
         overdue = sum(1 for r in requests if r.status(self._today()).value == "overdue")
         self.status.setText(f"{len(requests)} requests; {overdue} overdue.")
+
+    def apply_changes(self, changes: Changes, _initiator: object = None) -> None:
+        """A request logged or changed, or a linked person removed: the log follows."""
+        if changes.touches(RecordKind.SUBJECT_ACCESS, RecordKind.MEMBER,
+                           RecordKind.CASELOAD):
+            self.refresh()
 
     def _save(self, request: SubjectAccessRequest) -> None:
         saved = self._rights.log_request(request)

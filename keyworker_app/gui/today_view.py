@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
 
+from keyworker_app.domain.changes import Changes, RecordKind
 from keyworker_app.domain.dates import format_date, format_datetime, weekday_name
 from keyworker_app.domain.taf import DueAction, UpcomingMeeting
 from keyworker_app.errors import UserFacingError
@@ -38,12 +39,27 @@ def _heading(text: str) -> QLabel:
 
 class _FamilyPage(QWidget):
     family_chosen = Signal(int)
+    SHOWS: frozenset[RecordKind] = frozenset()  # the kinds of record a change must name
+
+    def refresh(self) -> None:
+        raise NotImplementedError
+
+    def follow_the_day(self) -> None:
+        """Shown again on another day: what is due or overdue has moved with the date."""
+        if self._shown_day != self._today():
+            self.refresh()
+
+    def apply_changes(self, changes: Changes, _initiator: object = None) -> None:
+        """Read again if the committed change names what this page shows."""
+        if changes.touches(*self.SHOWS):
+            self.refresh()
 
     def __init__(self, service: MeetingService, today: Callable[[], date],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service = service
         self._today = today
+        self._shown_day: date | None = None
         self.models: list[RecordTableModel[Any]] = []
         self.layout_ = QVBoxLayout(self)
 
@@ -67,6 +83,9 @@ class _FamilyPage(QWidget):
 
 class TodayView(_FamilyPage):
     """Actions due within a week or overdue, meetings this week, reviews falling due."""
+
+    SHOWS = frozenset({RecordKind.ACTION, RecordKind.MEETING, RecordKind.FAMILY,
+                       RecordKind.CASELOAD})
 
     def __init__(self, service: MeetingService, today: Callable[[], date],
                  parent: QWidget | None = None) -> None:
@@ -111,6 +130,7 @@ class TodayView(_FamilyPage):
         except UserFacingError as exc:
             show_error(self, exc)
             return
+        self._shown_day = day
         self.date_label.setText(f"Today is {weekday_name(day)} {format_date(day)}.")
         self.action_model.set_rows(data.actions)
         self.meeting_model.set_rows(data.meetings)
@@ -125,6 +145,9 @@ class TodayView(_FamilyPage):
 
 class TeamView(_FamilyPage):
     """Meetings in the next 14 days across the caseload, with their preparation state."""
+
+    SHOWS = frozenset({RecordKind.MEETING, RecordKind.ACTION, RecordKind.SHARED,
+                       RecordKind.FAMILY, RecordKind.CASELOAD})
 
     def __init__(self, service: MeetingService, today: Callable[[], date],
                  parent: QWidget | None = None) -> None:
@@ -152,11 +175,13 @@ class TeamView(_FamilyPage):
         self.refresh()
 
     def refresh(self) -> None:
+        day = self._today()
         try:
-            rows = self.service.team(self._today())
+            rows = self.service.team(day)
         except UserFacingError as exc:
             show_error(self, exc)
             return
+        self._shown_day = day
         self.model.set_rows(rows)
         unready = sum(1 for m in rows if m.previous_finalised is False)
         self.summary.setText(f"{len(rows)} meetings; {unready} with the last meeting's record "

@@ -6,11 +6,12 @@ locked) and ``Session`` (an unlocked store). It never sees SQL or key material.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 from keyworker_app.domain.audit import Actor, AuditAction
+from keyworker_app.domain.changes import Changes
 from keyworker_app.domain.draft import Draft
 from keyworker_app.domain.family import CaseNote, Family, FamilyStatus, FamilySummary
 
@@ -78,6 +79,10 @@ class Session(Protocol):
     def programme(self, policy: Policy) -> ProgrammeService:
         """Criteria, results, PbR claim, retention, subject access, breaches
         (services.programme)."""
+        ...
+
+    def set_change_listener(self, listener: Callable[[Changes], None] | None) -> None:
+        """Hear, once per committed operation, what it changed (any thread may call it)."""
         ...
 
     def check_pages(self) -> bool:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from keyworker_app.domain.audit import Actor, AuditAction
+from keyworker_app.domain.changes import Changes
 from keyworker_app.domain.draft import Draft
 from keyworker_app.domain.family import CaseNote, Family, FamilyStatus, FamilySummary
 from keyworker_app.domain.family_rules import closure_problems
@@ -30,7 +31,7 @@ from keyworker_app.paths import StorePaths
 from keyworker_app.security.device_secret import DeviceSecrets
 from keyworker_app.security.kdf import KdfParams
 from keyworker_app.services.clock import Clock, SystemClock
-from keyworker_app.store import meta
+from keyworker_app.store import change_log, meta
 from keyworker_app.store.audit import AuditLog
 from keyworker_app.store.connection import Connection, transaction
 from keyworker_app.store.drafts import DraftRepository
@@ -67,6 +68,24 @@ class CaseSession:
         self._clock = clock
         self._on_close = on_close
         self._page_check = page_check
+        self._listener: Callable[[Changes], None] | None = None
+        self._watch(conn)
+
+    def _watch(self, conn: Connection) -> None:
+        """Every committed transaction on ``conn`` reports what it wrote to the listener."""
+        change_log.track(conn)
+        if hasattr(conn, "on_commit"):  # a store.connection.StoreConnection
+            setattr(conn, "on_commit", self._committed)  # noqa: B010 - not in the protocol
+
+    def _committed(self, changes: Changes) -> None:
+        listener = self._listener
+        if listener is not None:
+            listener(changes)
+
+    def set_change_listener(self, listener: Callable[[Changes], None] | None) -> None:
+        """One listener (the GUI) hears, once per committed operation, which families and
+        kinds of record it wrote — from whichever thread committed it."""
+        self._listener = listener
 
     # -- plumbing -------------------------------------------------------------
     @property
@@ -209,6 +228,7 @@ class CaseSession:
         except UserFacingError:
             log.warning("lock event could not be audited")
         finally:
+            self._listener = None
             if self._page_check is not None:
                 self._page_check.cancel()
             self._conn.close()

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, Protocol
 
 import sqlcipher3
 from sqlcipher3 import dbapi2
 
+from keyworker_app.domain.changes import Changes
 from keyworker_app.errors import UserFacingError
+from keyworker_app.store.change_log import collect
 from keyworker_app.store.sqlite_errors import SortedConnection, sort_error
 
 log = logging.getLogger("keyworker.store")
@@ -71,11 +73,18 @@ def sqlcipher_version() -> str:
     return str(row[0]) if row and row[0] else "unknown"
 
 
+class StoreConnection(SortedConnection):
+    """A sorted connection with a listener told, after each ``transaction`` commits, what it
+    wrote (``store.change_log``). One listener: the session that owns the connection."""
+
+    on_commit: Callable[[Changes], None] | None = None
+
+
 def connect(path: Path) -> Connection:
     """A connection to the store file whose errors are sorted (``store.sqlite_errors``)."""
     conn: Connection = sqlcipher3.connect(str(path), isolation_level=None,
                                           check_same_thread=False,
-                                          factory=SortedConnection)
+                                          factory=StoreConnection)
     # Before the key: even reading the first page may have to wait for a writer.
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return conn
@@ -139,6 +148,21 @@ def transaction(conn: Connection) -> Iterator[Connection]:
         except (dbapi2.Error, UserFacingError) as exc:
             _rollback(conn)
             _raise_sorted(exc)
+        _committed(conn)
+
+
+def _committed(conn: Connection) -> None:
+    """Tell the connection's listener what the transaction wrote. A listener's failure is
+    logged, never raised: the work is committed, and the caller must hear that it was."""
+    listener = getattr(conn, "on_commit", None)
+    if listener is None:
+        return
+    try:
+        changes = collect(conn)
+        if changes:
+            listener(changes)
+    except Exception as exc:
+        log.error("change listener failed: %s", type(exc).__name__)
 
 
 @contextlib.contextmanager
