@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit
 from keyworker_app.domain.dates import parse_datetime
 from keyworker_app.domain.handling import Recipient
 from keyworker_app.domain.taf import Meeting, MeetingType
+from keyworker_app.gui.breach_view import BreachDialog
 from keyworker_app.gui.lock import LockSettings
 from keyworker_app.gui.main_window import MainWindow
 from keyworker_app.paths import StorePaths
@@ -148,3 +149,17 @@ def test_keyworker_audit_prints_the_finalising_at_1030(
     assert " 15/07/2025 10:30:0" in finalised and "Sam Worker" in finalised
     assert "15/07/2025 10:32:" in result.out.splitlines()[0]  # newest first: this unlock
     assert "09:3" not in result.out
+
+
+def test_a_breach_time_is_typed_as_local_time_and_its_deadline_shown_in_it(
+        qtbot: Any, london: None) -> None:
+    friday_noon = datetime(2024, 10, 25, 11, 0, tzinfo=UTC)
+    dialog = BreachDialog(shipped_policy(), lambda b: b, now=lambda: friday_noon)
+    qtbot.addWidget(dialog)
+    assert dialog.found.text() == "25/10/2024 12:00"  # now, on the key worker's clock
+    dialog.found.setText("25/10/2024 10:00")
+    dialog.serious.setChecked(True)
+    breach = dialog.breach()
+    assert breach.found_at == datetime(2024, 10, 25, 9, 0, tzinfo=UTC)
+    # 72 real hours later the clocks have gone back: 09:00 GMT on Monday.
+    assert "deadline 28/10/2024 09:00" in dialog.clock.text()

@@ -110,3 +110,4 @@ def test_every_moment_shown_reads_back_as_the_same_moment(moment: datetime) -> N
     minute = moment.replace(second=0, microsecond=0)
     with local_zone(LONDON):
         assert parse_datetime(format_datetime(minute)) == minute
+
