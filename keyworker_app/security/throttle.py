@@ -194,14 +194,19 @@ def _exclusive(path: Path) -> Iterator[None]:
         if sys.platform == "win32":  # pragma: no cover - Windows
             import msvcrt
 
-            msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+            msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # retries for 10 s, then OSError
+            try:
+                yield
+            finally:
+                os.lseek(fd, 0, os.SEEK_SET)
+                msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
         else:
             import fcntl
 
             fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
+            yield  # closing the descriptor releases the lock
     finally:
-        os.close(fd)  # closing releases the lock
+        os.close(fd)
 
 
 class UnlockThrottle:
