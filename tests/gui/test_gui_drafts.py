@@ -462,3 +462,44 @@ def test_addendum_typing_on_a_finalised_meeting_survives_a_lock(
     assert reopened[1].try_save()
     record = _session(window).meetings(shipped_policy()).view_meeting(saved.id)
     assert [a.text for a in record.addenda] == ["The venue was the family hub, not the school."]
+
+
+class _BrokenHost:
+    """A main window whose screens fail to open, as a bug would make them."""
+
+    def open_family(self, family_id: int) -> Any:
+        raise RuntimeError("screen failed")
+
+    def show_retention(self) -> Any:
+        raise KeyError("queue")
+
+    def show_subject_access(self) -> Any:
+        return None
+
+    def show_breaches(self) -> Any:
+        return None
+
+    def export_claim(self, file_format: str = "pdf", draft: Any = None) -> Any:
+        return None
+
+
+def test_a_form_that_fails_to_reopen_is_reported_never_raised(
+        caplog: pytest.LogCaptureFixture) -> None:
+    from keyworker_app.domain.draft import Draft
+
+    kinds = DraftKinds()
+    note = Draft(1, "case-note", "family:3/note:new",
+                 kinds.encode("case-note", {"summary": "Visited Quillfeather at home"}), NOW)
+    assert kinds.problem(note) is None  # it fits: worth trying
+    assert kinds.reopen(_BrokenHost(), note) == "The form could not be opened again."
+    assert "Quillfeather" not in caplog.text and "RuntimeError" in caplog.text
+    retain = Draft(2, "retention-retain", "family:3/retention-review",
+                   kinds.encode("retention-retain", {"reason": "x"}), NOW)
+    assert kinds.reopen(_BrokenHost(), retain) == "The form could not be opened again."
+    breach = Draft(3, "breach-record", "breach:7", kinds.encode("breach-record", {}), NOW)
+    assert kinds.reopen(_BrokenHost(), breach) == GONE  # its page could not show it
+    unknown = Draft(4, "a-form-from-later", "family:3/x", {"version": 9, "data": {}}, NOW)
+    assert kinds.problem(unknown) == "This version of the app has no such form."
+    assert kinds.reopen(_BrokenHost(), unknown) == kinds.problem(unknown)
+    newer = Draft(5, "case-note", "family:3/note:new", {"version": 9, "data": {}}, NOW)
+    assert kinds.problem(newer) == "It was saved by a different version of this form."
