@@ -107,6 +107,14 @@ def _impossible(day_text: str) -> str | None:
     return None
 
 
+def _is_clock_time(match: re.Match[str]) -> bool:
+    try:
+        time(int(match[1]), int(match[2]))
+    except ValueError:
+        return False
+    return True
+
+
 def parse_date(text: str) -> date:
     """Read DD/MM/YYYY (also D/M/YYYY). Raises ValueError with a message safe to show:
     "31/02/2026 is not a date." for a day the calendar does not have."""
@@ -128,9 +136,8 @@ def parse_datetime(text: str) -> datetime:
     except ValueError:
         if words and (problem := _impossible(words[0])):
             raise ValueError(problem) from None
-        clock = _TIME_SHAPE.fullmatch(words[1]) if len(words) == 2 else None  # noqa: PLR2004
-        if clock and _DATE_SHAPE.fullmatch(words[0]) and (int(clock[1]) > 23 or  # noqa: PLR2004
-                                                          int(clock[2]) > 59):  # noqa: PLR2004
+        clock = _TIME_SHAPE.fullmatch(words[-1]) if len(words) > 1 else None
+        if clock and _DATE_SHAPE.fullmatch(words[0]) and not _is_clock_time(clock):
             raise ValueError(f"{words[1]} is not a time of day: use the 24-hour clock, "
                              "00:00 to 23:59.") from None
         raise ValueError(

@@ -441,6 +441,19 @@ def action_problems(action: Action, held_on: date | None) -> list[Problem]:
     return problems
 
 
+def consent_problems(consent: Consent, member_refs: Iterable[str],
+                     policy: Policy) -> list[Problem]:
+    """A consent decision: whose it is, which partners it covers, who recorded it."""
+    problems: list[Problem] = []
+    if consent.person_ref not in set(member_refs):
+        problems.append(Problem(("person_ref",), "Choose a member of this family."))
+    if set(consent.scope) - {p.id for p in policy.partners}:
+        problems.append(Problem(("scope",), "Choose partners named in the agreement."))
+    if not consent.recorded_by.strip():
+        problems.append(Problem(("recorded_by",), "Say who recorded the consent."))
+    return problems
+
+
 def finalise_problems(meeting: Meeting, today: date) -> list[Problem]:
     """A record is finalised once the meeting has taken place, not before."""
     if local_day(meeting.held_at) > today:

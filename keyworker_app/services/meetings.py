@@ -29,6 +29,7 @@ from keyworker_app.domain.taf import (
     UpcomingMeeting,
     check_meeting,
     check_shared_item,
+    consent_problems,
     finalise_problems,
     require_editable,
     require_lawful_basis,
@@ -161,13 +162,7 @@ class MeetingService:
         return taf_read.family_consents(self._conn, family_id)
 
     def record_consent(self, family_id: int, consent: Consent) -> Consent:
-        if consent.person_ref not in self._member_refs(family_id):
-            raise ValidationError("Family member", "choose a member of this family")
-        unknown = set(consent.scope) - {p.id for p in self.policy.partners}
-        if unknown:
-            raise ValidationError("Partners", "choose partners named in the agreement")
-        if not consent.recorded_by.strip():
-            raise ValidationError("Recorded by", "say who recorded the consent")
+        require_valid(consent_problems(consent, self._member_refs(family_id), self.policy))
         with transaction(self._conn):
             saved = self._repo().add_consent(family_id, consent)
             self._audit().record(AuditAction.CREATE, "consent", saved.id or 0,
