@@ -230,3 +230,19 @@ class FamilyImportError(UserFacingError):
     @staticmethod
     def _sentence(problem: str) -> str:
         return problem if problem.endswith((".", "?", "!")) else f"{problem}."
+
+
+class AuditTrailWarning(UserFacingError):
+    """The audit trail was changed since the store was last used. The store still opens
+    (the key worker's work must go on); the finding is audited and shown."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        shown = "; ".join(problems[:3]) + ("; and more" if len(problems) > 3 else "")
+        super().__init__(
+            f"The audit trail has been changed since this store was last used: {shown}.",
+            "Your records are open as normal and this finding is now in the audit trail. "
+            "Tell your information-governance officer today: they can compare the trail "
+            "with their last exported checkpoint ('keyworker audit --check-checkpoint'). "
+            "'keyworker verify' lists every problem.",
+        )

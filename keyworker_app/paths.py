@@ -27,6 +27,11 @@ class StorePaths:
         return self.root / "casestore.header"
 
     @property
+    def audit_head(self) -> Path:
+        """The audit chain's head, kept outside the database (store/audit_head.py)."""
+        return self.root / "casestore.audit-head"
+
+    @property
     def throttle(self) -> Path:
         return self.root / "unlock-attempts.json"
 

@@ -89,7 +89,20 @@ def unlock(args: argparse.Namespace, *, exclusive: bool = True) -> CaseSession:
     store.require_exists()
     if exclusive:
         refuse_if_open_elsewhere(store)
-    return store.unlock(passphrase(args), exclusive=exclusive)
+    session = store.unlock(passphrase(args), exclusive=exclusive)
+    tell(session)
+    return session
+
+
+def tell(session: CaseSession) -> None:
+    """What opening the store found or did (an upgrade, a changed audit trail): on
+    stderr, so a command's own output stays as scripts expect it."""
+    for notice in session.notices:
+        print(f"keyworker: {notice}", file=sys.stderr)
+    for warning in session.warnings:
+        print(f"keyworker: WARNING: {warning.message}", file=sys.stderr)
+        if warning.advice:
+            print(warning.advice, file=sys.stderr)
 
 
 def print_recovery_key(key: str, out: Out, demo: bool = False) -> None:

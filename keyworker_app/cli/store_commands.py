@@ -117,14 +117,12 @@ def cmd_import(args: argparse.Namespace, out: Out) -> int:
 def cmd_verify(args: argparse.Namespace, out: Out) -> int:
     store = open_store(args)
     store.require_exists()
-    session = store.unlock(passphrase(args), exclusive=False)  # may run beside the app
-    try:
-        report = session.verify()
-    finally:
-        session.lock()
+    report = store.verify(passphrase(args))  # reads only: may run beside the app
     problems = [*report.problems, *store.key_header_problems()]
     out(f"Schema version {report.schema_version}; {report.families} families, "
         f"{report.people} people, {report.audit_rows} audit events.")
+    for note in report.notes:
+        out(f"Note: {note}.")
     if not problems:
         out("Store verified: encryption, integrity, foreign keys, audit chain and key slots "
             "are sound.")

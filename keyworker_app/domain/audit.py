@@ -41,6 +41,12 @@ class AuditAction(enum.StrEnum):
     PASSPHRASE_CHANGED = "passphrase-changed"
     RECOVERED = "recovered"
     KEY_ROTATED = "key-rotated"
+    # The trail itself: a problem found at unlock, rows a crash left out of the head
+    # kept beside the store, a checkpoint handed to the IG officer, a schema upgrade.
+    AUDIT_PROBLEM = "audit-problem"
+    AUDIT_HEAD_CAUGHT_UP = "audit-head-caught-up"
+    AUDIT_CHECKPOINT = "audit-checkpoint"
+    SCHEMA_UPGRADED = "schema-upgraded"
 
 
 @dataclass(frozen=True, slots=True)

@@ -392,6 +392,8 @@ class MainWindow(QMainWindow):
         self.caseload.search.setFocus()
         self.offer_drafts()
         if self._session is not None:
+            for warning in self._session.warnings:
+                show_error(self, warning)  # e.g. a changed audit trail: open, but said
             self._check_pages(self._session)
             # Ready before any lock needs it, once the caseload is on screen.
             QTimer.singleShot(0, lambda: self.draft_kinds)

@@ -14,6 +14,7 @@ from keyworker_app.domain.audit import Actor, AuditAction
 from keyworker_app.domain.changes import Changes
 from keyworker_app.domain.draft import Draft
 from keyworker_app.domain.family import CaseNote, Family, FamilyStatus, FamilySummary
+from keyworker_app.errors import UserFacingError
 
 if TYPE_CHECKING:
     from keyworker_app.domain.policy import Policy
@@ -25,6 +26,11 @@ SORT_KEYS = ("reference", "family_name", "members", "status", "key_worker", "rev
 
 class Session(Protocol):
     """An unlocked case store. Every method raises UserFacingError for known problems."""
+
+    # Found or done while opening (a changed audit trail, a schema upgrade): shown to
+    # the key worker once the store is open, never raised, so work can go on.
+    warnings: list[UserFacingError]
+    notices: list[str]
 
     @property
     def actor(self) -> Actor: ...

@@ -22,6 +22,7 @@ from keyworker_app.domain.passphrase import assess
 from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.problems import require_valid
 from keyworker_app.errors import (
+    AuditTrailWarning,
     NoKeyringError,
     StoreMissingError,
     UserFacingError,
@@ -33,12 +34,14 @@ from keyworker_app.security.kdf import KdfParams
 from keyworker_app.services.clock import Clock, SystemClock
 from keyworker_app.store import change_log, meta
 from keyworker_app.store.audit import AuditLog
+from keyworker_app.store.audit_head import AuditHeadFile
+from keyworker_app.store.audit_integrity import HEAD_KEPT, Findings, unlock_findings
 from keyworker_app.store.connection import Connection, transaction
 from keyworker_app.store.drafts import DraftRepository
 from keyworker_app.store.instance_lock import InstanceLock
 from keyworker_app.store.page_check import PageCheck
 from keyworker_app.store.repositories import FamilyRepository
-from keyworker_app.store.schema import migrate
+from keyworker_app.store.schema import SCHEMA_VERSION, migrate
 from keyworker_app.store.vault import Unlocked, Vault
 from keyworker_app.store.verify import VerifyReport, verify_store
 
@@ -61,13 +64,18 @@ class CaseSession:
     """An unlocked store. Implements ``services.api.Session``."""
 
     def __init__(self, conn: Connection, actor: Actor, clock: Clock,
-                 on_close: Callable[[], None] | None = None,
-                 page_check: PageCheck | None = None) -> None:
+                 on_close: Callable[[], None] | None = None, *,
+                 page_check: PageCheck | None = None,
+                 head: AuditHeadFile | None = None) -> None:
         self._conn: Connection | None = conn
         self._actor = actor
         self._clock = clock
         self._on_close = on_close
         self._page_check = page_check
+        self.head = head
+        # What the key worker must be told now that the store is open (shown, not raised).
+        self.warnings: list[UserFacingError] = []
+        self.notices: list[str] = []
         self._listener: Callable[[Changes], None] | None = None
         self._watch(conn)
 
@@ -211,7 +219,7 @@ class CaseSession:
 
     # -- lifecycle ------------------------------------------------------------
     def verify(self) -> VerifyReport:
-        return verify_store(self.connection)
+        return verify_store(self.connection, self.head)
 
     def check_pages(self) -> bool:
         """Read every page once on the check's own connection (safe on a worker thread).
@@ -233,6 +241,8 @@ class CaseSession:
                 self._page_check.cancel()
             self._conn.close()
             self._conn = None
+            if self.head is not None:
+                self.head.wipe()
             if self._on_close is not None:
                 self._on_close()
             log.info("store locked")
@@ -285,36 +295,58 @@ class CaseStore:
         self.instance.acquire()
         return self.instance.release
 
-    def _session(self, conn: Connection, failed: Sequence[object] = (),
-                 first_event: AuditAction = AuditAction.UNLOCK,
-                 page_check: PageCheck | None = None,
-                 record_lost: bool = False, *,
-                 on_close: Callable[[], None] | None = None) -> CaseSession:
+    def _head(self, store_id: str, audit_key: bytes) -> AuditHeadFile:
+        return AuditHeadFile(self.paths.audit_head, store_id, audit_key)
+
+    def _session(self, unlocked: Unlocked, first_event: AuditAction,
+                 on_close: Callable[[], None] | None) -> CaseSession:
+        conn = unlocked.conn
+        head = self._head(unlocked.store_id, unlocked.audit_key)
+        # Checked before anything at all is written, migrations included.
+        findings = unlock_findings(conn, head)
         migrate(conn)
         owner = meta.get_owner(conn)
         if owner is None:
             raise UserFacingError("The case store has no owner recorded.",
                                   "Run 'keyworker verify' and contact your IT service desk.")
         session = CaseSession(conn, owner, self.clock, on_close=on_close,
-                              page_check=page_check)
+                              page_check=unlocked.page_check, head=head)
+        head.attach(conn)
+        new = findings.new_problems(head.known())
+        self._audit_opening(session, unlocked, findings, new, first_event)
+        if new:
+            log.warning("audit trail: %d new problem(s) found at unlock", len(new))
+            session.warnings.append(AuditTrailWarning(new))
+        return session
+
+    @staticmethod
+    def _audit_opening(session: CaseSession, unlocked: Unlocked, findings: Findings,
+                       new: Sequence[str], first_event: AuditAction) -> None:
+        conn = session.connection
         with transaction(conn):
             audit = session.audit()
-            if record_lost:
+            for problem in new:
+                audit.record(AuditAction.AUDIT_PROBLEM, "audit", "-", problem)
+            if findings.rows_after_head:
+                # An interrupted write: committed rows the head file had not caught up with.
+                audit.record(AuditAction.AUDIT_HEAD_CAUGHT_UP, "audit", "-",
+                             f"rows={findings.rows_after_head}")
+            if unlocked.attempt_record_lost:
                 audit.record(AuditAction.UNLOCK_FAILED, "store", "-",
                              "the record of failed unlocks was missing or altered")
-            for when in failed:
+            for when in unlocked.failed_attempts:
                 audit.record(AuditAction.UNLOCK_FAILED, "store", "-", f"at={when}")
             audit.record(first_event, "store", "-")
-        return session
+            meta.set_value(conn, HEAD_KEPT, "1")
+            if session.head is not None:
+                session.head.remember(findings.problems)
 
     def _opened(self, unlocked: Unlocked, first_event: AuditAction,
                 release: Callable[[], None] | None) -> CaseSession:
         """The session, once the failed attempts are in the audit trail (and only then
         taken off the attempt record)."""
         try:
-            session = self._session(unlocked.conn, unlocked.failed_attempts, first_event,
-                                    unlocked.page_check, unlocked.attempt_record_lost,
-                                    on_close=release)
+            session = self._session(unlocked, first_event, release)
         except BaseException:
             unlocked.close()
             raise
@@ -330,13 +362,17 @@ class CaseStore:
             created.close()
             raise
         conn = created.conn
+        head = self._head(created.store_id, created.audit_key)
         migrate(conn)
+        head.attach(conn)
         with transaction(conn):
             meta.set_owner(conn, owner)
+            meta.set_value(conn, HEAD_KEPT, "1")
             AuditLog(conn, owner, self.clock.now).record(
                 AuditAction.STORE_CREATED, "store", created.store_id)
         log.info("store created id=%s", created.store_id)
-        return CaseSession(conn, owner, self.clock, on_close=release), created.recovery_key
+        session = CaseSession(conn, owner, self.clock, on_close=release, head=head)
+        return session, created.recovery_key
 
     def unlock(self, passphrase: str, *, exclusive: bool = True) -> CaseSession:
         """Open the store. ``exclusive`` (the app and every command that changes records)
@@ -366,6 +402,24 @@ class CaseStore:
                 release()
             raise
 
+    def verify(self, passphrase: str) -> VerifyReport:
+        """Check everything before this unlock writes a thing; never migrates. The unlock
+        is audited afterwards only when the schema is current. Reads only, so it may run
+        beside the app."""
+        self.require_exists()
+        unlocked = self.vault.unlock(passphrase)
+        try:
+            report = verify_store(unlocked.conn,
+                                  self._head(unlocked.store_id, unlocked.audit_key))
+        except BaseException:
+            unlocked.close()
+            raise
+        if report.schema_version != SCHEMA_VERSION:
+            unlocked.close()
+            return report
+        self._opened(unlocked, AuditAction.UNLOCK, None).lock()
+        return report
+
     def change_passphrase(self, old: str, new: str) -> None:
         self.require_exists()
         require_strong(new)
@@ -379,7 +433,7 @@ class CaseStore:
     def rotate_key(self, passphrase: str) -> str:
         session = self.unlock(passphrase)
         try:
-            recovery = self.vault.rotate_key(session.connection, passphrase)
+            recovery = self.vault.rotate_key(session.connection, passphrase, session.head)
             session.record(AuditAction.KEY_ROTATED, "store", "-")
         finally:
             session.lock()
@@ -389,8 +443,9 @@ class CaseStore:
         # A backup only reads (and audits), so it may run while the app has the store open.
         session = self.unlock(passphrase, exclusive=False)
         try:
-            session.record(AuditAction.BACKUP, "store", "-")
             self.vault.backup(session.connection, dest)
+            # Only once the file exists: the trail never claims a backup that failed.
+            session.record(AuditAction.BACKUP, "store", "-")
         finally:
             session.lock()
 
@@ -399,4 +454,11 @@ class CaseStore:
         if recovery_key:
             require_strong(passphrase)
         unlocked = self.vault.restore(src, recovery_key, passphrase)
+        try:
+            # A new head for the restored copy; the chain itself is checked on opening.
+            self.paths.audit_head.unlink(missing_ok=True)
+            self._head(unlocked.store_id, unlocked.audit_key).sync(unlocked.conn)
+        except BaseException:
+            unlocked.close()
+            raise
         self._opened(unlocked, AuditAction.RESTORE, None).lock()

@@ -75,9 +75,25 @@ def sqlcipher_version() -> str:
 
 class StoreConnection(SortedConnection):
     """A sorted connection with a listener told, after each ``transaction`` commits, what it
-    wrote (``store.change_log``). One listener: the session that owns the connection."""
+    wrote (``store.change_log``). One listener: the session that owns the connection.
+
+    ``after_commit`` is store-level work run straight after each commit, before the
+    listener: the audit head kept beside the database (store/audit_head.py) catches up."""
 
     on_commit: Callable[[Changes], None] | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.after_commit: list[Callable[[], None]] = []
+
+
+def run_after_commit(conn: Connection) -> None:
+    """The connection's after-commit work; a failure there never undoes the commit."""
+    for hook in getattr(conn, "after_commit", ()):
+        try:
+            hook()
+        except Exception as exc:  # the data is committed; the hook catches up next time
+            log.warning("after-commit step failed: %s", type(exc).__name__)
 
 
 def connect(path: Path) -> Connection:
@@ -148,6 +164,7 @@ def transaction(conn: Connection) -> Iterator[Connection]:
         except (dbapi2.Error, UserFacingError) as exc:
             _rollback(conn)
             _raise_sorted(exc)
+        run_after_commit(conn)
         _committed(conn)
 
 

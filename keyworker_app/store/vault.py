@@ -65,6 +65,7 @@ from keyworker_app.errors import (
 )
 from keyworker_app.paths import StorePaths
 from keyworker_app.security.atomic import atomic_write_bytes, fsync_dir
+from keyworker_app.security.audit_keys import HEAD, derive_audit_key
 from keyworker_app.security.device_secret import DeviceSecrets
 from keyworker_app.security.kdf import KdfParams, calibrate_kdf
 from keyworker_app.security.keyslots import (
@@ -88,6 +89,7 @@ from keyworker_app.security.throttle import (
     system_boot,
 )
 from keyworker_app.store import vault_files
+from keyworker_app.store.audit_head import AuditHeadFile
 from keyworker_app.store.connection import (
     Connection,
     configure,
@@ -122,6 +124,8 @@ class Unlocked:
     page_check: PageCheck | None = None
     attempt_record_lost: bool = False
     throttle: UnlockThrottle | None = None
+    # HKDF of the data key for the audit head kept beside the store (store/audit_head.py)
+    audit_key: bytes = b""
 
     def attempts_audited(self) -> None:
         if self.throttle is not None and (self.failed_attempts or self.attempt_record_lost):
@@ -139,6 +143,7 @@ class CreatedStore:
     conn: Connection
     recovery_key: str  # show once, then forget
     store_id: str
+    audit_key: bytes = b""
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -325,6 +330,7 @@ class Vault:
             self._throttle(header, device_secret).start_fresh()
             atomic_write_bytes(self.paths.header, header.to_bytes())
             fsync_dir(self.paths.root)
+            audit_key = derive_audit_key(data_key, store_id, HEAD)
         except BaseException:
             if conn is not None:
                 conn.close()
@@ -334,7 +340,7 @@ class Vault:
             wipe(data_key)
         log.info("Store %s created", store_id)
         assert conn is not None
-        return CreatedStore(conn, recovery_text, store_id)
+        return CreatedStore(conn, recovery_text, store_id, audit_key)
 
     # ---- unlocking ------------------------------------------------------------------
 
@@ -356,9 +362,10 @@ class Vault:
 
     @staticmethod
     def _finish_unlock(conn: Connection, store_id: str, check: PageCheck, outcome: Outcome,
-                       throttle: UnlockThrottle) -> Unlocked:
+                       throttle: UnlockThrottle, *, audit_key: bytes) -> Unlocked:
         return Unlocked(conn, store_id, outcome.failures, page_check=check,
-                        attempt_record_lost=outcome.record_lost, throttle=throttle)
+                        attempt_record_lost=outcome.record_lost, throttle=throttle,
+                        audit_key=audit_key)
 
     def _page_check(self, data_key: bytes | bytearray, store_id: str) -> PageCheck:
         """The full page check's own connection, opened while the key is at hand."""
@@ -379,8 +386,9 @@ class Vault:
             try:
                 conn = open_verified(self.paths.database, data_key, header.store_id)
                 check = self._page_check(data_key, header.store_id)
+                audit_key = derive_audit_key(data_key, header.store_id, HEAD)
             except HeaderMismatchError:
-                conn, check = self._try_pending(passphrase, device_secret, header)
+                conn, check, audit_key = self._try_pending(passphrase, device_secret, header)
             else:
                 self._drop_stale_pending()
                 if header.secret_id is None:
@@ -389,7 +397,8 @@ class Vault:
         finally:
             wipe(data_key)
         log.info("Store %s unlocked", header.store_id)
-        return self._finish_unlock(conn, header.store_id, check, outcome, throttle)
+        return self._finish_unlock(conn, header.store_id, check, outcome, throttle,
+                                   audit_key=audit_key)
 
     def _own_entry(self, header: Header, data_key: bytearray, passphrase: str,
                    device_secret: bytes, outcome: Outcome) -> UnlockThrottle | None:
@@ -417,7 +426,7 @@ class Vault:
         return throttle
 
     def _try_pending(self, passphrase: str, device_secret: bytes,
-                     main: Header) -> tuple[Connection, PageCheck]:
+                     main: Header) -> tuple[Connection, PageCheck, bytes]:
         """Finish a key rotation that crashed between rekey and header replace."""
         pending_path = _pending_path(self.paths)
         mismatch = HeaderMismatchError("the key in the header does not fit the case store")
@@ -435,12 +444,13 @@ class Vault:
         try:
             conn = open_verified(self.paths.database, key, pending.store_id)
             check = self._page_check(key, pending.store_id)
+            audit_key = derive_audit_key(key, pending.store_id, HEAD)
         finally:
             wipe(key)
         os.replace(pending_path, self.paths.header)
         fsync_dir(self.paths.root)
         log.warning("Store %s: completed an interrupted key rotation", main.store_id)
-        return conn, check
+        return conn, check, audit_key
 
     def _drop_stale_pending(self) -> None:
         pending = _pending_path(self.paths)
@@ -473,10 +483,12 @@ class Vault:
             except BaseException:
                 conn.close()
                 raise
+            audit_key = derive_audit_key(data_key, header.store_id, HEAD)
         finally:
             wipe(data_key)
         log.info("Store %s opened with the recovery key and re-bound", header.store_id)
-        return self._finish_unlock(conn, header.store_id, check, outcome, throttle)
+        return self._finish_unlock(conn, header.store_id, check, outcome, throttle,
+                                   audit_key=audit_key)
 
     def _rebind(self, header: Header, data_key: bytearray, new_passphrase: str,
                 carry: Outcome | None = None) -> UnlockThrottle:
@@ -527,8 +539,12 @@ class Vault:
         atomic_write_bytes(self.paths.header, header.to_bytes())
         log.info("Passphrase changed for store %s", header.store_id)
 
-    def rotate_key(self, conn: Connection, passphrase: str) -> str:
-        """Re-encrypt the store under a new data key; returns the NEW recovery key."""
+    def rotate_key(self, conn: Connection, passphrase: str,
+                   head: AuditHeadFile | None = None) -> str:
+        """Re-encrypt the store under a new data key; returns the NEW recovery key.
+
+        ``head`` (the audit head kept beside the store) is vouched for under both keys
+        while the rekey runs, then under the new key only."""
         header = read_header(self.paths.header)
         old_key = self._unwrap_with_passphrase(header, passphrase)
         wipe(old_key)  # only proves the passphrase; the open connection holds the key
@@ -545,6 +561,9 @@ class Vault:
             fresh.slots.append(wrap_recovery_slot(fresh, new_key, recovery_secret))
             pending = _pending_path(self.paths)
             atomic_write_bytes(pending, fresh.to_bytes())
+            new_audit_key = derive_audit_key(new_key, header.store_id, HEAD)
+            if head is not None:
+                head.add_key(new_audit_key, conn)
             try:
                 conn.execute(f"PRAGMA rekey = \"x'{bytes(new_key).hex()}'\"")
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
@@ -556,6 +575,8 @@ class Vault:
                 raise
             os.replace(pending, self.paths.header)
             fsync_dir(self.paths.root)
+            if head is not None:
+                head.use_only(new_audit_key, conn)
         finally:
             wipe(new_key)
         log.warning("Data key rotated for store %s", header.store_id)
@@ -612,6 +633,7 @@ class Vault:
             except BaseException:
                 conn.close()
                 raise
+            audit_key = derive_audit_key(data_key, header.store_id, HEAD)
         except BaseException:
             # Never leave a half-restored store; the device secret is not ours to delete.
             self._cleanup(created_root, None)
@@ -619,7 +641,7 @@ class Vault:
         finally:
             wipe(data_key)
         log.info("Store %s restored from backup", header.store_id)
-        return Unlocked(conn, header.store_id, [], throttle=throttle)
+        return Unlocked(conn, header.store_id, [], throttle=throttle, audit_key=audit_key)
 
     def backup_opens_here(self, src: Path) -> bool:
         """Whether this keyring holds the device secret the backup's passphrase slot needs,

@@ -8,7 +8,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from keyworker_app.store.audit import verify_chain
+from keyworker_app.domain.audit import AuditAction
+from keyworker_app.store.audit_head import AuditHeadFile
+from keyworker_app.store.audit_integrity import trail_problems
 from keyworker_app.store.connection import Connection, scalar
 from keyworker_app.store.schema import SCHEMA_VERSION, current_version
 
@@ -19,6 +21,8 @@ log = logging.getLogger("keyworker.store")
 class VerifyReport:
     ok: bool
     problems: list[str] = field(default_factory=list)
+    # Facts that are not faults, e.g. an older schema that opening will upgrade.
+    notes: list[str] = field(default_factory=list)
     schema_version: int = 0
     families: int = 0
     people: int = 0
@@ -32,8 +36,18 @@ def _table_exists(conn: Connection, name: str) -> bool:
     )
 
 
-def verify_store(conn: Connection) -> VerifyReport:
+def _recorded_findings(conn: Connection) -> list[str]:
+    """Problems an earlier unlock found and wrote to the trail: they stay findings even
+    once the trail runs on soundly from there (a cut tail leaves nothing else behind)."""
+    rows = conn.execute("SELECT seq, detail FROM audit WHERE action = ? ORDER BY seq",
+                        (AuditAction.AUDIT_PROBLEM.value,)).fetchall()
+    return [f"found at an earlier unlock (audit event {seq}): {detail}" for seq, detail in rows]
+
+
+def verify_store(conn: Connection, head: AuditHeadFile | None = None) -> VerifyReport:
+    """Reads only: never migrates, never appends."""
     problems: list[str] = []
+    notes: list[str] = []
     for (page_problem,) in conn.execute("PRAGMA cipher_integrity_check").fetchall():
         problems.append(f"encryption check: {page_problem}")
     integrity = [str(r[0]) for r in conn.execute("PRAGMA integrity_check").fetchall()]
@@ -43,10 +57,13 @@ def verify_store(conn: Connection) -> VerifyReport:
         problems.append(f"{table} row {rowid} points to a missing {parent} record")
 
     version = current_version(conn)
-    if version != SCHEMA_VERSION:
+    if version > SCHEMA_VERSION:
         problems.append(
             f"schema version is {version}; this version of Keyworker expects {SCHEMA_VERSION}"
         )
+    elif version < SCHEMA_VERSION:
+        notes.append(f"schema v{version}: will be upgraded to v{SCHEMA_VERSION} when opened "
+                     "(an encrypted backup is made first)")
     counts = {"family": 0, "person": 0, "audit": 0}
     for table in counts:
         if _table_exists(conn, table):
@@ -54,12 +71,14 @@ def verify_store(conn: Connection) -> VerifyReport:
         elif version >= 1:
             problems.append(f"table {table} is missing")
     if _table_exists(conn, "audit") and _table_exists(conn, "store_meta"):
-        problems.extend(verify_chain(conn))
+        problems.extend(trail_problems(conn, head))
+        problems.extend(_recorded_findings(conn))
 
     log.info("verify: %d problem(s)", len(problems))
     return VerifyReport(
         ok=not problems,
         problems=problems,
+        notes=notes,
         schema_version=version,
         families=counts["family"],
         people=counts["person"],

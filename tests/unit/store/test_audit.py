@@ -153,7 +153,11 @@ def test_verify_store_reports_counts_and_problems(conn: Connection, actor: Actor
     conn.execute("DELETE FROM audit WHERE seq = 2")
     report = verify_store(conn)
     assert not report.ok
-    assert report.problems == ["audit row 2 is missing (chain broken between 1 and 3)"]
+    assert report.problems == [
+        "audit row 2 is missing (chain broken between 1 and 3)",
+        "the audit trail's protecting trigger audit_no_update is missing (it was dropped)",
+        "the audit trail's protecting trigger audit_no_delete is missing (it was dropped)",
+    ]
 
 
 def test_verify_store_reports_a_dangling_foreign_key(conn: Connection) -> None:
