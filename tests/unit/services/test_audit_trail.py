@@ -192,7 +192,8 @@ def head_path(h: CliHarness) -> Path:
 def _writer(h: CliHarness, *extra: str) -> subprocess.Popen[str]:
     paths = StorePaths(h.store)
     header = read_header(paths.header)
-    key = unwrap_passphrase(header, PASS, DeviceSecrets(h.keyring).get(header.store_id, header.secret_id))
+    secret = DeviceSecrets(h.keyring).get(header.store_id, header.secret_id)
+    key = unwrap_passphrase(header, PASS, secret)
     return subprocess.Popen(
         [sys.executable, str(WRITER), str(h.store), key.hex(), header.store_id, *extra],
         stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[3])
