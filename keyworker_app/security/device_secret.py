@@ -2,9 +2,11 @@
 
 It is half of the passphrase slot's wrapping key, so the store cannot be opened with
 the passphrase alone on another computer. Only a keyring that really protects secrets
-is accepted: the ``fail`` and ``null`` backends, any ``keyrings.alt`` backend (its
-``PlaintextKeyring`` merely base64-encodes) and a locked keyring are refused with
-``NoKeyringError``. There is never a silent fallback.
+is accepted, judged by what a backend is and does rather than by its name: the ``fail``
+and ``null`` backends, any backend the keyring project itself marks as not recommended
+(a priority below 1, as the file keyrings of ``keyrings.alt`` are), any backend whose
+``encrypt`` step hands back the secret unchanged or merely base64-encoded, and a locked
+keyring are refused with ``NoKeyringError``. There is never a silent fallback.
 
 Entries are named per *copy* of a store: ``device-secret:<store id>:<secret id>``, the
 secret id being the one the copy's header names. A restored backup or a recovered store
@@ -79,17 +81,52 @@ def _describe(exc: BaseException) -> str:
     return f"the keyring failed: {type(exc).__name__}"
 
 
+# keyring's own rule of thumb: "a priority of one or greater is recommended"; below one
+# are backends it keeps only as a last resort (plain or weakly protected files).
+RECOMMENDED_PRIORITY = 1.0
+
+
+def _priority(backend: Any) -> float | None:
+    """The backend's priority, or None when it cannot say (then it is judged by use)."""
+    try:
+        return float(backend.priority)
+    except Exception:
+        return None
+
+
+def _keeps_plaintext(backend: Any) -> bool:
+    """Whether the backend's own encryption step leaves the secret readable."""
+    encrypt = getattr(backend, "encrypt", None)
+    if not callable(encrypt):
+        return False
+    probe = b"keyworker-probe-" + secrets.token_hex(8).encode("ascii")
+    try:
+        sealed = encrypt(probe)
+    except Exception:
+        return False  # it needs more than a secret to encrypt: not a plain copy
+    if isinstance(sealed, str):
+        sealed = sealed.encode("utf-8", "replace")
+    if not isinstance(sealed, bytes | bytearray):
+        return False
+    return probe in sealed or base64.b64encode(probe) in sealed
+
+
 def unusable_reason(backend: Any) -> str | None:
     """Why ``backend`` must not hold secrets, or ``None`` if its kind is acceptable."""
     from keyring.backends import chainer, fail, null
 
-    module = type(backend).__module__
+    name = type(backend).__name__
     if isinstance(backend, fail.Keyring):
         return "no keyring backend is installed"
     if isinstance(backend, null.Keyring):
         return "the keyring is disabled (null backend)"
-    if module == "keyrings.alt" or module.startswith("keyrings.alt."):
-        return f"the {type(backend).__name__} backend from keyrings.alt does not encrypt secrets"
+    if not isinstance(backend, chainer.ChainerBackend):
+        priority = _priority(backend)
+        if priority is not None and priority < RECOMMENDED_PRIORITY:
+            return (f"the {name} backend is one the keyring project does not recommend "
+                    f"(priority {priority:g}); it does not protect secrets well enough")
+        if _keeps_plaintext(backend):
+            return f"the {name} backend keeps secrets in plain text"
     if isinstance(backend, chainer.ChainerBackend):
         usable = [b for b in backend.backends if unusable_reason(b) is None]
         if not usable:

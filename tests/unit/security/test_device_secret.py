@@ -3,17 +3,56 @@ from __future__ import annotations
 import keyring.backend
 import pytest
 from keyring.backends import chainer, fail, null
+from keyring.compat import properties
 
 from keyworker_app.errors import DeviceSecretMissingError, NoKeyringError
 from keyworker_app.security.device_secret import SERVICE, DeviceSecrets
 from tests.keyring_memory import LockedKeyring, MemoryKeyring
 
 
-class PlaintextKeyring(MemoryKeyring):
-    """Stands in for keyrings.alt.file.PlaintextKeyring (base64 only)."""
+class ClaimingKeyring(MemoryKeyring):
+    """A test backend whose priority is set per test (``claimed``) and raises otherwise,
+    so keyring never selects it anywhere else."""
+
+    claimed: float | None = None
+
+    @properties.classproperty
+    def priority(cls) -> float:
+        if cls.claimed is None:
+            raise RuntimeError("test-only backend; never selected automatically")
+        return cls.claimed
 
 
-PlaintextKeyring.__module__ = "keyrings.alt.file"
+class PlaintextKeyring(ClaimingKeyring):
+    """Behaves as keyrings.alt.file.PlaintextKeyring does: its "encryption" is the identity
+    (the file then holds base64), and its priority (set per test, so keyring never picks
+    this class elsewhere) is below keyring's recommended 1."""
+
+    def encrypt(self, password: bytes, assoc: bytes | None = None) -> bytes:
+        return password
+
+
+class ProudPlaintextKeyring(ClaimingKeyring):
+    """Claims a high priority but only base64-encodes: refused for what it does."""
+
+    def encrypt(self, password: bytes, assoc: bytes | None = None) -> bytes:
+        import base64
+
+        return b"v1:" + base64.b64encode(password)
+
+
+class EncryptingFileKeyring(ClaimingKeyring):
+    """A file keyring that really encrypts (stands in for keyrings.cryptfile)."""
+
+    def encrypt(self, password: bytes, assoc: bytes | None = None) -> bytes:
+        return bytes(b ^ 0x5A for b in password[::-1]) + b"sealed"
+
+
+@pytest.fixture(autouse=True)
+def _priorities(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(PlaintextKeyring, "claimed", 0.5)
+    monkeypatch.setattr(ProudPlaintextKeyring, "claimed", 5.0)
+    monkeypatch.setattr(EncryptingFileKeyring, "claimed", 5.0)
 
 
 def test_create_get_delete(memory_keyring: MemoryKeyring) -> None:
@@ -36,8 +75,9 @@ def test_malformed_entry_counts_as_missing(memory_keyring: MemoryKeyring) -> Non
 
 @pytest.mark.parametrize(
     "backend",
-    [fail.Keyring(), null.Keyring(), PlaintextKeyring(), LockedKeyring()],  # type: ignore[no-untyped-call]
-    ids=["fail", "null", "keyrings.alt", "locked"],
+    [fail.Keyring(), null.Keyring(), PlaintextKeyring(), ProudPlaintextKeyring(),  # type: ignore[no-untyped-call]
+     LockedKeyring()],
+    ids=["fail", "null", "low-priority-plaintext", "base64-only", "locked"],
 )
 def test_unsafe_keyrings_are_refused(backend: keyring.backend.KeyringBackend) -> None:
     secrets = DeviceSecrets(backend)
@@ -68,3 +108,13 @@ def test_locked_message_says_unlock() -> None:
     with pytest.raises(NoKeyringError) as info:
         DeviceSecrets(LockedKeyring()).check_usable()
     assert "locked" in str(info.value)
+
+
+def test_refusal_is_by_what_a_backend_does_not_its_name() -> None:
+    with pytest.raises(NoKeyringError) as low:
+        DeviceSecrets(PlaintextKeyring()).check_usable()
+    assert "does not recommend (priority 0.5)" in low.value.message
+    with pytest.raises(NoKeyringError) as plain:
+        DeviceSecrets(ProudPlaintextKeyring()).check_usable()
+    assert "keeps secrets in plain text" in plain.value.message
+    DeviceSecrets(EncryptingFileKeyring()).check_usable()  # encrypts: accepted
