@@ -3,30 +3,36 @@ from __future__ import annotations
 import keyring.backend
 import pytest
 from keyring.backends import chainer, fail, null
-from keyring.compat import properties
 
 from keyworker_app.errors import DeviceSecretMissingError, NoKeyringError
 from keyworker_app.security.device_secret import SERVICE, DeviceSecrets
 from tests.keyring_memory import LockedKeyring, MemoryKeyring
 
 
-class ClaimingKeyring(MemoryKeyring):
-    """A test backend whose priority is set per test (``claimed``) and raises otherwise,
-    so keyring never selects it anywhere else."""
+class ClaimingKeyring:
+    """A backend as keyring would see one, with the priority it claims. Not a keyring
+    ``KeyringBackend`` subclass, so keyring never registers or selects it elsewhere."""
 
-    claimed: float | None = None
+    priority: float = 5.0
 
-    @properties.classproperty
-    def priority(cls) -> float:
-        if cls.claimed is None:
-            raise RuntimeError("test-only backend; never selected automatically")
-        return cls.claimed
+    def __init__(self) -> None:
+        self.passwords: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.passwords.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.passwords[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.passwords.pop((service, username), None)
 
 
 class PlaintextKeyring(ClaimingKeyring):
     """Behaves as keyrings.alt.file.PlaintextKeyring does: its "encryption" is the identity
-    (the file then holds base64), and its priority (set per test, so keyring never picks
-    this class elsewhere) is below keyring's recommended 1."""
+    (the file then holds base64), and its priority is below keyring's recommended 1."""
+
+    priority = 0.5
 
     def encrypt(self, password: bytes, assoc: bytes | None = None) -> bytes:
         return password
@@ -46,13 +52,6 @@ class EncryptingFileKeyring(ClaimingKeyring):
 
     def encrypt(self, password: bytes, assoc: bytes | None = None) -> bytes:
         return bytes(b ^ 0x5A for b in password[::-1]) + b"sealed"
-
-
-@pytest.fixture(autouse=True)
-def _priorities(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(PlaintextKeyring, "claimed", 0.5)
-    monkeypatch.setattr(ProudPlaintextKeyring, "claimed", 5.0)
-    monkeypatch.setattr(EncryptingFileKeyring, "claimed", 5.0)
 
 
 def test_create_get_delete(memory_keyring: MemoryKeyring) -> None:
