@@ -25,6 +25,7 @@ from keyworker_app.domain.family import Family
 from keyworker_app.gui import indicator_forms as f
 from keyworker_app.gui.form_dialog import FieldSpec, FormDialog
 from keyworker_app.gui.record_model import RecordTableModel
+from keyworker_app.gui.widgets import confirm_box
 
 log = logging.getLogger("keyworker.gui.indicator_editing")
 
@@ -225,24 +226,15 @@ class IndicatorEditing(QObject):
             self.tables[key].setFocus()
             return None
         remove = kind.remove
-        box = QMessageBox(self._parent)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(f"Remove {kind.article} {kind.noun}")
-        box.setAccessibleName(f"Remove {kind.article} {kind.noun}")
-        box.setText(f"Remove {kind.describe(row)} from the family's record?")
-        box.setInformativeText("It is deleted from the case store. This cannot be undone.")
-        confirm = box.addButton("&Remove", QMessageBox.ButtonRole.DestructiveRole)
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(cancel)
-        box.setEscapeButton(cancel)
 
-        def answered(_code: int) -> None:
-            self.confirm = None
-            if box.clickedButton() is confirm:
-                self._save(remove(self._family(), record_id))
-                log.info("removed a %s record", kind.form)
+        def confirmed() -> None:
+            self._save(remove(self._family(), record_id))
+            log.info("removed a %s record", kind.form)
 
-        box.finished.connect(answered)
+        box = confirm_box(self._parent, f"Remove {kind.article} {kind.noun}",
+                          f"Remove {kind.describe(row)} from the family's record?",
+                          detail="It is deleted from the case store. This cannot be undone.",
+                          confirm_text="&Remove", confirmed=confirmed,
+                          answered=lambda: setattr(self, "confirm", None))
         self.confirm = box
-        box.open()
         return box

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from keyworker_app.gui.form_dialog import fit_wrapped_text
-from keyworker_app.gui.widgets import action_button, button_row
+from keyworker_app.gui.widgets import action_button, button_row, confirm_box
 
 TITLE = "Unsaved work kept"
 INTRO = ("This work was typed before the screen locked but could not be put back into its "
@@ -169,28 +169,16 @@ class KeptDraftsDialog(QDialog):
         entry = self.selected()
         if entry is None:
             return None
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Dismiss unsaved work")
-        box.setAccessibleName("Dismiss unsaved work")
-        box.setText(f"Dismiss “{entry.heading}”?")
-        box.setInformativeText("What was typed is deleted from the case store and cannot be "
-                               "brought back.")
-        confirm = box.addButton("&Dismiss", QMessageBox.ButtonRole.DestructiveRole)
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(cancel)
-        box.setEscapeButton(cancel)
-
-        def answered(_code: int) -> None:
-            self.confirm = None
-            if (box.clickedButton() is confirm and entry in self.entries
-                    and self._dismiss(entry.draft_id)):
+        def confirmed() -> None:
+            if entry in self.entries and self._dismiss(entry.draft_id):
                 self.entries.remove(entry)
                 self._fill()
                 if not self.entries:
                     self.accept()
 
-        box.finished.connect(answered)
+        box = confirm_box(self, "Dismiss unsaved work", f"Dismiss “{entry.heading}”?",
+                          detail="What was typed is deleted from the case store and cannot "
+                          "be brought back.", confirm_text="&Dismiss", confirmed=confirmed,
+                          answered=lambda: setattr(self, "confirm", None))
         self.confirm = box
-        box.open()
         return box

@@ -1,4 +1,5 @@
-"""The read-only record table and the labelled push button every screen builds the same way.
+"""The read-only record table, the labelled push button and the "cannot be undone" question
+every screen builds the same way.
 
 A table shows whole rows, is never edited in place, leaves Tab to move on to the next control,
 hides row numbers and lets its last column take the spare width; a button has a name a screen
@@ -10,7 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QAbstractItemModel
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QPushButton, QTableView
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
 
 
 def record_table(name: str, model: QAbstractItemModel, *, object_name: str = "",
@@ -50,3 +58,34 @@ def button_row(buttons: Sequence[QPushButton]) -> QHBoxLayout:
         row.addWidget(button)
     row.addStretch(1)
     return row
+
+
+def confirm_box(parent: QWidget, title: str, text: str, *, detail: str, confirm_text: str,
+                confirmed: Callable[[], object],
+                answered: Callable[[], object] = lambda: None) -> QMessageBox:
+    """Ask before something that cannot be undone; Cancel is the default and Escape. Opens
+    window-modal; ``answered`` runs once whatever the answer, then ``confirmed`` if it was yes
+    (``finished`` can arrive twice: the answer counts once)."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(title)
+    box.setAccessibleName(title)
+    box.setText(text)
+    box.setInformativeText(detail)
+    confirm = box.addButton(confirm_text, QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    done: list[bool] = []
+
+    def finished(_code: int) -> None:
+        if done:
+            return
+        done.append(True)
+        answered()
+        if box.clickedButton() is confirm:
+            confirmed()
+
+    box.finished.connect(finished)
+    box.open()
+    return box
