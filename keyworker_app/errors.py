@@ -149,9 +149,7 @@ class StoreInUseError(UserFacingError):
     def __init__(self) -> None:
         super().__init__(
             "This case store is already open in another Keyworker window or command.",
-            "Switch to the other Keyworker window (it may be minimised or showing its lock "
-            "screen) and use that one, or close it and try again. If no other Keyworker is "
-            "running, restart the computer.",
+            "Use that window (it may be minimised or locked), or close it and try again.",
         )
 
 
@@ -164,8 +162,8 @@ class StaleRecordError(UserFacingError):
         super().__init__(
             f"This {kind} was changed in another Keyworker window or command after you "
             "opened it, so your change was not saved.",
-            "Your entry is still in the form: copy anything you need, reopen the record "
-            "to see the latest version, and make your change again.",
+            "Your entry has been kept. Check the latest version of the record, then save "
+            "your change again.",
         )
 
 

@@ -354,15 +354,19 @@ class FamilyView(QWidget):
                 saved = self._session.update_family(family, self.family)
         except StaleRecordError:
             self.show_family(self._session.view_family(self.family_id))
+            for dialog in list(self.dialogs):
+                dialog.rebase_on_latest()
             raise
         self.show_family(saved)
         self.family_changed.emit(self.family_id)
 
     def _dialog(self, title: str, form: str, record_key: str, *, fields: list[FieldSpec],
                 on_submit: Callable[[dict[str, str]], None], initial: dict[str, str],
-                restored: bool) -> FormDialog:
+                restored: bool,
+                latest: Callable[[], dict[str, str]] | None = None) -> FormDialog:
         dialog = FormDialog(self, title, form, record_key, fields=fields, on_submit=on_submit,
-                            initial=initial, registry=self._registry, restored=restored)
+                            initial=initial, registry=self._registry, restored=restored,
+                            latest=latest)
         self.dialogs.append(dialog)
         dialog.finished.connect(lambda _c: self.dialogs.remove(dialog)
                                 if dialog in self.dialogs else None)
@@ -388,7 +392,9 @@ class FamilyView(QWidget):
                             fields=forms.person_fields(self._today),
                             on_submit=lambda v: self._save(
                                 forms.apply_person(self.family, ref, v, self._today())),
-                            initial=initial, restored=restored)
+                            initial=initial, restored=restored,
+                            latest=None if ref is None else
+                            lambda: forms.person_values(self.family.member(ref)))
 
     def open_address_dialog(self, initial: dict[str, str] | None = None,
                             restored: bool = False) -> FormDialog:

@@ -92,6 +92,7 @@ class FormDialog(QDialog):
         initial: dict[str, str] | None = None,
         registry: DraftRegistry | None = None,
         restored: bool = False,
+        latest: Callable[[], dict[str, str]] | None = None,
     ) -> None:
         fields = tuple(fields)
         if restored and initial:
@@ -109,6 +110,7 @@ class FormDialog(QDialog):
         self._on_submit = on_submit
         self._registry = registry
         self._initial = dict(initial or {})
+        self._latest = latest  # the record's values as stored now (for rebase_on_latest)
         self._restored = restored
         self.editors: dict[str, QLineEdit | QComboBox | QPlainTextEdit] = {}
         self.problems: dict[str, QLabel] = {}
@@ -195,6 +197,35 @@ class FormDialog(QDialog):
             else:
                 out[key] = editor.text()
         return out
+
+    def _set_value(self, key: str, value: str) -> None:
+        editor = self.editors[key]
+        if isinstance(editor, QComboBox):
+            editor.setCurrentIndex(max(editor.findData(value), 0))
+        elif isinstance(editor, QPlainTextEdit):
+            editor.setPlainText(value)
+        else:
+            editor.setText(value)
+
+    def rebase_on_latest(self) -> list[str]:
+        """The record was changed elsewhere and a save refused: fields the user has not
+        touched take the values stored now, fields they changed keep their entry, so saving
+        again does not put back what the other window changed. Returns the fields updated."""
+        if self._latest is None or self._restored:
+            return []  # a restored draft: every field is the user's entry
+        try:
+            latest = self._latest()
+        except (KeyError, LookupError):
+            return []  # the record itself is gone: keep everything the user sees
+        current = self.values()
+        updated = [key for key, value in latest.items()
+                   if key in self.editors and current[key] == self._baseline.get(key)
+                   and value != current[key]]
+        for key in updated:
+            self._set_value(key, latest[key])
+        self._baseline = {**self._baseline,
+                          **{k: v for k, v in latest.items() if k in self.editors}}
+        return updated
 
     def is_dirty(self) -> bool:
         return self._restored or self.values() != self._baseline

@@ -30,6 +30,8 @@ from keyworker_app.gui.worker import run_in_background
 from keyworker_app.services.api import CaseStoreService
 
 log = logging.getLogger("keyworker.gui.lock_screen")
+CARD_WIDTH = 440
+CARD_MARGIN = 28
 
 PRODUCT_NAME = "Keyworker"
 
@@ -98,9 +100,11 @@ class LockScreen(QWidget):
 
         card = QFrame()
         card.setFrameShape(QFrame.Shape.StyledPanel)
-        card.setMaximumWidth(460)
+        # A fixed width lets a wrapped message (store open elsewhere, wrong passphrase) be
+        # given the height it needs: the layout knows the width to wrap at.
+        card.setFixedWidth(CARD_WIDTH)
         inner = QVBoxLayout(card)
-        inner.setContentsMargins(28, 24, 28, 24)
+        inner.setContentsMargins(CARD_MARGIN, 24, CARD_MARGIN, 24)
         inner.setSpacing(10)
         inner.addWidget(title)
         inner.addWidget(self.user_label)
@@ -128,7 +132,7 @@ class LockScreen(QWidget):
     def reset(self) -> None:
         """Ready for a passphrase: empty field, no message; resumes a throttle countdown."""
         self.passphrase.clear()
-        self.message.clear()
+        self.say("")
         self._set_busy(False)
         # The attempt record is kept beside the device secret in the keyring: it is read off
         # the GUI thread once this screen has been drawn, so the screen shows at once. An
@@ -161,6 +165,13 @@ class LockScreen(QWidget):
         if wait > 0:
             self.start_countdown(wait)
 
+    def say(self, text: str) -> None:
+        """Show a message, as tall as its wrapped lines need (a nested layout does not ask
+        a wrapping label's height for its width by itself)."""
+        self.message.setText(text)
+        width = CARD_WIDTH - 2 * CARD_MARGIN - 2  # inside the card's frame
+        self.message.setMinimumHeight(max(0, self.message.heightForWidth(width)) if text else 0)
+
     def show_if_open_elsewhere(self) -> bool:
         """Say so before a passphrase is typed when another Keyworker has the store open."""
         try:
@@ -170,7 +181,7 @@ class LockScreen(QWidget):
             return False
         if elsewhere:
             problem = StoreInUseError()
-            self.message.setText(f"{problem.message}\n{problem.advice}")
+            self.say(f"{problem.message}\n{problem.advice}")
         return elsewhere
 
     def submit(self) -> None:
@@ -179,7 +190,7 @@ class LockScreen(QWidget):
         passphrase = self.passphrase.text()
         self.passphrase.clear()
         if not passphrase:
-            self.message.setText("Enter your passphrase.")
+            self.say("Enter your passphrase.")
             return
         self.message.clear()
         self._set_busy(True)
@@ -199,10 +210,10 @@ class LockScreen(QWidget):
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)
         if isinstance(exc, UserFacingError):
-            self.message.setText(f"{exc.message}\n{exc.advice}".strip())
+            self.say(f"{exc.message}\n{exc.advice}".strip())
         else:
             log.error("unlock failed unexpectedly: %s", type(exc).__name__)
-            self.message.setText(CRASH_MESSAGE)
+            self.say(CRASH_MESSAGE)
         wait = exc.wait_seconds if isinstance(exc, UnlockThrottledError) else 0.0
         try:
             wait = max(wait, self._store.throttle_wait())

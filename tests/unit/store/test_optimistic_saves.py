@@ -64,7 +64,7 @@ def test_a_stale_edit_of_the_family_is_refused_and_changes_nothing(
     with pytest.raises(StaleRecordError) as caught:
         _save(one, attempt, stale)
     assert "changed in another Keyworker window" in caught.value.message
-    assert "still in the form" in caught.value.advice
+    assert "Your entry has been kept" in caught.value.advice
     stored = FamilyRepository(one).get(saved.id or 0)
     assert stored.key_worker == "Sam"
     assert [n.summary for n in stored.notes] == ["Visit"]  # all or nothing
