@@ -176,7 +176,7 @@ def cmd_rotate(args: argparse.Namespace, out: Out) -> int:
 def cmd_backup(args: argparse.Namespace, out: Out) -> int:
     store = open_store(args)
     dest = Path(args.file)
-    store.backup(passphrase(args), dest)
+    store.backup(passphrase(args), dest, force=args.force)
     out(f"Encrypted backup written to {dest}. On this computer it restores with today's "
         "passphrase; on another computer it needs the recovery key.")
     return 0
@@ -200,7 +200,47 @@ def cmd_restore(args: argparse.Namespace, out: Out) -> int:
     return 0
 
 
+def _checkpoint(args: argparse.Namespace, out: Out) -> int:
+    from keyworker_app.domain.dates import parse_iso_moment
+
+    session = unlock(args, exclusive=False)
+    try:
+        if args.export:
+            dest = Path(args.export)
+            point = session.export_checkpoint(dest, force=args.force)
+            out(f"Audit checkpoint written to {dest}: {point.rows} audit events, chain hash")
+            out(f"    {point.head_hash}")
+            out("Keep it off this laptop (for example with your information-governance "
+                "officer) and note the hash's first 16 characters on paper too. Later,")
+            out("'keyworker audit --check-checkpoint FILE' shows whether any event up to this "
+                "one was changed. Events after it are not covered: export again regularly.")
+            return 0
+        result = session.check_checkpoint(Path(args.check_checkpoint))
+    finally:
+        session.lock()
+    point = result.checkpoint
+    try:
+        when = format_datetime(parse_iso_moment(point.made_at))
+    except ValueError:
+        when = "an unknown time"
+    if not result.sealed:
+        out("Note: the checkpoint's seal cannot be confirmed with this store's current key "
+            "(the key was rotated since, or the file was edited); the comparison below does "
+            "not depend on it.")
+    if result.history_unchanged:
+        out(f"Checkpoint of {when} ({point.rows} audit events): the history up to it is "
+            "unchanged.")
+        return 0
+    out(f"THE AUDIT HISTORY DOES NOT MATCH the checkpoint of {when} ({point.rows} events):")
+    for problem in result.problems:
+        out(f"  - {problem}")
+    out("Tell your information-governance officer; keep this checkpoint file as it is.")
+    return 1
+
+
 def cmd_audit(args: argparse.Namespace, out: Out) -> int:
+    if args.export or args.check_checkpoint:
+        return _checkpoint(args, out)
     session = unlock(args, exclusive=False)
     try:
         events = session.audit().events(limit=args.limit, offset=0)
@@ -234,11 +274,19 @@ def register(add: AddCommand) -> None:
     add("rotate-key", cmd_rotate, "give the store a new data key (after a suspected compromise)")
     p = add("backup", cmd_backup, "write one encrypted backup file")
     p.add_argument("file")
+    p.add_argument("--force", action="store_true", help="replace an existing file")
     p = add("restore", cmd_restore, "restore a backup into an empty store folder")
     p.add_argument("file")
     p.add_argument("--recovery-key-file")
     p.add_argument("--same-computer", action="store_true",
                    help="do not ask for the recovery key (the default anyway when this "
                         "computer's keyring can open the backup)")
-    p = add("audit", cmd_audit, "show the latest audit events")
+    p = add("audit", cmd_audit, "show the latest audit events, or export and check "
+            "checkpoints of the audit trail")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--export", metavar="FILE",
+                       help="write a checkpoint of the trail's end, to keep off this laptop")
+    which.add_argument("--check-checkpoint", metavar="FILE",
+                       help="show whether the history up to a checkpoint is unchanged")
+    p.add_argument("--force", action="store_true", help="replace an existing checkpoint file")
     p.add_argument("--limit", type=int, default=50)

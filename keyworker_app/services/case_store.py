@@ -23,17 +23,25 @@ from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.problems import require_valid
 from keyworker_app.errors import (
     AuditTrailWarning,
+    DiskFullError,
     NoKeyringError,
     StoreMissingError,
     UserFacingError,
     WeakPassphraseError,
 )
 from keyworker_app.paths import StorePaths
+from keyworker_app.security.audit_keys import CHECKPOINT
 from keyworker_app.security.device_secret import DeviceSecrets
 from keyworker_app.security.kdf import KdfParams
 from keyworker_app.services.clock import Clock, SystemClock
 from keyworker_app.store import change_log, meta
 from keyworker_app.store.audit import AuditLog
+from keyworker_app.store.audit_checkpoint import (
+    Checkpoint,
+    CheckpointResult,
+    check_checkpoint,
+    make_checkpoint,
+)
 from keyworker_app.store.audit_head import AuditHeadFile
 from keyworker_app.store.audit_integrity import HEAD_KEPT, Findings, unlock_findings
 from keyworker_app.store.connection import Connection, transaction
@@ -220,6 +228,43 @@ class CaseSession:
     # -- lifecycle ------------------------------------------------------------
     def verify(self) -> VerifyReport:
         return verify_store(self.connection, self.head)
+
+    # -- audit checkpoints ----------------------------------------------------
+    def export_checkpoint(self, dest: Path, *, force: bool = False) -> Checkpoint:
+        """Write the trail's end to ``dest`` for the IG officer to keep off the laptop;
+        audited once the file exists."""
+        from keyworker_app.services.secure_file import SecureFileWriter
+
+        head = self._require_head()
+        SecureFileWriter.check_destination(dest, force)
+        point, data = make_checkpoint(self.connection, head.store_id,
+                                      head.derived_key(CHECKPOINT), self._clock.now())
+        SecureFileWriter.write(data, dest, "", replace=force, pdf=False)
+        self.record(AuditAction.AUDIT_CHECKPOINT, "audit", "-", f"rows={point.rows}")
+        return point
+
+    def check_checkpoint(self, src: Path) -> CheckpointResult:
+        """Compare this store's history with a checkpoint exported earlier."""
+        head = self._require_head()
+        try:
+            with open(src, "rb") as handle:
+                raw = handle.read(1024 * 1024)
+        except OSError as exc:
+            raise UserFacingError(f"Cannot read {src.name}: {exc.strerror}.",
+                                  "Check the file name and try again.") from None
+        try:
+            return check_checkpoint(self.connection, head.store_id,
+                                    head.derived_key(CHECKPOINT), raw)
+        except ValueError as exc:
+            raise UserFacingError(f"{src.name} cannot be checked: {exc}.",
+                                  "Use a checkpoint exported from this store with "
+                                  "'keyworker audit --export'.") from None
+
+    def _require_head(self) -> AuditHeadFile:
+        if self.head is None:
+            raise UserFacingError("The audit trail's keys are not at hand.",
+                                  "Lock the store, unlock it again and retry.")
+        return self.head
 
     def check_pages(self) -> bool:
         """Read every page once on the check's own connection (safe on a worker thread).
@@ -439,11 +484,26 @@ class CaseStore:
             session.lock()
         return recovery
 
-    def backup(self, passphrase: str, dest: Path) -> None:
+    def backup(self, passphrase: str, dest: Path, *, force: bool = False) -> None:
+        """One encrypted backup file. A missing folder, a folder, an existing file (unless
+        ``force``), a full disk: each its own message, and nothing is changed."""
+        from keyworker_app.services.secure_file import SecureFileWriter
+
+        SecureFileWriter.check_destination(dest, force)  # before any passphrase is tried
         # A backup only reads (and audits), so it may run while the app has the store open.
         session = self.unlock(passphrase, exclusive=False)
         try:
-            self.vault.backup(session.connection, dest)
+            try:
+                self.vault.backup(session.connection, dest, replace=force)
+            except FileExistsError:
+                raise UserFacingError(
+                    f"A file named {dest.name} appeared while the backup was being made.",
+                    "Nothing was replaced. Choose another name and back up again.") from None
+            except DiskFullError:
+                raise UserFacingError(
+                    "The disk is full, so the backup was not written.",
+                    "Free some space or choose another drive; no partial file was left "
+                    "behind.") from None
             # Only once the file exists: the trail never claims a backup that failed.
             session.record(AuditAction.BACKUP, "store", "-")
         finally:

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from keyworker_app.security.atomic import atomic_write_bytes
-from keyworker_app.security.audit_keys import mac, mac_matches
+from keyworker_app.security.audit_keys import derive_audit_key, mac, mac_matches
 from keyworker_app.store.connection import Connection
 
 log = logging.getLogger("keyworker.store")
@@ -174,6 +174,10 @@ class AuditHeadFile:
         self._keys = [bytearray(key)]
         self._written = None
         self.sync(conn)
+
+    def derived_key(self, purpose: str) -> bytes:
+        """A further key for another audit purpose (e.g. checkpoints), from this one."""
+        return derive_audit_key(self._keys[-1], self.store_id, purpose)
 
     def wipe(self) -> None:
         for k in self._keys:

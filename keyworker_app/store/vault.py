@@ -584,13 +584,13 @@ class Vault:
 
     # ---- backup and restore ---------------------------------------------------------
 
-    def backup(self, conn: Connection, dest: Path) -> None:
+    def backup(self, conn: Connection, dest: Path, *, replace: bool = True) -> None:
         """Write one encrypted backup file (format in ``vault_files``)."""
         from sqlcipher3 import dbapi2
 
         header = read_header(self.paths.header)
         try:
-            vault_files.write_backup(conn, header, Path(dest))
+            vault_files.write_backup(conn, header, Path(dest), replace=replace)
         except dbapi2.DatabaseError as exc:
             # A backup reads every page: damage the page check has not reached yet shows here.
             raise map_sqlite_error(exc) from exc

@@ -104,8 +104,9 @@ def _export(conn: Connection, target: Path) -> None:
         raise
 
 
-def write_backup(conn: Connection, header: Header, dest: Path) -> None:
-    """Write a consistent encrypted copy of the store plus its header to ``dest``."""
+def write_backup(conn: Connection, header: Header, dest: Path, *, replace: bool = True) -> None:
+    """Write a consistent encrypted copy of the store plus its header to ``dest``
+    (``FileExistsError`` if it exists and ``replace`` is False)."""
     dest = Path(dest)
     work = Path(tempfile.mkdtemp(prefix=".kw-backup-", dir=dest.parent))
     try:
@@ -119,7 +120,7 @@ def write_backup(conn: Connection, header: Header, dest: Path) -> None:
                                       slots=list(header.slots))
     header_bytes = copy_header.to_bytes()
     body = BACKUP_MAGIC + _LENGTHS.pack(len(header_bytes), len(db_bytes)) + header_bytes + db_bytes
-    atomic_write_bytes(dest, body + hashlib.sha256(body).digest())
+    atomic_write_bytes(dest, body + hashlib.sha256(body).digest(), overwrite=replace)
 
 
 def read_backup(src: Path) -> tuple[Header, bytes]:
