@@ -33,6 +33,7 @@ from keyworker_app.domain.draft_payload import (
 from keyworker_app.errors import UserFacingError
 from keyworker_app.gui import breach_view, retention_view, subject_access_view
 from keyworker_app.gui import family_forms as forms
+from keyworker_app.gui import new_family_values as new_family
 from keyworker_app.gui import taf_forms as tf
 from keyworker_app.gui.export_dialog import EXPORT_FORM, ExportDialog
 from keyworker_app.gui.indicator_editing import KINDS as INDICATOR_KINDS
@@ -67,6 +68,9 @@ class DraftHost(Protocol):
 
     def export_claim(self, file_format: str = "pdf",
                      draft: dict[str, Any] | None = None) -> object | None: ...
+
+    def new_family(self, initial: dict[str, str] | None = None,
+                   restored: bool = False) -> object | None: ...
 
 
 # Reopens the form from the decoded draft: the dialog shown, or None when its record is gone.
@@ -186,6 +190,8 @@ def _breach(host: DraftHost, record_key: str, data: dict[str, Any]) -> object | 
 
 
 KINDS: tuple[DraftKind, ...] = (
+    DraftKind(new_family.FORM, "New family (referral)",
+              lambda host, _k, values: host.new_family(values, restored=True)),
     DraftKind(forms.PERSON_FORM, "Family member", _in_family(_person)),
     DraftKind(forms.ADDRESS_FORM, "New address", _in_family(
         lambda view, _k, values: view.open_address_dialog(values, restored=True))),

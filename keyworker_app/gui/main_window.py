@@ -35,6 +35,7 @@ from keyworker_app.gui.caseload import CaseloadView
 from keyworker_app.gui.changes import ChangeBroadcast
 from keyworker_app.gui.clipboard import ClipboardGuard
 from keyworker_app.gui.errors import show_error
+from keyworker_app.gui.file_actions import FileActions
 from keyworker_app.gui.lock import LockController, LockSettings
 from keyworker_app.gui.lock_screen import PRODUCT_NAME, LockScreen
 from keyworker_app.gui.session_watch import SessionWatcher
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
     from keyworker_app.gui.family_view import FamilyView
     from keyworker_app.gui.first_run import FirstRunWizard
     from keyworker_app.gui.kept_drafts import KeptDraftsDialog, KeptEntry
+    from keyworker_app.gui.new_family_dialog import NewFamilyDialog
     from keyworker_app.gui.programme_export_dialog import ProgrammeExportDialog
     from keyworker_app.gui.retention_view import RetentionQueueView
     from keyworker_app.gui.subject_access_view import SubjectAccessView
@@ -146,6 +148,9 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        # New family, import, back up, change passphrase (gui.file_actions).
+        self.file_actions = FileActions(self, self, self._today)
+        self.file_actions.add_to(file_menu)
         self.lock_action = QAction("&Lock now", self)
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_action.triggered.connect(lambda _c=False: self.lock.lock("menu"))
@@ -388,6 +393,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.work)
         self.lock_action.setEnabled(True)
         self.kept_action.setEnabled(True)
+        self.file_actions.set_enabled(True)
         self.lock.unlocked()
         self.caseload.search.setFocus()
         self.offer_drafts()
@@ -447,6 +453,11 @@ class MainWindow(QMainWindow):
         shift = min(needed - records, caseload - MIN_CASELOAD_WIDTH)
         if shift > 0:
             self.work.setSizes([caseload - shift, records + shift])
+
+    def new_family(self, initial: dict[str, str] | None = None,
+                   restored: bool = False) -> NewFamilyDialog | None:
+        """File → New family (referral) (Ctrl+N)."""
+        return self.file_actions.new_family(initial, restored)
 
     def family_views(self) -> list[FamilyView]:
         from keyworker_app.gui.family_view import FamilyView
@@ -644,6 +655,7 @@ class MainWindow(QMainWindow):
         session, self._session = self._session, None
         self.lock_action.setEnabled(False)
         self.kept_action.setEnabled(False)
+        self.file_actions.set_enabled(False)
         if session is not None:
             try:
                 session.lock()

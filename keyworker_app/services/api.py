@@ -56,7 +56,14 @@ class Session(Protocol):
         """One audit event in its own transaction (services such as export use it)."""
         ...
 
-    def add_family(self, family: Family) -> Family: ...
+    def add_family(self, family: Family) -> Family:
+        """A new family (a referral) and everything typed with it, in one transaction,
+        audited; ``InvalidRecordError`` (nothing saved) if it breaks a rule."""
+        ...
+
+    def suggest_reference(self) -> str:
+        """The next free reference of this year's pattern ("KW-2026-014")."""
+        ...
 
     def update_family(self, family: Family, base: Family) -> Family:
         """Save the user's change from ``base`` (the copy they edited) to ``family``; only
@@ -67,6 +74,10 @@ class Session(Protocol):
     def add_note(self, family_id: int, note: CaseNote) -> Family: ...
 
     def close_family(self, family_id: int, closed_on: date, reason: str) -> Family: ...
+
+    def reopen_family(self, family_id: int) -> Family:
+        """A closed case made active again, audited."""
+        ...
 
     def save_draft(self, form: str, record_key: str, payload: dict[str, Any]) -> Draft: ...
 

@@ -21,6 +21,7 @@ from keyworker_app.domain.family_rules import closure_problems
 from keyworker_app.domain.passphrase import assess
 from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.problems import require_valid
+from keyworker_app.domain.references import next_reference, reference_prefix
 from keyworker_app.errors import (
     AuditTrailWarning,
     DiskFullError,
@@ -155,6 +156,12 @@ class CaseSession:
                                 f"members={len(saved.members)}")
         return saved
 
+    def suggest_reference(self) -> str:
+        """The next free reference of this year's pattern, for a new referral's form."""
+        year = self._clock.today().year
+        return next_reference(year, self.families().references_starting(
+            reference_prefix(year)))
+
     def import_families(self, families: Sequence[Family], source: str) -> list[Family]:
         """All or nothing: one transaction for the whole file."""
         saved: list[Family] = []
@@ -194,6 +201,19 @@ class CaseSession:
             self.families().close(family_id, closed_on, reason)
             self.audit().record(AuditAction.UPDATE, "family", family_id, "closed")
         return self.families().get(family_id)
+
+    def reopen_family(self, family_id: int) -> Family:
+        """Open a closed case again: active, with no closing date or reason (the closure
+        stays in the audit trail)."""
+        with transaction(self.connection):
+            repo = self.families()
+            current = repo.get(family_id)
+            if current.closed_on is None and current.status is not FamilyStatus.CLOSED:
+                raise UserFacingError("This case is not closed.", "Nothing was changed.")
+            saved = repo.update(replace(current, status=FamilyStatus.ACTIVE, closed_on=None,
+                                        closure_reason=""), current)
+            self.audit().record(AuditAction.UPDATE, "family", family_id, "reopened")
+        return saved
 
     def meetings(self, policy: Policy) -> MeetingService:
         """TAF meetings, the family plan, consent and shared information."""

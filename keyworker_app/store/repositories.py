@@ -186,6 +186,13 @@ class FamilyRepository:
         value = scalar(self._conn, "SELECT id FROM family WHERE reference = ?", (reference,))
         return None if value is None else int(value)
 
+    def references_starting(self, prefix: str) -> list[str]:
+        """Every family reference that starts with ``prefix`` (a range scan of its index)."""
+        rows = self._conn.execute(
+            "SELECT reference FROM family WHERE reference >= ? AND reference < ?",
+            (prefix, prefix + "\U0010ffff"))
+        return [str(row[0]) for row in rows]
+
     def count(self) -> int:
         return int(scalar(self._conn, "SELECT count(*) FROM family"))
 

@@ -31,6 +31,7 @@ from keyworker_app.gui.form_dialog import FormDialog
 from keyworker_app.gui.kept_drafts import KeptDraftsDialog, TypedTextDialog
 from keyworker_app.gui.main_window import MainWindow
 from keyworker_app.gui.meeting_editor import MeetingEditor
+from keyworker_app.gui.new_family_dialog import NewFamilyDialog
 from keyworker_app.gui.secure_export_base import SecureExportDialog
 from keyworker_app.gui.subject_access_view import FindPersonDialog
 from tests.gui.conftest import flush_deletes, unlock
@@ -197,6 +198,7 @@ OPENERS: dict[str, Opener] = {
     "export-subject-access": _subject_access_export,
     "export-breach-record": _breach_export,
     "export-pbr-claim": lambda win, _fid: win.export_claim(),
+    "new-family": lambda win, _fid: win.new_family(),
 }
 PASSWORD = "correct horse battery staple"
 
@@ -225,7 +227,7 @@ def _type_into(dialog: QWidget, form: str) -> Any:
         dialog.summary.setPlainText("Typed summary of the breach.")
         dialog.outcome.setPlainText("Typed outcome.")
         return dialog.state()
-    assert isinstance(dialog, FormDialog), form
+    assert isinstance(dialog, FormDialog | NewFamilyDialog), form
     for key, editor in dialog.editors.items():
         if isinstance(editor, QComboBox):
             editor.setCurrentIndex(editor.count() - 1)
@@ -246,7 +248,7 @@ def _holds(dialog: QWidget) -> Any:
     if isinstance(dialog, SecureExportDialog):
         assert dialog.password.text() == ""  # never kept: typed again after the lock
         return dialog.draft_state()
-    assert isinstance(dialog, FormDialog)
+    assert isinstance(dialog, FormDialog | NewFamilyDialog)
     return dialog.values()
 
 
