@@ -207,6 +207,7 @@ class NewFamilyDialog(QDialog):
         layout.addWidget(caption)
         layout.addWidget(editor)
         layout.addWidget(problem)
+        layout.addStretch(1)  # a problem beside it leaves this field at the top of its row
         return cell
 
     def add_member(self, row: int | None = None, start: dict[str, str] | None = None) -> None:
