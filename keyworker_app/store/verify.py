@@ -9,9 +9,10 @@ import logging
 from dataclasses import dataclass, field
 
 from keyworker_app.domain.audit import AuditAction
+from keyworker_app.errors import StoreDamagedError
 from keyworker_app.store.audit_head import AuditHeadFile
 from keyworker_app.store.audit_integrity import trail_problems
-from keyworker_app.store.connection import Connection, scalar
+from keyworker_app.store.connection import Connection, DatabaseError, scalar
 from keyworker_app.store.schema import SCHEMA_VERSION, current_version
 
 log = logging.getLogger("keyworker.store")
@@ -45,11 +46,26 @@ def _recorded_findings(conn: Connection) -> list[str]:
 
 
 def verify_store(conn: Connection, head: AuditHeadFile | None = None) -> VerifyReport:
-    """Reads only: never migrates, never appends."""
-    problems: list[str] = []
+    """Reads only: never migrates, never appends.
+
+    Every page is checked; pages that fail their HMAC are named first. If one of them is
+    where the later checks need to read, the report says so instead of ending with an error
+    (unlocking reads only the first pages, so this is where such damage is found)."""
+    problems = [f"encryption check: {page_problem}"
+                for (page_problem,) in conn.execute("PRAGMA cipher_integrity_check").fetchall()]
+    try:
+        return _verify_structure(conn, head, problems)
+    except (StoreDamagedError, DatabaseError):
+        if not problems:
+            raise
+        problems.append("the other checks stopped at a damaged page")
+        log.info("verify: %d problem(s)", len(problems))
+        return VerifyReport(ok=False, problems=problems)
+
+
+def _verify_structure(conn: Connection, head: AuditHeadFile | None,
+                      problems: list[str]) -> VerifyReport:
     notes: list[str] = []
-    for (page_problem,) in conn.execute("PRAGMA cipher_integrity_check").fetchall():
-        problems.append(f"encryption check: {page_problem}")
     integrity = [str(r[0]) for r in conn.execute("PRAGMA integrity_check").fetchall()]
     if integrity != ["ok"]:
         problems.extend(f"integrity check: {line}" for line in integrity)

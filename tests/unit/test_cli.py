@@ -194,3 +194,19 @@ def test_demo_store_is_deterministic(harness: CliHarness) -> None:
                                 KEYWORKER_PASSPHRASE=PASS).out)
     assert "12 families" in outs[0]
     assert outs[0] == outs[1]
+
+
+def test_verify_reads_every_page_that_unlocking_skips(harness: CliHarness) -> None:
+    """Unlocking no longer reads the whole file; ``verify`` still does, and names the damage."""
+    init(harness)
+    result = harness.run("import-families", str(canary_file(harness.root / "c.json")),
+                         KEYWORKER_PASSPHRASE=PASS)
+    assert result.code == 0, result.err
+    db = harness.store / "casestore.db"
+    data = bytearray(db.read_bytes())
+    data[len(data) - 4096 + 700] ^= 0xFF  # the last page: nothing an unlock reads
+    db.write_bytes(bytes(data))
+    checked = harness.run("verify", KEYWORKER_PASSPHRASE=PASS)
+    assert checked.code == 1, checked.err
+    assert "STORE PROBLEMS FOUND:" in checked.out
+    assert "encryption check:" in checked.out
