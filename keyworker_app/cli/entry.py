@@ -25,8 +25,10 @@ class _VersionAction(argparse.Action):
                  values: object, option_string: str | None = None) -> None:
         from keyworker_app.services.about import about_info
 
-        print("\n".join(about_info().lines()))
-        parser.exit()
+        about = about_info()
+        print("\n".join(about.lines()))
+        # Still answers, but a deployment check (scripts, IT) must see the broken policy.
+        parser.exit(2 if about.policy is None else 0)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -318,6 +318,28 @@ def _refuse_broken_rules(r: _Reader, families: list[Family]) -> None:
                                 tuple(more[:_MORE_REPORTED]))
 
 
+def _first_broken_text(document: object) -> JsonPath | None:
+    """The path of the first string (key or value) holding a lone surrogate, which no
+    file or database can store as text. Iterative: nesting depth cannot exhaust it."""
+    stack: list[tuple[JsonPath, object]] = [((), document)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                return path
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if _SURROGATE.search(key):
+                    return path
+                stack.append(((*path, key), item))
+        elif isinstance(value, list):
+            stack.extend(((*path, i), item) for i, item in enumerate(value))
+    return None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def parse_families_json(text: str, source: str, today: date | None = None) -> list[Family]:
     """Families from a ``keyworker-families`` document, or ``FamilyImportError``.
 
@@ -327,13 +349,20 @@ def parse_families_json(text: str, source: str, today: date | None = None) -> li
     today = today or date.today()
     try:
         document = json.loads(text)
+        positions = scan_positions(text)
     except json.JSONDecodeError as exc:
         raise FamilyImportError(source, exc.lineno, f"column {exc.colno}",
                                 f"this is not valid JSON ({exc.msg})") from None
-    positions = scan_positions(text)
+    except RecursionError:
+        raise FamilyImportError(source, None, "", "its lists and objects are nested far "
+                                "more deeply than a family file ever is") from None
     r = _Reader(source, positions, today)
     if positions.duplicate is not None:
         raise r.fail(positions.duplicate, "appears twice in the same object")
+    broken = _first_broken_text(document)
+    if broken is not None:
+        raise r.fail(broken, "contains a character that is not text (an unpaired "
+                             "surrogate such as \\ud800)")
 
     root = r.obj(document, (), _DOCUMENT)
     if root.get("format") != FORMAT_NAME:

@@ -293,6 +293,9 @@ def parse_policy(text: str, source: str) -> Policy:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PolicyError(source, f"it is not valid TOML ({exc})") from exc
+    except RecursionError:
+        raise PolicyError(source, "its arrays or tables are nested far more deeply than a "
+                          "policy ever is") from None
     root = _Table(source, "", data)
     head = root.table("policy")
     device = root.table("device")

@@ -142,3 +142,19 @@ def test_cli_version_prints_versions_and_policy_in_force(
     assert out[0] == f"Keyworker {__version__}"
     assert out[1].startswith("SQLCipher 4.")
     assert ORG_POLICY_NAME in out[2] and "system-wide" in out[2] and str(deployed) in out[2]
+
+
+@pytest.mark.parametrize("text", [
+    "[policy]\nname = 'x'\n",
+    "a = " + "[" * 50_000 + "]" * 50_000 + "\n",  # nesting that would exhaust the parser
+])
+def test_cli_version_with_a_broken_policy_says_so_and_fails(
+    site_dirs: tuple[Path, Path], capsys: pytest.CaptureFixture[str], text: str,
+) -> None:
+    deployed = deploy(site_dirs[0], text)
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 2  # a deployment script sees the broken policy
+    out = capsys.readouterr().out
+    assert f"Policy: none: The policy file {deployed} is not valid" in out
+    assert "Traceback" not in out
