@@ -35,7 +35,8 @@ Values = dict[str, str]
 class OpenForm(Protocol):
     def __call__(self, title: str, form: str, record_key: str, *, fields: list[FieldSpec],
                  on_submit: Callable[[Values], None], initial: Values,
-                 restored: bool) -> FormDialog: ...
+                 restored: bool,
+                 latest: Callable[[], Values] | None = None) -> FormDialog: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,9 +208,20 @@ class IndicatorEditing(QObject):
         def submit(values: Values) -> None:
             self._save(kind.apply(self._family(), record_id, values, self._today()))
 
+        lookup = kind.lookup
+
+        def latest() -> Values:
+            """The record as stored now, for a form whose save was refused as stale."""
+            found = None if lookup is None or record_id is None else lookup(
+                self._family(), record_id)
+            if found is None:
+                raise KeyError(record_id)  # removed elsewhere: the form keeps what it shows
+            return found
+
         return self._open_form(title, kind.form, record_key,
                                fields=kind.fields(family, self._today), on_submit=submit,
-                               initial=initial or {}, restored=restored)
+                               initial=initial or {}, restored=restored,
+                               latest=latest if editing else None)
 
     def edit_selected(self, key: str) -> FormDialog | None:
         row = self.selected_row(key)

@@ -122,3 +122,30 @@ def test_a_damaged_page_met_while_painting_the_caseload_is_shown_once(
     qtbot.wait(50)
     boxes = _error_boxes()
     assert len(boxes) == 1 and "damaged" in boxes[0].text()
+
+
+def test_an_address_edit_refused_as_stale_keeps_the_entry_and_shows_the_rest_as_stored(
+        qtbot: Any, planted: Planted, make_window: WindowFactory) -> None:
+    window = make_window()
+    unlock(qtbot, window)
+    view = window.open_family(planted.family_id)
+    assert view is not None
+    address = view.family.addresses[0]
+    assert address.id is not None
+    dialog = view.editing.open("address", address.id)
+    dialog.editors["line2"].setText("Flat 2")
+
+    session = window.current_session()
+    assert session is not None
+    other = session.view_family(planted.family_id)  # another window ends the address
+    session.update_family(replace(other, addresses=(
+        replace(other.addresses[0], to_date=date(2025, 6, 30)),)), other)
+
+    assert not dialog.try_save()
+    assert dialog.editors["line2"].text() == "Flat 2"
+    assert dialog.editors["to_date"].text() == "30/06/2025"
+    for box in _error_boxes():
+        box.close()
+    assert dialog.try_save()
+    stored = session.view_family(planted.family_id).addresses[0]
+    assert (stored.line2, stored.to_date) == ("Flat 2", date(2025, 6, 30))
