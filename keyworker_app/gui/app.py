@@ -6,7 +6,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QThreadPool
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -24,6 +24,7 @@ from keyworker_app.services.api import CaseStoreService
 log = logging.getLogger("keyworker.gui.app")
 
 ICON_SIZES = (16, 32, 48, 64, 128, 256)
+EXIT_WAIT_MS = 30_000  # the longest a background job may delay quitting
 
 
 def app_icon() -> QIcon:
@@ -59,4 +60,8 @@ def run_app(store: CaseStoreService, policy_settings: LockSettings, *,
     install_excepthook(window)
     window.start()
     window.show()
-    return app.exec()
+    code = app.exec()
+    # Work still running (such as the page check after unlock) ends before the interpreter
+    # does, so its connection and key copy are closed by it and nothing is left mid-write.
+    QThreadPool.globalInstance().waitForDone(EXIT_WAIT_MS)
+    return code
