@@ -7,12 +7,12 @@ only those. ``data()`` never raises: a failing fetch shows an empty cell and log
 
 "Meets criteria" (ISA Appendix D) is worked out per family, which reads the whole record, so
 it is never done for every row at once on the GUI thread: a painted row queues its family,
-and a zero-delay timer works through the queue in slices of about ``SLICE_SECONDS`` (the
-window stays responsive; 5,000 families take a few seconds in all, see
-``bench/criteria_bench.py``), caching each answer until that family changes or the store
-locks. The filter "Only families that qualify for the programme" queues every family and shows
-the ones known so far, with progress, until the last is done. (Not a worker thread: the store's
-one connection is not safe to read from while the GUI thread writes audit events on it.)
+and the queue is worked through on the store worker (``gui.worker.StoreWork``, on the
+session's background connection) a batch at a time — or, without a worker, by a zero-delay
+timer in slices of about ``SLICE_SECONDS`` — caching each answer until that family changes
+(``apply_changes``) or the store locks. The filter "Only families that qualify for the
+programme" queues every family and shows the ones known so far, with progress, until the
+last is done.
 """
 
 from __future__ import annotations
@@ -68,6 +68,10 @@ CRITERIA_COLUMN = len(COLUMNS) - 1
 SLICE_SECONDS = 0.02
 CRITERIA_CHUNK = 4
 CriteriaSource = Callable[[Sequence[int]], dict[int, bool]]
+# Works out a batch on the store worker, then calls one of the two back on the GUI thread.
+BackgroundCriteria = Callable[
+    [list[int], Callable[[dict[int, bool]], None], Callable[[], None]], None]
+BACKGROUND_BATCH = 100
 
 
 def _cell(summary: FamilySummary, column: int) -> str:
@@ -102,6 +106,10 @@ class CaseloadModel(QAbstractTableModel):
         self._sort_key, self._descending = "reference", False
         self._rows: dict[int, FamilySummary] = {}
         self._criteria: CriteriaSource | None = None
+        self._background: BackgroundCriteria | None = None
+        self._flight: set[int] = set()  # the batch the worker is on
+        self._stale: set[int] = set()  # changed while in flight: work out again
+        self._generation = 0  # a batch from before a clear() is dropped
         self._meets: dict[int, bool] = {}
         self._queue: dict[int, None] = {}  # ordered set of family ids to work out
         self._on_criteria_done: list[Callable[[], None]] = []
@@ -112,8 +120,14 @@ class CaseloadModel(QAbstractTableModel):
         self._problem_told = False
 
     # -- criteria -------------------------------------------------------------------------
-    def set_criteria_source(self, source: CriteriaSource | None) -> None:
+    def set_criteria_source(self, source: CriteriaSource | None,
+                            background: BackgroundCriteria | None = None) -> None:
+        """``source`` works a batch out on the GUI thread, in short slices; ``background``
+        (when given) on the store worker instead, a batch at a time."""
         self._criteria = source
+        self._background = background if source is not None else None
+        self._generation += 1
+        self._flight, self._stale = set(), set()
         self._meets = {}
         self._queue = {}
 
@@ -152,6 +166,9 @@ class CaseloadModel(QAbstractTableModel):
         if source is None:
             self._queue = {}
             return
+        if self._background is not None:
+            self._send_batch(self._background)
+            return
         started = time.perf_counter()
         changed: list[int] = []
         while self._queue and time.perf_counter() - started < SLICE_SECONDS:
@@ -165,6 +182,34 @@ class CaseloadModel(QAbstractTableModel):
                 answers = dict.fromkeys(batch, False)
             self._meets.update(answers)
             changed += batch
+        self._answered(changed)
+
+    def _send_batch(self, background: BackgroundCriteria) -> None:
+        if self._flight or not self._queue:
+            return
+        batch = list(self._queue)[:BACKGROUND_BATCH]
+        for fid in batch:
+            del self._queue[fid]
+        self._flight = set(batch)
+        generation = self._generation
+
+        def done(answers: dict[int, bool]) -> None:
+            if generation != self._generation:
+                return  # cleared (a lock) or a new source since
+            stale, self._stale, self._flight = self._stale, set(), set()
+            for fid in stale:  # changed while the worker read it: its answer may be old
+                answers.pop(fid, None)
+                self._queue[fid] = None
+            self._meets.update(answers)
+            self._answered(list(answers))
+
+        def failed() -> None:
+            log.error("criteria for the caseload failed on the worker")
+            done(dict.fromkeys(batch, False))
+
+        background(batch, done, failed)
+
+    def _answered(self, changed: list[int]) -> None:
         rows = {fid: row for row, fid in enumerate(self._ids)}
         for fid in changed:
             row = rows.get(fid)
@@ -198,6 +243,9 @@ class CaseloadModel(QAbstractTableModel):
         self._rows = {}
         self._criteria_timer.stop()
         self._criteria = None
+        self._background = None
+        self._generation += 1
+        self._flight, self._stale = set(), set()
         self._meets = {}
         self._queue = {}
         self._on_criteria_done = []
@@ -206,6 +254,8 @@ class CaseloadModel(QAbstractTableModel):
     def refresh_family(self, family_id: int) -> None:
         self._rows.pop(family_id, None)
         self._meets.pop(family_id, None)
+        if family_id in self._flight:
+            self._stale.add(family_id)
         if family_id in self._ids:
             row = self._ids.index(family_id)
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
@@ -356,10 +406,12 @@ class CaseloadView(QWidget):
     family_chosen = Signal(int)
 
     def __init__(self, parent: QWidget | None = None, *,
-                 criteria: Callable[[Session], CriteriaSource] | None = None) -> None:
+                 criteria: Callable[[Session], CriteriaSource] | None = None,
+                 background: Callable[[Session], BackgroundCriteria] | None = None) -> None:
         super().__init__(parent)
         self._session: Session | None = None
         self._criteria = criteria  # how to work out "meets criteria" (needs the policy)
+        self._background = background  # the same on the store worker
         self.model = CaseloadModel(self)
         self.proxy = CaseloadProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -402,7 +454,9 @@ class CaseloadView(QWidget):
     def load(self, session: Session) -> None:
         self._session = session
         self.model.load(session)
-        self.model.set_criteria_source(self._criteria(session) if self._criteria else None)
+        self.model.set_criteria_source(
+            self._criteria(session) if self._criteria else None,
+            self._background(session) if self._background else None)
         for col, width in enumerate((110, 180, 80, 110, 150, 130)):
             self.table.setColumnWidth(col, width)
         self.apply_search()

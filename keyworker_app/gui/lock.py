@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QToolTip, QWidget
 from keyworker_app.domain.policy import MAX_IDLE_TIMEOUT_MINUTES, DeviceRules
 from keyworker_app.gui.clipboard import ClipboardGuard
 from keyworker_app.gui.system_idle import IdleSource
+from keyworker_app.gui.worker import StoreWork
 from keyworker_app.services.api import Session
 
 log = logging.getLogger("keyworker.gui.lock")
@@ -122,6 +123,7 @@ class LockController(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.check_idle)
+        self.store_work: StoreWork | None = None  # the main window's, stopped first on lock
 
     # -- editors -------------------------------------------------------------------------
     def register_editor(self, editor: DraftSource) -> None:
@@ -193,6 +195,8 @@ class LockController(QObject):
         self._armed = False
         self._timer.stop()
         session = self._target.current_session()
+        if self.store_work is not None:  # stop whole-store work before anything is saved
+            self.store_work.stop_all()
         self._save_drafts(session)
         self._close_other_windows()
         self._target.clear_personal_data()

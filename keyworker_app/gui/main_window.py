@@ -30,8 +30,9 @@ from keyworker_app.domain.draft import Draft
 from keyworker_app.domain.draft_payload import DraftUnreadable, key_id, typed_text
 from keyworker_app.domain.handling import Recipient
 from keyworker_app.domain.policy import Policy
+from keyworker_app.domain.progress import Progress
 from keyworker_app.errors import UserFacingError
-from keyworker_app.gui.caseload import CaseloadView
+from keyworker_app.gui.caseload import BackgroundCriteria, CaseloadView
 from keyworker_app.gui.changes import ChangeBroadcast
 from keyworker_app.gui.clipboard import ClipboardGuard
 from keyworker_app.gui.errors import show_error
@@ -41,7 +42,7 @@ from keyworker_app.gui.lock_screen import PRODUCT_NAME, LockScreen
 from keyworker_app.gui.session_watch import SessionWatcher
 from keyworker_app.gui.system_idle import IdleSource
 from keyworker_app.gui.win_session import SessionNotifications
-from keyworker_app.gui.worker import run_in_background
+from keyworker_app.gui.worker import StoreWork, run_in_background
 from keyworker_app.services.about import AboutInfo, about_info
 from keyworker_app.services.api import CaseStoreService, Session
 
@@ -108,16 +109,20 @@ class MainWindow(QMainWindow):
         # What each committed operation changed, once, to every open page (gui.changes).
         self.changes = ChangeBroadcast(self)
         self.changes.changed.connect(self._apply_changes)
+        # Whole-store work (the PbR claim) off the GUI thread, stopped first by a lock.
+        self.store_work = StoreWork(self)
         self.clipboard = ClipboardGuard(settings.clipboard_clear_seconds, self)
         self.lock = LockController(self, settings, self.clipboard, system_idle=system_idle,
                                    clock=clock, parent=self, encode=self._encode_draft)
+        self.lock.store_work = self.store_work
 
         self.stack = QStackedWidget()
         self.lock_screen = LockScreen(store, clock)
         self.lock_screen.unlocked.connect(self.session_opened)
         self.caseload = CaseloadView(criteria=None if policy is None else (
             lambda session: lambda ids: {fid: e.qualifies for fid, e in session.programme(
-                policy).evaluate_many(ids, self._today()).items()}))
+                policy).evaluate_many(ids, self._today()).items()}),
+            background=None if policy is None else self._criteria_on_worker)
         self.caseload.family_chosen.connect(self.open_family)
         # Queued: the problem is met inside a paint, where no dialog may open.
         self.caseload.model.problem.connect(lambda exc: show_error(self, exc),
@@ -293,12 +298,41 @@ class MainWindow(QMainWindow):
         dialog = ProgrammeExportDialog(exports, ProgrammeExportRequest(
             ProgrammeReport.PBR_CLAIM, Path.home() / suggested_name(
                 ProgrammeReport.PBR_CLAIM, "", today, file_format), Recipient.printing(),
-            as_of=today, file_format=file_format), self)
+            as_of=today, file_format=file_format), self, work=self.store_work,
+            background=self._background_exports)
         dialog.keep_through_lock(self.lock, EXPORT_FORMS[ProgrammeReport.PBR_CLAIM],
                                  f"claim:{file_format}", draft)
         dialog.exported.connect(self._claim_exported)
         dialog.open()
         return dialog
+
+    def _criteria_on_worker(self, session: Session) -> BackgroundCriteria:
+        """The caseload's "meets criteria", a batch at a time on the store worker (on the
+        session's background connection); answers come back to the caseload's cache."""
+        policy = self.policy
+        assert policy is not None
+        day = self._today()
+
+        def run(ids: list[int], done: Callable[[dict[int, bool]], None],
+                failed: Callable[[], None]) -> None:
+            def work(progress: Progress) -> dict[int, bool]:
+                evaluations = session.background().programme(policy).evaluate_many(
+                    ids, day, progress)
+                return {fid: e.qualifies for fid, e in evaluations.items()}
+
+            self.store_work.run_quietly(work, done, lambda _exc: failed())
+
+        return run
+
+    def _background_exports(self) -> ProgrammeExportService:
+        """The programme exports on the session's background connection (worker side)."""
+        from keyworker_app.services.programme_exports import ProgrammeExportService
+
+        session, policy = self._session, self.policy
+        if session is None or policy is None:
+            raise UserFacingError("The case store is locked.", "Unlock it and try again.")
+        background = session.background()
+        return ProgrammeExportService(background, background.programme(policy))
 
     def export_claim_csv(self) -> ProgrammeExportDialog | None:
         """Programme → Export the PbR claim as CSV: for the claim spreadsheet; formula-safe
@@ -384,6 +418,7 @@ class MainWindow(QMainWindow):
         try:
             assert self._session is not None
             self._session.set_change_listener(self.changes.accept)
+            self.store_work.interrupt = self._session.interrupt_background
             self.changes.start()
             self.lock_screen.set_user_name(self._session.actor.name)
             self.caseload.load(self._session)
@@ -653,6 +688,7 @@ class MainWindow(QMainWindow):
 
     def end_session(self) -> None:
         session, self._session = self._session, None
+        self.store_work.interrupt = None
         self.lock_action.setEnabled(False)
         self.kept_action.setEnabled(False)
         self.file_actions.set_enabled(False)

@@ -10,12 +10,16 @@ removed. What it shares with the family export dialog is in ``secure_export_base
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
+import shiboken6
+from PySide6.QtWidgets import QFormLayout, QLabel, QProgressDialog, QWidget
 
 from keyworker_app.domain.handling import Recipient, RecipientKind
+from keyworker_app.errors import UserFacingError
 from keyworker_app.gui.secure_export_base import PASSWORD_REMINDER, SecureExportDialog
+from keyworker_app.gui.worker import StoreWork
 from keyworker_app.services.programme_exports import (
     PreparedProgrammeExport,
     ProgrammeExportRequest,
@@ -28,6 +32,10 @@ from keyworker_app.services.programme_exports import (
 EXPORT_FORMS = {ProgrammeReport.SUBJECT_ACCESS: "export-subject-access",
                 ProgrammeReport.BREACH_RECORD: "export-breach-record",
                 ProgrammeReport.PBR_CLAIM: "export-pbr-claim"}
+
+PREPARING = {ProgrammeReport.PBR_CLAIM: "Working out the claim for every family…",
+             ProgrammeReport.SUBJECT_ACCESS: "Gathering everything held about the person…",
+             ProgrammeReport.BREACH_RECORD: "Reading the breach record…"}
 
 CSV_NOTE = ("A CSV file cannot be password-protected. It lists the qualifying families by "
             "reference only, so it may go to a secure e-mail address, a printer or stay on "
@@ -43,9 +51,15 @@ class ProgrammeExportDialog(SecureExportDialog[PreparedProgrammeExport, Programm
     PROTECT_LABEL = "P&rotect with a password (AES-256)"
 
     def __init__(self, service: ProgrammeExportService, request: ProgrammeExportRequest,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, work: StoreWork | None = None,
+                 background: Callable[[], ProgrammeExportService] | None = None) -> None:
         """``request`` carries the report, the ids and a suggested destination; the dialog
-        fills in the recipient, the password and the file."""
+        fills in the recipient, the password and the file. With ``work`` and ``background``
+        (the same service on the session's background connection) what the report reads
+        — every family, for the claim — is read on a worker, with progress and Cancel."""
+        self._work = work
+        self._background = background
+        self.preparing: QProgressDialog | None = None
         self.is_csv = request.is_csv  # read by refresh(), which the base class calls
         title = f"Export the {request.report.label.lower()}" + (" as CSV" if self.is_csv else "")
         super().__init__(service, title, parent)
@@ -102,6 +116,34 @@ class ProgrammeExportDialog(SecureExportDialog[PreparedProgrammeExport, Programm
     def prepare(self, replace: bool) -> PreparedProgrammeExport:
         # An existing file is refused by the service's checks: nothing here asks to replace.
         return self._service.prepare(self.request())
+
+    def start_export(self, replace: bool = False) -> None:
+        work, background = self._work, self._background
+        if work is None or background is None:
+            super().start_export(replace)
+            return
+        self.show_problem("")
+        if self.busy:
+            return
+        try:
+            request = self.request()
+            self._service.check(request)  # the rules first, before anything is read
+        except UserFacingError as exc:
+            self.show_problem(str(exc))
+            return
+        self.busy = True
+        self.refresh()
+        self.preparing = work.run(
+            self, PREPARING[request.report],
+            lambda progress: background().prepare_with(request, progress),
+            self._prepared, self._failed)
+
+    def _prepared(self, prepared: object) -> None:
+        self.preparing = None
+        if not shiboken6.isValid(self) or not self.isVisible():
+            return
+        self.busy = False
+        self._run(prepared)  # type: ignore[arg-type]
 
 
 def report_saved_text(result: ProgrammeExportResult) -> tuple[str, str]:

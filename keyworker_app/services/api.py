@@ -98,6 +98,14 @@ class Session(Protocol):
         (services.programme)."""
         ...
 
+    def background(self) -> Session:
+        """The same store on its own connection, for whole-store work on a worker thread."""
+        ...
+
+    def interrupt_background(self) -> None:
+        """Stop what the background connection is running (from any thread)."""
+        ...
+
     def set_change_listener(self, listener: Callable[[Changes], None] | None) -> None:
         """Hear, once per committed operation, what it changed (any thread may call it)."""
         ...

@@ -75,8 +75,11 @@ class CaseSession:
     def __init__(self, conn: Connection, actor: Actor, clock: Clock,
                  on_close: Callable[[], None] | None = None, *,
                  page_check: PageCheck | None = None,
-                 head: AuditHeadFile | None = None) -> None:
+                 head: AuditHeadFile | None = None,
+                 background: Connection | None = None) -> None:
         self._conn: Connection | None = conn
+        self._background_conn = background
+        self._background: CaseSession | None = None
         self._actor = actor
         self._clock = clock
         self._on_close = on_close
@@ -98,6 +101,27 @@ class CaseSession:
         listener = self._listener
         if listener is not None:
             listener(changes)
+
+    def background(self) -> CaseSession:
+        """The same store on its own connection, for whole-store work on one worker thread
+        at a time (the PbR claim, the caseload's criteria): it reads beside the GUI thread's
+        connection, and what it commits is reported to the same listener. Without a second
+        connection (a store just created) it is this session, and the work must then not
+        overlap the GUI's."""
+        if self._background_conn is None:
+            return self
+        if self._background is None:
+            self._background = CaseSession(self._background_conn, self._actor, self._clock)
+            self._background.set_change_listener(self._committed)
+            if self.head is not None:
+                self.head.attach(self._background_conn)
+        return self._background
+
+    def interrupt_background(self) -> None:
+        """Stop the statement the background connection is running (any thread)."""
+        interrupt = getattr(self._background_conn, "interrupt", None)
+        if interrupt is not None:
+            interrupt()
 
     def set_change_listener(self, listener: Callable[[Changes], None] | None) -> None:
         """One listener (the GUI) hears, once per committed operation, which families and
@@ -306,6 +330,11 @@ class CaseSession:
                 self._page_check.cancel()
             self._conn.close()
             self._conn = None
+            if self._background_conn is not None:
+                self._background_conn.close()
+                self._background_conn = None
+                if self._background is not None:
+                    self._background._conn = None
             if self.head is not None:
                 self.head.wipe()
             if self._on_close is not None:
@@ -375,7 +404,8 @@ class CaseStore:
             raise UserFacingError("The case store has no owner recorded.",
                                   "Run 'keyworker verify' and contact your IT service desk.")
         session = CaseSession(conn, owner, self.clock, on_close=on_close,
-                              page_check=unlocked.page_check, head=head)
+                              page_check=unlocked.page_check, head=head,
+                              background=unlocked.background)
         head.attach(conn)
         new = findings.new_problems(head.known())
         self._audit_opening(session, unlocked, findings, new, first_event)

@@ -25,6 +25,7 @@ from keyworker_app.domain.criteria import Evaluation, evaluate
 from keyworker_app.domain.dates import iso_text
 from keyworker_app.domain.outcomes import ClaimRow, FamilyResults, Outcome, family_results
 from keyworker_app.domain.policy import Policy
+from keyworker_app.domain.progress import NO_PROGRESS, Progress
 from keyworker_app.domain.retention import (
     QueueEntry,
     RetentionDecision,
@@ -80,14 +81,16 @@ class ProgrammeService:
                      f"criteria as-of={iso_text(day)} qualifies={int(result.qualifies)}")
         return result
 
-    def evaluate_many(self, family_ids: Sequence[int], as_of: date | None = None) -> dict[
-        int, Evaluation
-    ]:
+    def evaluate_many(self, family_ids: Sequence[int], as_of: date | None = None,
+                      progress: Progress = NO_PROGRESS) -> dict[int, Evaluation]:
         """Criteria for many families (the caseload column and filter); not audited per
         family: it reads the caseload the owner already sees, and shows a yes/no."""
         day = as_of or self._clock.today()
-        return {fid: evaluate(load_family(self._conn, fid), day, self.policy.criteria)
-                for fid in family_ids}
+        answers: dict[int, Evaluation] = {}
+        for done, fid in enumerate(family_ids):
+            progress.step(done, len(family_ids))
+            answers[fid] = evaluate(load_family(self._conn, fid), day, self.policy.criteria)
+        return answers
 
     def results(self, family_id: int, as_of: date | None = None) -> FamilyResults:
         day = as_of or self._clock.today()
@@ -96,11 +99,15 @@ class ProgrammeService:
         self._record(AuditAction.VIEW, "family", family_id, f"results as-of={iso_text(day)}")
         return outcome
 
-    def claim(self, as_of: date | None = None) -> list[ClaimRow]:
-        """Qualifying families with their criteria and results, by reference only."""
+    def claim(self, as_of: date | None = None,
+              progress: Progress = NO_PROGRESS) -> list[ClaimRow]:
+        """Qualifying families with their criteria and results, by reference only. Reads
+        every family: run it on a worker (``progress`` counts families and may stop it)."""
         day = as_of or self._clock.today()
         rows: list[ClaimRow] = []
-        for fid in self._repo().family_ids():
+        ids = self._repo().family_ids()
+        for done, fid in enumerate(ids):
+            progress.step(done, len(ids))
             family = load_family(self._conn, fid)
             entry = evaluate(family, family.allocated_on, self.policy.criteria)
             if not entry.qualifies:
@@ -111,6 +118,7 @@ class ProgrammeService:
                 tuple(r.outcome.value for r in res.results if r.achieved and (
                     r.applicable or r.outcome is Outcome.PROGRESS_TO_WORK)),
                 res.claimable))
+        progress.step(len(ids), len(ids))
         return rows
 
     # -- retention ---------------------------------------------------------------------

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from keyworker_app.domain.dates import file_date, format_date, iso_text, local_day
 from keyworker_app.domain.handling import Recipient, RecipientKind
+from keyworker_app.domain.progress import NO_PROGRESS, Progress
 from keyworker_app.errors import UserFacingError, ValidationError
 from keyworker_app.reports.breach_text import breach_reference
 from keyworker_app.services.programme import ProgrammeService
@@ -34,6 +35,7 @@ from keyworker_app.services.secure_file import (
     AuditingSession,
     ExportSteps,
     PreparedFile,
+    generated_at,
     handling_detail,
     local_now,
     safe_name_part,
@@ -157,7 +159,17 @@ class ProgrammeExportService(ExportSteps[ProgrammeExportRequest, ProgrammeExport
 
         return self.prepared(request, build, finish, pdf=not request.is_csv)
 
+    def prepare_with(self, request: ProgrammeExportRequest,
+                     progress: Progress) -> PreparedProgrammeExport:
+        """``prepare``, counting families as the claim reads them (and stoppable there)."""
+        self.check(request)
+        return self._gather(request, generated_at(self._now()), progress)
+
     def gather(self, request: ProgrammeExportRequest, at: datetime) -> PreparedProgrammeExport:
+        return self._gather(request, at, NO_PROGRESS)
+
+    def _gather(self, request: ProgrammeExportRequest, at: datetime,
+                progress: Progress) -> PreparedProgrammeExport:
         # The report modules (reportlab) load inside the builders, on first use.
         rights = self._programme.rights
         label = request.report.label
@@ -194,7 +206,7 @@ class ProgrammeExportService(ExportSteps[ProgrammeExportRequest, ProgrammeExport
             return self._file(request, "breach", str(breach.id), f"breach={breach.id}",
                               build_breach)
         as_of = request.as_of or local_day(at)
-        rows = self._programme.claim(as_of)
+        rows = self._programme.claim(as_of, progress)
         detail = f"as-of={iso_text(as_of)} families={len(rows)}"
         if request.is_csv:
             marking = self.policy.handling.protective_marking

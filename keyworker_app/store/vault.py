@@ -126,6 +126,9 @@ class Unlocked:
     throttle: UnlockThrottle | None = None
     # HKDF of the data key for the audit head kept beside the store (store/audit_head.py)
     audit_key: bytes = b""
+    # A second connection for whole-store work on a worker thread (the PbR claim, ...),
+    # opened while the key is at hand; the app's own connection stays with the GUI thread.
+    background: Connection | None = None
 
     def attempts_audited(self) -> None:
         if self.throttle is not None and (self.failed_attempts or self.attempt_record_lost):
@@ -136,6 +139,9 @@ class Unlocked:
             self.page_check.cancel()
         with contextlib.suppress(Exception):
             self.conn.close()
+        if self.background is not None:
+            with contextlib.suppress(Exception):
+                self.background.close()
 
 
 @dataclass
@@ -362,10 +368,17 @@ class Vault:
 
     @staticmethod
     def _finish_unlock(conn: Connection, store_id: str, check: PageCheck, outcome: Outcome,
-                       throttle: UnlockThrottle, *, audit_key: bytes) -> Unlocked:
+                       throttle: UnlockThrottle, *, audit_key: bytes,
+                       background: Connection | None = None) -> Unlocked:
         return Unlocked(conn, store_id, outcome.failures, page_check=check,
                         attempt_record_lost=outcome.record_lost, throttle=throttle,
-                        audit_key=audit_key)
+                        audit_key=audit_key, background=background)
+
+    def _background(self, data_key: bytes | bytearray) -> Connection:
+        """The connection for whole-store work off the GUI thread (``Unlocked.background``)."""
+        conn = _raw_open(self.paths.database, data_key)
+        configure(conn)
+        return conn
 
     def _page_check(self, data_key: bytes | bytearray, store_id: str) -> PageCheck:
         """The full page check's own connection, opened while the key is at hand."""
@@ -387,8 +400,10 @@ class Vault:
                 conn = open_verified(self.paths.database, data_key, header.store_id)
                 check = self._page_check(data_key, header.store_id)
                 audit_key = derive_audit_key(data_key, header.store_id, HEAD)
+                background: Connection | None = self._background(data_key)
             except HeaderMismatchError:
                 conn, check, audit_key = self._try_pending(passphrase, device_secret, header)
+                background = None  # opened again next time, with the rotated key
             else:
                 self._drop_stale_pending()
                 if header.secret_id is None:
@@ -398,7 +413,7 @@ class Vault:
             wipe(data_key)
         log.info("Store %s unlocked", header.store_id)
         return self._finish_unlock(conn, header.store_id, check, outcome, throttle,
-                                   audit_key=audit_key)
+                                   audit_key=audit_key, background=background)
 
     def _own_entry(self, header: Header, data_key: bytearray, passphrase: str,
                    device_secret: bytes, outcome: Outcome) -> UnlockThrottle | None:
@@ -480,6 +495,7 @@ class Vault:
             try:
                 throttle = self._rebind(header, data_key, new_passphrase, outcome)
                 check = self._page_check(data_key, header.store_id)
+                background = self._background(data_key)
             except BaseException:
                 conn.close()
                 raise
@@ -488,7 +504,7 @@ class Vault:
             wipe(data_key)
         log.info("Store %s opened with the recovery key and re-bound", header.store_id)
         return self._finish_unlock(conn, header.store_id, check, outcome, throttle,
-                                   audit_key=audit_key)
+                                   audit_key=audit_key, background=background)
 
     def _rebind(self, header: Header, data_key: bytearray, new_passphrase: str,
                 carry: Outcome | None = None) -> UnlockThrottle:
