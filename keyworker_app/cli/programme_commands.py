@@ -107,17 +107,39 @@ def cmd_claim(args: argparse.Namespace, out: Out) -> int:
     as_of = day_argument(args.as_of)
     if not args.csv and not args.out:
         raise ValidationError("pbr-claim", "give --out FILE.pdf, --csv FILE.csv or both")
-    if args.out:
-        _export_pdf(args, out, "pbr-claim", as_of=as_of)
-    if args.csv:
-        session, programme, _ = _open(args)
-        try:
-            service = _exports(session, programme)
-            result = service.claim_csv(Path(args.csv), _recipient(args, service), as_of,
-                                       replace=args.force)
-        finally:
-            session.lock()
-        out(f"Claim written to {result.destination} as CSV (references only).")
+    from keyworker_app.domain.handling import password_required
+    from keyworker_app.services.programme_exports import (
+        ProgrammeExportRequest,
+        ProgrammeReport,
+    )
+
+    if args.out and args.csv and Path(args.out).resolve() == Path(args.csv).resolve():
+        raise ValidationError("pbr-claim", "--out and --csv must be different files")
+    kind = ProgrammeReport.PBR_CLAIM
+    session, programme, _ = _open(args)
+    try:
+        service = _exports(session, programme)
+        recipient = _recipient(args, service)
+        requests = []
+        if args.out:
+            password = export_password(args, password_required(recipient.kind), out)
+            requests.append(ProgrammeExportRequest(kind, Path(args.out), recipient, password,
+                                                   replace=args.force, as_of=as_of))
+        if args.csv:
+            requests.append(ProgrammeExportRequest(kind, Path(args.csv), recipient,
+                                                   replace=args.force, as_of=as_of,
+                                                   file_format="csv"))
+        for request in requests:  # both outputs are checked before either is written
+            service.check(request)
+        results = [service.export(request) for request in requests]
+    finally:
+        session.lock()
+    for request, result in zip(requests, results, strict=True):
+        if request.is_csv:
+            out(f"Claim written to {result.destination} as CSV (references only).")
+        else:
+            report_written(out, kind.label, result.destination, result.protected,
+                           result.sha256)
     return 0
 
 

@@ -7,6 +7,8 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.cli_harness import CliHarness
 
 PASS = "orbit lantern gravel 4711"
@@ -108,3 +110,22 @@ def test_sar_and_breach_export_refusals(harness: CliHarness, tmp_path: Path) -> 
                          "--print", KEYWORKER_PASSPHRASE=PASS)
     assert breach.code == 2
     assert not out.exists() and not (tmp_path / "b.pdf").exists()
+
+
+@pytest.mark.parametrize("csv_where, message", [
+    ("missing/claim.csv", "does not exist"),
+    ("existing.csv", "already exists"),
+    ("claim.pdf", "must be different files"),
+])
+def test_claim_checks_both_outputs_before_writing_either(
+        harness: CliHarness, tmp_path: Path, csv_where: str, message: str) -> None:
+    store_with_example(harness)
+    (tmp_path / "existing.csv").write_text("kept")
+    pdf = tmp_path / "claim.pdf"
+    result = harness.run("pbr-claim", "--out", str(pdf), "--csv", str(tmp_path / csv_where),
+                         "--print", KEYWORKER_PASSPHRASE=PASS)
+    assert result.code == 2 and message in result.err and "Traceback" not in result.err
+    assert not pdf.exists()  # the PDF was not written ahead of the refused CSV
+    assert (tmp_path / "existing.csv").read_text() == "kept"
+    audit = harness.run("audit", "--limit", "8", KEYWORKER_PASSPHRASE=PASS)
+    assert "report=pbr-claim" not in audit.out
