@@ -197,6 +197,8 @@ KINDS: tuple[DraftKind, ...] = (
         lambda view, _k, values: view.open_address_dialog(values, restored=True))),
     DraftKind(forms.NOTE_FORM, "Case note", _in_family(
         lambda view, _k, values: view.open_note_dialog(values, restored=True))),
+    DraftKind(forms.DETAILS_FORM, "The family's details", _in_family(
+        lambda view, _k, values: view.open_details_dialog(values, restored=True))),
     DraftKind(forms.CLOSE_FORM, "Closing the family's case", _in_family(
         lambda view, _k, values: view.open_close_dialog(values, restored=True))),
     *_indicator_kinds(),

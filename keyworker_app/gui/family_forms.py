@@ -18,11 +18,13 @@ from keyworker_app.domain.family import (
     CaseNote,
     ContactKind,
     Family,
+    FamilyStatus,
     HouseholdRole,
     Person,
 )
 from keyworker_app.domain.family_rules import (
     LONG_TEXT_MAX,
+    REF_MAX,
     closure_problems,
     require_valid_family,
     text_problem,
@@ -42,6 +44,43 @@ PERSON_FORM = "person"
 ADDRESS_FORM = "address"
 NOTE_FORM = "case-note"
 CLOSE_FORM = "close-family"
+DETAILS_FORM = "family-details"
+# A closed case is closed (and reopened) by its own steps, not by choosing a status.
+OPEN_STATUSES = tuple(s for s in FamilyStatus if s is not FamilyStatus.CLOSED)
+
+
+def details_fields() -> list[FieldSpec]:
+    return [
+        FieldSpec("reference", "&Reference",
+                  lambda t: text_problem(t, "the family's reference", max_length=REF_MAX)),
+        FieldSpec("family_name", "&Family name", lambda t: text_problem(t, "a family name")),
+        FieldSpec("status", "S&tatus", choices=tuple((s.value, s.label) for s in OPEN_STATUSES)),
+        FieldSpec("allocated_on", "&Allocated on", date_problem, placeholder="DD/MM/YYYY"),
+        FieldSpec("key_worker", "&Key worker",
+                  lambda t: text_problem(t, "the key worker's name")),
+        FieldSpec("review_due", "Re&view due", lambda t: date_problem(t, required=False),
+                  placeholder="DD/MM/YYYY (optional)"),
+    ]
+
+
+def details_values(family: Family) -> dict[str, str]:
+    return {"reference": family.reference, "family_name": family.family_name,
+            "status": family.status.value, "allocated_on": format_date(family.allocated_on),
+            "key_worker": family.key_worker, "review_due": format_date(family.review_due)}
+
+
+def apply_details(family: Family, values: dict[str, str], today: date) -> Family:
+    """The family's own details as edited; a closed case keeps its status."""
+    status = (family.status if family.status is FamilyStatus.CLOSED
+              else FamilyStatus(values["status"]))
+    review = values["review_due"].strip()
+    edited = dataclasses.replace(
+        family, reference=values["reference"].strip(),
+        family_name=values["family_name"].strip(), status=status,
+        allocated_on=parse_date(values["allocated_on"]),
+        key_worker=values["key_worker"].strip(),
+        review_due=parse_date(review) if review else None)
+    return require_valid_family(edited, today, focus=())
 
 
 def person_fields(today: Callable[[], date]) -> list[FieldSpec]:

@@ -90,8 +90,13 @@ class FamilyView(QWidget):
         self.details = QLabel()
         self.details.setAccessibleName("Family details")
         self.details.setTextFormat(Qt.TextFormat.PlainText)
-        self.close_button = self._button("Close famil&y…", "Close this family's case",
-                                         self.open_close_dialog)
+        # "Close case…" while the case is open, "Reopen case…" once it is closed. No Alt+letter:
+        # neither should be a keystroke away by accident (Tab reaches it).
+        self.close_button = self._button("Close case…", "Close this family's case",
+                                         self._close_or_reopen)
+        self.details_button = self._button("Edit famil&y details…", "Edit the family's details",
+                                           self.open_details_dialog)
+        self.confirm_box: QMessageBox | None = None
         top = QHBoxLayout()
         text = QVBoxLayout()
         text.addWidget(self.heading)
@@ -100,6 +105,7 @@ class FamilyView(QWidget):
         self.export_button.setEnabled(policy is not None)
         top.addLayout(text, 1)
         top.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
 
         self.tabs = QTabWidget()
@@ -277,7 +283,10 @@ class FamilyView(QWidget):
         if family.closed_on:
             parts.append(f"Closed {format_date(family.closed_on)}")
         self.details.setText("   ·   ".join(parts))
-        self.close_button.setEnabled(family.closed_on is None)
+        closed = family.closed_on is not None
+        self.close_button.setText("Reopen case…" if closed else "Close case…")
+        self.close_button.setAccessibleName("Reopen this family's case" if closed
+                                            else "Close this family's case")
         people = family.members
         self._rows(self.members, people)
         self._rows(self.addresses, family.addresses)
@@ -419,6 +428,64 @@ class FamilyView(QWidget):
                             initial=initial or {"occurred_at": format_datetime(self._now())},
                             restored=restored)
 
+    def open_details_dialog(self, initial: dict[str, str] | None = None,
+                            restored: bool = False) -> FormDialog:
+        """The family's own details: reference, name, status, allocation, key worker, review."""
+        return self._dialog("Edit the family's details", forms.DETAILS_FORM,
+                            f"family:{self.family_id}/details",
+                            fields=forms.details_fields(),
+                            on_submit=lambda v: self._save(
+                                forms.apply_details(self.family, v, self._today())),
+                            initial=initial or forms.details_values(self.family),
+                            restored=restored)
+
+    def _close_or_reopen(self) -> None:
+        if self.family.closed_on is None:
+            self.open_close_dialog()
+        else:
+            self.ask_reopen()
+
+    def _tell(self, title: str, text: str, detail: str) -> QMessageBox:
+        box = QMessageBox(QMessageBox.Icon.Information, title, text,
+                          QMessageBox.StandardButton.Close, self)
+        box.setInformativeText(detail)
+        box.setAccessibleName(title)
+        box.open()
+        self.confirm_box = box
+        return box
+
+    def ask_reopen(self) -> QMessageBox:
+        """Reopening asks first and says what it did (both steps are audited)."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Reopen the case?",
+                          f"Reopen the case of family {self.family.reference}?",
+                          QMessageBox.StandardButton.NoButton, self)
+        box.setInformativeText("It becomes active again and its closing date and reason are "
+                               "cleared; the closure stays in the audit trail.")
+        box.setAccessibleName("Reopen the case?")
+        reopen = box.addButton("&Reopen case", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(reopen)
+
+        def answered(_code: int) -> None:
+            if box.clickedButton() is not reopen:
+                return
+            try:
+                with self._own_change():
+                    opened = self._session.reopen_family(self.family_id)
+            except UserFacingError as exc:
+                show_error(self, exc)
+                return
+            self.show_family(opened)
+            self.family_changed.emit(self.family_id)
+            self._tell("Case reopened", f"The case of family {opened.reference} is open "
+                       "again.", "Its status is Active; set the next review date with "
+                       "Edit family details.")
+
+        box.finished.connect(answered)
+        box.open()
+        self.confirm_box = box
+        return box
+
     def open_close_dialog(self, initial: dict[str, str] | None = None,
                           restored: bool = False) -> FormDialog:
         def submit(values: dict[str, str]) -> None:
@@ -428,6 +495,10 @@ class FamilyView(QWidget):
                     self.family_id, parse_date(values["closed_on"]), values["reason"].strip())
             self.show_family(closed)
             self.family_changed.emit(self.family_id)
+            self._tell("Case closed", f"The case of family {closed.reference} was closed on "
+                       f"{format_date(closed.closed_on)}.", "The reason is kept with the "
+                       "record and the closure is in the audit trail. Reopen case… opens it "
+                       "again if it was closed by mistake.")
 
         return self._dialog("Close the family's case", forms.CLOSE_FORM,
                             f"family:{self.family_id}/close",

@@ -161,7 +161,7 @@ class MainWindow(QMainWindow):
         self.lock_action.triggered.connect(lambda _c=False: self.lock.lock("menu"))
         self.lock_action.setEnabled(False)
         file_menu.addAction(self.lock_action)
-        close_tab = QAction("&Close family record", self)
+        close_tab = QAction("&Close record", self)
         close_tab.setShortcut(QKeySequence.StandardKey.Close)
         close_tab.triggered.connect(
             lambda _c=False: self.close_family_tab(self.family_tabs.currentIndex()))

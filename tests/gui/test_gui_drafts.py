@@ -176,6 +176,7 @@ OPENERS: dict[str, Opener] = {
     "address": lambda win, fid: _family(win, fid).open_address_dialog(),
     "case-note": lambda win, fid: _family(win, fid).open_note_dialog(),
     "close-family": lambda win, fid: _family(win, fid).open_close_dialog(),
+    "family-details": lambda win, fid: _family(win, fid).open_details_dialog(),
     "offence": _indicator("offence"),
     "asb": _indicator("asb"),
     "education-term": _indicator("education"),
