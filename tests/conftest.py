@@ -8,3 +8,13 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 pytest_plugins = ["tests.conftest_vault", "tests.cli_harness", "tests.local_zone"]
+
+# How fast examples are generated or run depends on how busy the machine is, never on
+# whether the product is right: no Hypothesis deadline or speed health check anywhere.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile(
+    "keyworker", deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                           HealthCheck.large_base_example])
+settings.load_profile("keyworker")

@@ -212,7 +212,7 @@ def test_close_and_delete(conn: Connection) -> None:
                           st.none() | st.dates(date(2025, 1, 1), date(2025, 12, 31))),
                 max_size=8))
 @settings(max_examples=20, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 def test_caseload_order_and_summaries(
     open_store: OpenStore,
     rows: list[tuple[str, int, FamilyStatus, date | None]],
