@@ -138,7 +138,8 @@ class CaseloadModel(QAbstractTableModel):
     def meets(self, family_id: int) -> bool | None:
         """Cached answer, or None while not yet worked out (the family is then queued)."""
         answer = self._meets.get(family_id)
-        if answer is None and self._criteria is not None and family_id not in self._queue:
+        if (answer is None and self._criteria is not None and family_id not in self._queue
+                and family_id not in self._flight):
             self._queue[family_id] = None
             self._criteria_timer.start()
         return answer
@@ -152,9 +153,9 @@ class CaseloadModel(QAbstractTableModel):
     def work_out_all(self, done: Callable[[], None]) -> None:
         """Queue every family; ``done`` runs when all are known (at once if they are)."""
         for fid in self._ids:
-            if fid not in self._meets:
+            if fid not in self._meets and fid not in self._flight:
                 self._queue[fid] = None
-        if not self._queue:
+        if not self._queue and not self._flight:
             done()
             return
         if done not in self._on_criteria_done:
