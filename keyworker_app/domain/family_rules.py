@@ -325,14 +325,27 @@ def _reading_order() -> Callable[[Problem], tuple[int, int]]:
     return key
 
 
-def require_valid_family(family: Family, today: date, *, focus: FieldPath | None = None,
-                         keys: dict[str, str] | None = None,
+def new_problems(family: Family, before: Family | None, today: date) -> list[Problem]:
+    """The family's problems that ``before`` (the copy an edit started from) did not have.
+
+    A family recorded before a rule existed (two current addresses from an older import,
+    say) can still take a case note: an edit is refused only for what it makes worse."""
+    problems = family_problems(family, today)
+    if before is None or not problems:
+        return problems
+    already = set(family_problems(before, today))
+    return [p for p in problems if p not in already]
+
+
+def require_valid_family(family: Family, today: date, *, before: Family | None = None,
+                         focus: FieldPath | None = None, keys: dict[str, str] | None = None,
                          whole_record: str = "") -> Family:
-    """The family if it keeps every rule, else ``InvalidRecordError`` listing the problems.
+    """The family if it keeps every rule (every rule ``before`` kept, when an edit passes the
+    copy it started from), else ``InvalidRecordError`` listing the problems.
 
     A form passes ``focus``, the path of the record it edits, so problems with that record
     are shown by their fields (``InvalidRecordError.for_form``)."""
-    problems = family_problems(family, today)
+    problems = new_problems(family, before, today)
     if not problems:
         return family
     if focus is None:

@@ -126,7 +126,7 @@ def apply_person(family: Family, ref: str | None, values: dict[str, str],
         members = tuple(edited(p) if p.ref == ref else p for p in family.members)
         position = next((i for i, p in enumerate(members) if p.ref == ref), len(members))
     return require_valid_family(dataclasses.replace(family, members=members), today,
-                                focus=("members", position))
+                                before=family, focus=("members", position))
 
 
 def address_fields() -> list[FieldSpec]:
@@ -151,7 +151,7 @@ def apply_address(family: Family, values: dict[str, str], today: date) -> Family
                   town=values["town"].strip(), postcode=canonical_postcode(values["postcode"]),
                   from_date=start)
     return require_valid_family(dataclasses.replace(family, addresses=(*old, new)), today,
-                                focus=("addresses", len(old)))
+                                before=family, focus=("addresses", len(old)))
 
 
 def note_fields(family: Family) -> list[FieldSpec]:
@@ -172,7 +172,7 @@ def apply_note(family: Family, author: str, values: dict[str, str], today: date)
                     occurred_at=parse_datetime(values["occurred_at"]), author=author,
                     summary=values["summary"].strip(), person_ref=values["person_ref"])
     return require_valid_family(dataclasses.replace(family, notes=(*family.notes, note)),
-                                today, focus=("notes", len(family.notes)))
+                                today, before=family, focus=("notes", len(family.notes)))
 
 
 def close_fields() -> list[FieldSpec]:

@@ -123,11 +123,11 @@ def _replace_or_append(records: Sequence[R], record: R) -> tuple[tuple[R, ...], 
     return tuple(out), len(out) - 1
 
 
-def _checked(family: Family, focus: FieldPath, *, today: date,
+def _checked(family: Family, focus: FieldPath, *, today: date, before: Family,
              whole_record: str = "person_ref", keys: dict[str, str] | None = None) -> Family:
-    """The domain's rules on the family as it would be saved; problems with the record being
-    edited (at ``focus``) go next to its fields."""
-    return require_valid_family(family, today, focus=focus, keys=keys,
+    """The domain's rules on the family as it would be saved (those ``before`` already
+    broke aside); problems with the record being edited (at ``focus``) go by its fields."""
+    return require_valid_family(family, today, before=before, focus=focus, keys=keys,
                                 whole_record=whole_record)
 
 
@@ -137,7 +137,7 @@ def _put(family: Family, name: str, records: Sequence[R], record: R, *, today: d
     updated, position = _replace_or_append(records, record)
     changes: dict[str, Any] = {name: updated}
     return _checked(dataclasses.replace(family, **changes), (name, position),
-                    today=today, whole_record=whole_record)
+                    today=today, before=family, whole_record=whole_record)
 
 
 def _personal_records(person: Person, attr: PersonalList) -> Sequence[Any]:
@@ -225,7 +225,8 @@ def apply_offence(family: Family, record_id: int | None, values: dict[str, str],
     offence = Offence(parse_date(values["offence_date"]), Disposal(values["disposal"]),
                       values["description"].strip(), _optional_date(values["disposal_date"]),
                       id=record_id)
-    return _checked(*_put_personal(family, "offences", ref, offence), today=today)
+    return _checked(*_put_personal(family, "offences", ref, offence), today=today,
+                    before=family)
 
 
 # -- anti-social behaviour -----------------------------------------------------------------
@@ -294,7 +295,7 @@ def apply_education(family: Family, record_id: int | None, values: dict[str, str
                            parse_percentage(values["unauthorised_absence"]),
                            Provision(values["provision"]), id=record_id)
     return _checked(*_put_personal(family, "education", ref, record), today=today,
-                    keys={"unauthorised_absence_pct": "unauthorised_absence"})
+                    before=family, keys={"unauthorised_absence_pct": "unauthorised_absence"})
 
 
 # -- benefits ------------------------------------------------------------------------------
@@ -319,7 +320,8 @@ def apply_benefit(family: Family, record_id: int | None, values: dict[str, str],
     ref = _member(family, values["person_ref"], missing="Choose an adult in this family.")
     spell = BenefitSpell(Benefit(values["benefit"]), parse_date(values["from_date"]),
                          _optional_date(values["to_date"]), id=record_id)
-    return _checked(*_put_personal(family, "benefits", ref, spell), today=today)
+    return _checked(*_put_personal(family, "benefits", ref, spell), today=today,
+                    before=family)
 
 
 # -- concerns ------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from keyworker_app.domain.family import (
     Person,
     Relationship,
 )
-from keyworker_app.domain.family_rules import family_problems
+from keyworker_app.domain.family_rules import new_problems
 from keyworker_app.domain.indicators import (
     AsbIntervention,
     BenefitSpell,
@@ -85,10 +85,11 @@ def _concern(c: Concern) -> tuple[Any, ...]:
     return (c.kind.value, c.noted_on.isoformat(), rd.iso(c.ended_on), c.detail, c.person_ref)
 
 
-def validate(family: Family, today: date) -> None:
+def validate(family: Family, today: date, base: Family | None = None) -> None:
     """The domain's rules (``domain.family_rules``), whoever the caller: a family that breaks
-    any is refused with every problem listed, before anything is written."""
-    require_valid(family_problems(family, today))
+    any is refused with every problem listed, before anything is written. An update is
+    refused only for problems its ``base`` did not already have (``new_problems``)."""
+    require_valid(new_problems(family, base, today))
 
 
 class FamilyRepository:
@@ -127,7 +128,7 @@ class FamilyRepository:
         """
         if family.id is None or base.id != family.id:
             raise ValueError("update needs the saved family and the copy it was edited from")
-        validate(family, self._today())
+        validate(family, self._today(), base)
         family_id = family.id
         now = self._now()
         try:

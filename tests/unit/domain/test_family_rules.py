@@ -21,6 +21,7 @@ from keyworker_app.domain.family import (
 from keyworker_app.domain.family_rules import (
     closure_problems,
     family_problems,
+    new_problems,
     require_valid_family,
 )
 from keyworker_app.domain.indicators import (
@@ -223,3 +224,13 @@ def test_an_impossible_date_and_time_says_so() -> None:
     with pytest.raises(ValueError, match="DD/MM/YYYY HH:MM"):
         parse_datetime("30/04/2026")
 
+
+
+def test_an_edit_is_refused_only_for_what_it_makes_worse() -> None:
+    legacy = invalid_family(TODAY)  # three problems from before the rules
+    noted = replace(legacy, notes=legacy.notes[:1])  # one fixed, two left
+    assert new_problems(noted, legacy, TODAY) == []
+    require_valid_family(noted, TODAY, before=legacy)
+    worse = replace(noted, key_worker="")
+    assert [p.path for p in new_problems(worse, legacy, TODAY)] == [("key_worker",)]
+    assert len(new_problems(worse, None, TODAY)) == 3  # without a base: every problem

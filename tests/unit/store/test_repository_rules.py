@@ -4,11 +4,18 @@ nothing of it (acceptance: one rule set, the repository path)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
 from keyworker_app.domain.dates import local_day
+from keyworker_app.domain.family import (
+    Address,
+    CaseNote,
+    ContactKind,
+    Relationship,
+    RelationshipKind,
+)
 from keyworker_app.domain.family_rules import family_problems
 from keyworker_app.domain.problems import InvalidRecordError
 from keyworker_app.store.connection import Connection, scalar, transaction
@@ -50,3 +57,31 @@ def test_the_store_judges_the_future_by_its_own_day(conn: Connection) -> None:
     with transaction(conn):
         stored = FamilyRepository(conn, today=lambda: later).add(fixed)
     assert local_day(stored.notes[-1].occurred_at) == later
+
+
+def test_a_family_recorded_before_the_rules_can_still_take_a_note(conn: Connection) -> None:
+    """An older import left two addresses current: adding a note is allowed (it does not make
+    the family worse), a further problem is still refused."""
+    repo = FamilyRepository(conn, today=lambda: TODAY)
+    family = sample_family("KW-0100", "Oldfield")
+    moved = replace(family, addresses=(replace(family.addresses[0], to_date=date(2024, 6, 1)),
+                                       Address("9 New Road", "Leeds", "LS2 7AB",
+                                               from_date=date(2024, 6, 1))))
+    with transaction(conn):
+        saved = repo.add(moved)
+    assert saved.id is not None
+    conn.execute("UPDATE address SET to_date = NULL WHERE family_id = ?", (saved.id,))
+    legacy = repo.get(saved.id)
+    assert [p.message for p in family_problems(legacy, TODAY)] == [
+        "Another address is current: add a leaving date."]
+
+    note = CaseNote(ContactKind.PHONE_CALL, datetime(2026, 3, 14, 9, 0), "Sam Worker",
+                    "Checked on the move.")
+    with transaction(conn):
+        noted = repo.update(replace(legacy, notes=(*legacy.notes, note)), legacy)
+    assert len(noted.notes) == len(legacy.notes) + 1
+    worse = replace(noted, relationships=(
+        Relationship("p1", RelationshipKind.PARENT_OF, "c1"),) * 2)
+    with pytest.raises(InvalidRecordError) as refused, transaction(conn):
+        repo.update(worse, noted)
+    assert [p.path for p in refused.value.problems] == [("relationships", 1)]
