@@ -230,6 +230,22 @@ class FamilyImportError(UserFacingError):
         return problem if problem.endswith((".", "?", "!")) else f"{problem}."
 
 
+class SchemaUpgradeNeededError(UserFacingError):
+    """The store was made by an earlier Keyworker; opening it here upgrades it (after an
+    encrypted backup). Raised only when the caller asked to be consulted first."""
+
+    def __init__(self, version: int, latest: int) -> None:
+        self.version = version
+        self.latest = latest
+        super().__init__(
+            f"This case store was made by an earlier version of Keyworker (format "
+            f"v{version}); this version uses v{latest}.",
+            "Opening it upgrades it. An encrypted backup of the store as it is now is made "
+            "first, inside the store folder (upgrade-backups); older versions of Keyworker "
+            "cannot open the upgraded store.",
+        )
+
+
 class AuditTrailWarning(UserFacingError):
     """The audit trail was changed since the store was last used. The store still opens
     (the key worker's work must go on); the finding is audited and shown."""

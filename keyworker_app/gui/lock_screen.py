@@ -18,13 +18,19 @@ from PySide6.QtWidgets import (
     QFrame,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from keyworker_app.errors import StoreInUseError, UnlockThrottledError, UserFacingError
+from keyworker_app.errors import (
+    SchemaUpgradeNeededError,
+    StoreInUseError,
+    UnlockThrottledError,
+    UserFacingError,
+)
 from keyworker_app.gui.errors import CRASH_MESSAGE
 from keyworker_app.gui.worker import run_in_background
 from keyworker_app.services.api import CaseStoreService
@@ -193,9 +199,42 @@ class LockScreen(QWidget):
             self.say("Enter your passphrase.")
             return
         self.message.clear()
+        self._open(passphrase, upgrade=False)
+
+    def _open(self, passphrase: str, upgrade: bool) -> None:
         self._set_busy(True)
         store = self._store
-        run_in_background(lambda: store.unlock(passphrase), self._succeeded, self._failed)
+        failed = self._failed if upgrade else (
+            lambda exc: self._ask_upgrade(exc, passphrase))
+        run_in_background(lambda: store.unlock(passphrase, upgrade=upgrade),
+                          self._succeeded, failed)
+
+    def _ask_upgrade(self, exc: BaseException, passphrase: str) -> None:
+        """A store from an earlier version opens only once the key worker agrees (an
+        encrypted backup is made first); anything else fails as usual."""
+        if not isinstance(exc, SchemaUpgradeNeededError):
+            self._failed(exc)
+            return
+        self._set_busy(False)
+        box = QMessageBox(self)
+        box.setObjectName("upgradeQuestion")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Keyworker")
+        box.setText(exc.message)
+        box.setInformativeText(f"{exc.advice}\n\nUpgrade and open it now?")
+        box.setAccessibleName("Upgrade the case store")
+        upgrade = box.addButton("&Upgrade and open", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("&Not now", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(upgrade)
+
+        def answered() -> None:
+            if box.clickedButton() is upgrade:
+                self._open(passphrase, upgrade=True)
+            else:
+                self.say("The store was not opened and nothing was changed.")
+
+        box.finished.connect(answered)
+        box.open()  # not exec(): a lock must be able to close it
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +26,7 @@ from keyworker_app.errors import (
     AuditTrailWarning,
     DiskFullError,
     NoKeyringError,
+    SchemaUpgradeNeededError,
     StoreMissingError,
     UserFacingError,
     WeakPassphraseError,
@@ -50,7 +51,7 @@ from keyworker_app.store.drafts import DraftRepository
 from keyworker_app.store.instance_lock import InstanceLock
 from keyworker_app.store.page_check import PageCheck
 from keyworker_app.store.repositories import FamilyRepository
-from keyworker_app.store.schema import SCHEMA_VERSION, migrate
+from keyworker_app.store.schema import SCHEMA_VERSION, current_version, migrate
 from keyworker_app.store.vault import Unlocked, Vault
 from keyworker_app.store.verify import VerifyReport, verify_store
 
@@ -59,6 +60,8 @@ if TYPE_CHECKING:  # loaded on first use, not while the app starts
     from keyworker_app.services.programme import ProgrammeService
 
 log = logging.getLogger("keyworker.services")
+
+UPGRADE_BACKUPS = "upgrade-backups"  # inside the store folder: backups made before upgrades
 
 CASELOAD_LIMIT = 1_000_000
 
@@ -392,12 +395,30 @@ class CaseStore:
     def _head(self, store_id: str, audit_key: bytes) -> AuditHeadFile:
         return AuditHeadFile(self.paths.audit_head, store_id, audit_key)
 
+    def _backup_before_upgrade(self, conn: Connection, upgrade: bool
+                               ) -> tuple[int, Path] | None:
+        """An encrypted backup of a store from an earlier version, before it is upgraded:
+        (its version, the backup) or None when there is nothing to upgrade."""
+        version = current_version(conn)
+        if version == 0 or version >= SCHEMA_VERSION:
+            return None
+        if not upgrade:
+            raise SchemaUpgradeNeededError(version, SCHEMA_VERSION)
+        folder = self.paths.root / UPGRADE_BACKUPS
+        folder.mkdir(mode=0o700, exist_ok=True)
+        stamp = self.clock.now().astimezone(UTC).strftime("%Y%m%d-%H%M%S")
+        dest = folder / f"before-v{SCHEMA_VERSION}-from-v{version}-{stamp}.kwbackup"
+        self.vault.backup(conn, dest, replace=False)
+        log.info("store backed up before upgrading from schema %d", version)
+        return version, dest
+
     def _session(self, unlocked: Unlocked, first_event: AuditAction,
-                 on_close: Callable[[], None] | None) -> CaseSession:
+                 on_close: Callable[[], None] | None, upgrade: bool = True) -> CaseSession:
         conn = unlocked.conn
         head = self._head(unlocked.store_id, unlocked.audit_key)
         # Checked before anything at all is written, migrations included.
         findings = unlock_findings(conn, head)
+        upgraded = self._backup_before_upgrade(conn, upgrade)
         migrate(conn)
         owner = meta.get_owner(conn)
         if owner is None:
@@ -409,6 +430,14 @@ class CaseStore:
         head.attach(conn)
         new = findings.new_problems(head.known())
         self._audit_opening(session, unlocked, findings, new, first_event)
+        if upgraded is not None:
+            old, backup = upgraded
+            session.record(AuditAction.SCHEMA_UPGRADED, "store", "-",
+                           f"from=v{old} to=v{SCHEMA_VERSION} backup={backup.name}")
+            session.notices.append(
+                f"This store was made by an earlier version of Keyworker and has been "
+                f"upgraded (format v{old} to v{SCHEMA_VERSION}). An encrypted backup of it "
+                f"as it was is at {backup}.")
         if new:
             log.warning("audit trail: %d new problem(s) found at unlock", len(new))
             session.warnings.append(AuditTrailWarning(new))
@@ -437,11 +466,11 @@ class CaseStore:
                 session.head.remember(findings.problems)
 
     def _opened(self, unlocked: Unlocked, first_event: AuditAction,
-                release: Callable[[], None] | None) -> CaseSession:
+                release: Callable[[], None] | None, upgrade: bool = True) -> CaseSession:
         """The session, once the failed attempts are in the audit trail (and only then
         taken off the attempt record)."""
         try:
-            session = self._session(unlocked, first_event, release)
+            session = self._session(unlocked, first_event, release, upgrade)
         except BaseException:
             unlocked.close()
             raise
@@ -469,7 +498,8 @@ class CaseStore:
         session = CaseSession(conn, owner, self.clock, on_close=release, head=head)
         return session, created.recovery_key
 
-    def unlock(self, passphrase: str, *, exclusive: bool = True) -> CaseSession:
+    def unlock(self, passphrase: str, *, exclusive: bool = True,
+               upgrade: bool = True) -> CaseSession:
         """Open the store. ``exclusive`` (the app and every command that changes records)
         first takes the single-instance lock, so a second Keyworker is told the store is
         open elsewhere before any passphrase is tried. Commands that only read (verify,
@@ -479,7 +509,9 @@ class CaseStore:
         release = self._claim(exclusive)
         try:
             unlocked = self.vault.unlock(passphrase)
-            return self._opened(unlocked, AuditAction.UNLOCK, release)
+            # upgrade=False: a store from an earlier version raises SchemaUpgradeNeededError
+            # (nothing written) so the app can ask first.
+            return self._opened(unlocked, AuditAction.UNLOCK, release, upgrade)
         except BaseException:
             if release is not None:
                 release()

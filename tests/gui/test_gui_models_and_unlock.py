@@ -153,9 +153,9 @@ def test_unlock_runs_off_the_gui_thread(qtbot: Any, planted: Planted,
     store: Any = planted.store
     original = store.unlock
 
-    def spy(passphrase: str) -> Any:
+    def spy(passphrase: str, **options: Any) -> Any:
         seen.append(threading.current_thread().name)
-        return original(passphrase)
+        return original(passphrase, **options)
 
     store.unlock = spy
     window = make_window()
