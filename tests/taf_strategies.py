@@ -54,26 +54,37 @@ def actions(policy: Policy, earliest: date = date(2000, 1, 1)) -> st.SearchStrat
                      status=st.sampled_from(ActionStatus), outcome=text)
 
 
-def shared_items(policy: Policy, refs: Sequence[str]) -> st.SearchStrategy[SharedInformation]:
+def shared_items(policy: Policy, refs: Sequence[str],
+                 receiver: str = "leicester-city") -> st.SearchStrategy[SharedInformation]:
+    """Items the agreement allows: under an exchange ``receiver`` receives, from one of its
+    partners and of a kind it carries, or confirmed outside the exchanges with a basis."""
     # Only partners some statutory gateway applies to: for the rest, consent is the only route.
     partner = st.sampled_from([p.id for p in policy.partners if policy.gateways_for(p)])
-    exchange = st.sampled_from([e.id for e in policy.exchanges])
+    exchanges = [e for e in policy.exchanges if receiver in e.to_partners
+                 and any(policy.gateways_for(policy.partner(f)) for f in e.from_partners)]
+    controller = st.sampled_from([p.id for p in policy.partners])
 
     @st.composite
     def build(draw: st.DrawFn) -> SharedInformation:
-        from_partner = draw(partner)
-        gateways = policy.gateways_for(policy.partner(from_partner))
         outside = draw(st.booleans())
+        if outside:
+            from_partner, exchange, category = draw(partner), OUTSIDE_EXCHANGES, ""
+        else:
+            agreed = draw(st.sampled_from(exchanges))
+            from_partner = draw(st.sampled_from([
+                f for f in agreed.from_partners if policy.gateways_for(policy.partner(f))]))
+            exchange, category = agreed.id, draw(st.sampled_from(agreed.categories))
+        gateways = policy.gateways_for(policy.partner(from_partner))
         return SharedInformation(
             from_partner=from_partner,
-            exchange=OUTSIDE_EXCHANGES if outside else draw(exchange),
+            exchange=exchange,
             outside_reason=draw(filled) if outside else "",
             summary=draw(filled), received_on=draw(days),
-            method=draw(st.sampled_from(ShareMethod)), data_controller=draw(filled),
+            method=draw(st.sampled_from(ShareMethod)), data_controller=draw(controller),
             about=tuple(draw(st.lists(st.sampled_from(refs), unique=True, max_size=3)))
             if refs else (),
             lawful_basis=draw(st.sampled_from([g.id for g in gateways])),
-            basis_reason=draw(filled))
+            basis_reason=draw(filled), category=category, outside_confirmed=outside)
 
     return build()
 

@@ -20,6 +20,7 @@ from keyworker_app.domain.indicators import (
     EducationTerm,
     Offence,
 )
+from keyworker_app.domain.provenance import Source
 
 
 class FamilyStatus(enum.StrEnum):
@@ -131,6 +132,7 @@ class CaseNote:
     author: str
     summary: str
     person_ref: str = ""  # empty: about the whole family
+    source: Source = Source()  # where it came from (ISA §9)
     id: int | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:

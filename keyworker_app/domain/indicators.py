@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date
 
+from keyworker_app.domain.provenance import Source
+
 
 class Disposal(enum.StrEnum):
     """How an offence was dealt with. Only formal disposals make an offence 'proven'."""
@@ -151,6 +153,7 @@ class Offence:
     disposal: Disposal
     description: str = ""
     disposal_date: date | None = None
+    source: Source = Source()  # where it came from (ISA §9)
     id: int | None = field(default=None, compare=False)
 
 
@@ -160,6 +163,7 @@ class AsbIntervention:
     start_date: date
     end_date: date | None = None
     person_ref: str = ""  # empty: the household (e.g. housing interventions)
+    source: Source = Source()  # where it came from (ISA §9)
     id: int | None = field(default=None, compare=False)
 
 
@@ -171,6 +175,7 @@ class EducationTerm:
     permanent_exclusion: bool = False
     unauthorised_absence_pct: float = 0.0
     provision: Provision = Provision.MAINSTREAM
+    source: Source = Source()  # where it came from (ISA §9)
     id: int | None = field(default=None, compare=False)
 
     @property
@@ -183,6 +188,7 @@ class BenefitSpell:
     benefit: Benefit
     from_date: date
     to_date: date | None = None
+    source: Source = Source()  # where it came from (ISA §9)
     id: int | None = field(default=None, compare=False)
 
     def active_on(self, day: date) -> bool:
@@ -196,6 +202,7 @@ class Concern:
     ended_on: date | None = None
     detail: str = ""
     person_ref: str = ""
+    source: Source = Source()  # where it came from (ISA §9)
     id: int | None = field(default=None, compare=False)
 
 

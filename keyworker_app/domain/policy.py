@@ -82,6 +82,7 @@ class Exchange:
     purposes: tuple[str, ...]  # purpose ids
     frequency: str
     method: str
+    categories: tuple[str, ...] = ()  # the kinds of information it carries (domain.sources)
 
 
 @dataclass(frozen=True, slots=True)

@@ -160,6 +160,9 @@ class SharedInformation:
     outside_reason: str = ""  # why, when exchange is OUTSIDE_EXCHANGES
     lawful_basis: str = ""  # a gateway id, needed where consent does not cover the share
     basis_reason: str = ""
+    category: str = ""  # the kind of information (domain.sources.INFORMATION_CATEGORIES)
+    outside_confirmed: bool = False  # the user confirmed it came outside the agreed exchanges
+    data_controller_name: str = ""  # the organisation's name when data_controller is other-named
     meeting_id: int | None = field(default=None, compare=False)  # None: the family's record
     id: int | None = field(default=None, compare=False)
 

@@ -53,6 +53,7 @@ from keyworker_app.errors import UserFacingError, ValidationError
 from keyworker_app.gui import taf_forms as tf
 from keyworker_app.gui.errors import show_error
 from keyworker_app.gui.form_dialog import DraftRegistry, FieldSpec, FormDialog
+from keyworker_app.gui.outside_exchange import confirm_outside
 from keyworker_app.gui.record_model import Column, RecordTableModel
 from keyworker_app.gui.widgets import action_button, record_table
 from keyworker_app.services.meetings import MeetingService
@@ -452,7 +453,8 @@ class MeetingEditor(QDialog):
         consents = self._service.consents(self.family.id or 0)
         return self._sub(
             "Record information shared", "shared",
-            lambda v: tf.apply_shared(v, self._policy, self.family, consents),
+            lambda v: confirm_outside(self, tf.apply_shared(v, self._policy, self.family,
+                                                            consents)),
             initial or {"received_on": format_date(self._today()),
                         "method": ShareMethod.AT_MEETING.value}, restored)
 

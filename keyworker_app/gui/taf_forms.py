@@ -14,6 +14,8 @@ from keyworker_app.domain.family import Family
 from keyworker_app.domain.input_checks import date_problem, required_problem
 from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.problems import InvalidRecordError, Problem
+from keyworker_app.domain.provenance import OTHER_NAMED
+from keyworker_app.domain.sources import INFORMATION_CATEGORIES
 from keyworker_app.domain.taf import (
     OTHER_AGENCY,
     OUTSIDE_EXCHANGES,
@@ -149,8 +151,12 @@ def shared_fields(policy: Policy, family: Family, today: Callable[[], date]) -> 
         FieldSpec("received_on", "&Received on", lambda t: date_problem(t, not_after=today()),
                   placeholder="DD/MM/YYYY"),
         FieldSpec("method", "&Method", choices=tuple((m.value, m.label) for m in ShareMethod)),
+        FieldSpec("category", "&Kind of information",
+                  choices=tuple(INFORMATION_CATEGORIES.items())),
         FieldSpec("data_controller", "Originating data &controller",
-                  lambda t: required_problem(t, "the organisation that holds it")),
+                  choices=(*((p.id, p.name) for p in policy.partners),
+                           (OTHER_NAMED, "Other (named)"))),
+        FieldSpec("data_controller_name", "Data controller's &name (if other)"),
         FieldSpec("about", "&About", choices=(("", "The household as a whole"),
                                               *((p.ref, p.display_name)
                                                 for p in family.members))),
@@ -166,11 +172,17 @@ def apply_shared(values: dict[str, str], policy: Policy, family: Family,
         from_partner=values["from_partner"], exchange=values["exchange"],
         outside_reason=values["outside_reason"].strip(), summary=values["summary"].strip(),
         received_on=parse_date(values["received_on"]), method=ShareMethod(values["method"]),
-        data_controller=values["data_controller"].strip(),
+        data_controller=values["data_controller"],
+        data_controller_name=(values.get("data_controller_name", "").strip()
+                              if values["data_controller"] == OTHER_NAMED else ""),
+        category=values.get("category", ""),
         about=(values["about"],) if values["about"] else (),
         lawful_basis=values["lawful_basis"], basis_reason=values["basis_reason"].strip(),
         meeting_id=meeting_id)
     check_shared_item(item, policy)
+    if not item.data_controller_name and item.data_controller == OTHER_NAMED:
+        raise ValidationError("Data controller's name",
+                              "name the organisation that is the data controller")
 
     def label(ref: str) -> str:  # shown inline, where the family's names are already on screen
         try:

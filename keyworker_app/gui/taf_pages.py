@@ -38,6 +38,7 @@ from keyworker_app.gui import taf_forms as tf
 from keyworker_app.gui.errors import show_error
 from keyworker_app.gui.form_dialog import DraftRegistry, FormDialog
 from keyworker_app.gui.meeting_editor import MeetingEditor
+from keyworker_app.gui.outside_exchange import confirm_outside
 from keyworker_app.gui.record_model import Column, RecordTableModel
 from keyworker_app.gui.widgets import action_button, button_row, record_table
 from keyworker_app.services.meetings import MeetingService
@@ -312,7 +313,8 @@ class TafPages(QObject):
         consents = self.service.consents(self.family_id)
 
         def submit(values: dict[str, str]) -> None:
-            item = tf.apply_shared(values, self.policy, self.family, consents)
+            item = confirm_outside(None, tf.apply_shared(values, self.policy, self.family,
+                                                          consents))
             self.service.record_shared_item(self.family_id, item)
             self._changed()
 

@@ -16,6 +16,7 @@ from reportlab.platypus import CondPageBreak, Flowable, Paragraph
 from keyworker_app.domain.dates import format_date
 from keyworker_app.domain.family import Family
 from keyworker_app.domain.policy import Policy
+from keyworker_app.domain.sources import controller_label
 from keyworker_app.domain.taf import (
     CURRENCY_PROMPT,
     OTHER_AGENCY,
@@ -89,7 +90,7 @@ def shared_table(items: Sequence[SharedInformation], family: Family, policy: Pol
         rows.append([
             f"{format_date(item.received_on)}\n{item.method.label}",
             f"{agency_label(policy, item.from_partner)}\nData controller: "
-            f"{item.data_controller}",
+            f"{controller_label(policy, item)}",
             exchange_label(policy, item),
             basis_label(policy, item),
             summary,

@@ -246,7 +246,8 @@ class CaseSession:
         """TAF meetings, the family plan, consent and shared information."""
         from keyworker_app.services.meetings import MeetingService
 
-        return MeetingService(self.connection, self.audit, self._clock, self._actor.name, policy)
+        return MeetingService(self.connection, self.audit, self._clock, self._actor.name, policy,
+                              organisation=self._actor.organisation)
 
     def programme(self, policy: Policy) -> ProgrammeService:
         """Criteria, results and claims; retention review; subject access; breaches."""

@@ -72,7 +72,8 @@ def _initial(rng: random.Random, family: Family, consent: Consent | None,
             from_partner="leicestershire-police", exchange="police-allocated-families",
             summary="Two call-outs to the address in the last quarter; no arrests.",
             received_on=local_day(held), method=ShareMethod.AT_MEETING,
-            data_controller="Leicestershire Police", about=(consent.person_ref,)),)
+            data_controller="leicestershire-police", category="family-information",
+            about=(consent.person_ref,)),)
     return Meeting(
         family_id=family.id, kind=MeetingType.INITIAL, held_at=held,
         venue=rng.choice(["Family home", "Children's centre", "School meeting room"]),

@@ -18,6 +18,7 @@ from keyworker_app.domain.audit import AuditAction
 from keyworker_app.domain.dates import start_of_day
 from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.problems import require_valid
+from keyworker_app.domain.sources import receiving_partner, shared_item_problems
 from keyworker_app.domain.taf import (
     Action,
     ActionStatus,
@@ -50,8 +51,10 @@ REVIEWS_AHEAD_DAYS = 14
 
 class MeetingService:
     def __init__(self, connection: Connection, audit: Callable[[], AuditLog], clock: Clock,
-                 actor_name: str, policy: Policy) -> None:
+                 actor_name: str, policy: Policy, *, organisation: str = "") -> None:
         self._conn = connection
+        # The store owner's organisation as a partner id: the receiver of every exchange.
+        self._receiver = receiving_partner(policy, organisation)
         self._audit = audit
         self._clock = clock
         self._actor_name = actor_name
@@ -75,6 +78,8 @@ class MeetingService:
         consents = taf_read.family_consents(self._conn, meeting.family_id)
         for item in meeting.shared:
             check_shared_item(item, self.policy)
+            if item.id is None:  # items recorded before the exchanges were checked stay
+                require_valid(shared_item_problems(item, self.policy, self._receiver))
             require_lawful_basis(item, consents, self.policy)
         with transaction(self._conn):
             repo = self._repo()
@@ -174,6 +179,7 @@ class MeetingService:
         not yet finalised. Refused, saying why, where consent does not cover it and no lawful
         basis with a reason is given."""
         check_shared_item(item, self.policy)
+        require_valid(shared_item_problems(item, self.policy, self._receiver))
         if set(item.about) - set(self._member_refs(family_id)):
             raise ValidationError("About", "names someone who is not in the family")
         require_lawful_basis(item, self.consents(family_id), self.policy)
@@ -185,7 +191,8 @@ class MeetingService:
                 require_editable(meeting)
             saved = self._repo().add_shared(family_id, item)
             self._audit().record(AuditAction.CREATE, "shared-item", saved.id or 0,
-                                 f"family={family_id} exchange={item.exchange}")
+                                 f"family={family_id} exchange={item.exchange}"
+                                 f"{' confirmed-outside' if item.outside_confirmed else ''}")
         return saved
 
     def shared_items(self, family_id: int) -> list[SharedInformation]:

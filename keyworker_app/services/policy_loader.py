@@ -48,6 +48,7 @@ from keyworker_app.domain.policy import (
     RetentionRules,
     StatutoryGateway,
 )
+from keyworker_app.domain.sources import INFORMATION_CATEGORIES
 from keyworker_app.errors import PolicyError
 from keyworker_app.paths import system_policy_dirs
 from keyworker_app.resources import resource_path
@@ -242,6 +243,17 @@ def _gateway(t: _Table) -> StatutoryGateway:
                             citation=t.text("citation"), partner_kinds=kinds)
 
 
+def _categories(t: _Table) -> tuple[str, ...]:
+    if "categories" not in t.data:
+        return ()
+    values = t.texts("categories")
+    for i, value in enumerate(values):
+        if value not in INFORMATION_CATEGORIES:
+            raise PolicyError(t.source, f"{t.key('categories')}[{i}] must be one of: "
+                              f"{', '.join(INFORMATION_CATEGORIES)}")
+    return values
+
+
 def _exchange(t: _Table, partner_ids: set[str], purpose_ids: set[str]) -> Exchange:
     def refs(key: str, known: set[str], what: str) -> tuple[str, ...]:
         values = t.texts(key)
@@ -258,6 +270,7 @@ def _exchange(t: _Table, partner_ids: set[str], purpose_ids: set[str]) -> Exchan
         purposes=refs("purposes", purpose_ids, "purpose"),
         frequency=t.text("frequency"),
         method=t.text("method"),
+        categories=_categories(t),
     )
 
 

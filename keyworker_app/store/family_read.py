@@ -37,6 +37,7 @@ from keyworker_app.domain.indicators import (
     Provision,
     Term,
 )
+from keyworker_app.domain.provenance import Source
 from keyworker_app.errors import RecordNotFoundError
 from keyworker_app.store.connection import Connection
 
@@ -65,15 +66,16 @@ PERSON_COLUMNS = (
 )
 RELATIONSHIP_COLUMNS = "subject_ref, kind, object_ref"
 ADDRESS_COLUMNS = "line1, line2, town, postcode, from_date, to_date"
-NOTE_COLUMNS = "kind, occurred_at, author, summary, person_ref"
-OFFENCE_COLUMNS = "offence_date, disposal, description, disposal_date"
-ASB_COLUMNS = "kind, start_date, end_date, person_ref"
+SOURCE_COLUMNS = "source, controller, controller_name"  # always last (source_of)
+NOTE_COLUMNS = f"kind, occurred_at, author, summary, person_ref, {SOURCE_COLUMNS}"
+OFFENCE_COLUMNS = f"offence_date, disposal, description, disposal_date, {SOURCE_COLUMNS}"
+ASB_COLUMNS = f"kind, start_date, end_date, person_ref, {SOURCE_COLUMNS}"
 EDUCATION_COLUMNS = (
     "academic_year, term, fixed_exclusions, permanent_exclusion, unauthorised_absence_pct, "
-    "provision"
+    f"provision, {SOURCE_COLUMNS}"
 )
-BENEFIT_COLUMNS = "benefit, from_date, to_date"
-CONCERN_COLUMNS = "kind, noted_on, ended_on, detail, person_ref"
+BENEFIT_COLUMNS = f"benefit, from_date, to_date, {SOURCE_COLUMNS}"
+CONCERN_COLUMNS = f"kind, noted_on, ended_on, detail, person_ref, {SOURCE_COLUMNS}"
 
 
 def _family_rows(conn: Connection, table: str, columns: str, family_id: int) -> list[Row]:
@@ -101,8 +103,14 @@ def _person_rows(conn: Connection, table: str, columns: str, family_id: int) -> 
     return grouped
 
 
+def source_of(r: Row) -> Source:
+    """The last three columns of a row read with SOURCE_COLUMNS at the end."""
+    return Source(r[-3], r[-2], r[-1])
+
+
 def _offence(r: Row) -> Offence:
-    return Offence(required_day(r[1]), Disposal(r[2]), r[3], day(r[4]), id=r[0])
+    return Offence(required_day(r[1]), Disposal(r[2]), r[3], day(r[4]), source=source_of(r),
+                   id=r[0])
 
 
 def _education(r: Row) -> EducationTerm:
@@ -113,12 +121,14 @@ def _education(r: Row) -> EducationTerm:
         permanent_exclusion=bool(r[4]),
         unauthorised_absence_pct=float(r[5]),
         provision=Provision(r[6]),
+        source=source_of(r),
         id=r[0],
     )
 
 
 def _benefit(r: Row) -> BenefitSpell:
-    return BenefitSpell(Benefit(r[1]), required_day(r[2]), day(r[3]), id=r[0])
+    return BenefitSpell(Benefit(r[1]), required_day(r[2]), day(r[3]), source=source_of(r),
+                        id=r[0])
 
 
 def load_family(conn: Connection, family_id: int) -> Family:
@@ -165,15 +175,18 @@ def load_family(conn: Connection, family_id: int) -> Family:
             for r in _family_rows(conn, "address", ADDRESS_COLUMNS, family_id)
         ),
         asb_interventions=tuple(
-            AsbIntervention(AsbKind(r[1]), required_day(r[2]), day(r[3]), r[4], id=r[0])
+            AsbIntervention(AsbKind(r[1]), required_day(r[2]), day(r[3]), r[4],
+                            source=source_of(r), id=r[0])
             for r in _family_rows(conn, "asb_intervention", ASB_COLUMNS, family_id)
         ),
         concerns=tuple(
-            Concern(ConcernKind(r[1]), required_day(r[2]), day(r[3]), r[4], r[5], id=r[0])
+            Concern(ConcernKind(r[1]), required_day(r[2]), day(r[3]), r[4], r[5],
+                    source=source_of(r), id=r[0])
             for r in _family_rows(conn, "concern", CONCERN_COLUMNS, family_id)
         ),
         notes=tuple(
-            CaseNote(ContactKind(r[1]), datetime.fromisoformat(r[2]), r[3], r[4], r[5], id=r[0])
+            CaseNote(ContactKind(r[1]), datetime.fromisoformat(r[2]), r[3], r[4], r[5],
+                     source=source_of(r), id=r[0])
             for r in _family_rows(conn, "case_note", NOTE_COLUMNS, family_id)
         ),
         closed_on=day(row[5]),

@@ -32,6 +32,7 @@ from keyworker_app.domain.indicators import (
     Offence,
 )
 from keyworker_app.domain.problems import require_valid
+from keyworker_app.domain.provenance import Source
 from keyworker_app.errors import RecordNotFoundError, StaleRecordError, ValidationError
 from keyworker_app.store import family_read as rd
 from keyworker_app.store.child_changes import write_changes
@@ -60,29 +61,37 @@ def _address(a: Address) -> tuple[Any, ...]:
     return (a.line1, a.line2, a.town, a.postcode, rd.iso(a.from_date), rd.iso(a.to_date))
 
 
+def _source(source: Source) -> tuple[str, str, str]:
+    return (source.partner, source.controller, source.controller_name)
+
+
 def _note(n: CaseNote) -> tuple[Any, ...]:
-    return (n.kind.value, n.occurred_at.isoformat(), n.author, n.summary, n.person_ref)
+    return (n.kind.value, n.occurred_at.isoformat(), n.author, n.summary, n.person_ref,
+            *_source(n.source))
 
 
 def _offence(o: Offence) -> tuple[Any, ...]:
-    return (o.offence_date.isoformat(), o.disposal.value, o.description, rd.iso(o.disposal_date))
+    return (o.offence_date.isoformat(), o.disposal.value, o.description, rd.iso(o.disposal_date),
+            *_source(o.source))
 
 
 def _asb(a: AsbIntervention) -> tuple[Any, ...]:
-    return (a.kind.value, a.start_date.isoformat(), rd.iso(a.end_date), a.person_ref)
+    return (a.kind.value, a.start_date.isoformat(), rd.iso(a.end_date), a.person_ref,
+            *_source(a.source))
 
 
 def _education(e: EducationTerm) -> tuple[Any, ...]:
     return (e.academic_year, e.term.value, e.fixed_exclusions, int(e.permanent_exclusion),
-            e.unauthorised_absence_pct, e.provision.value)
+            e.unauthorised_absence_pct, e.provision.value, *_source(e.source))
 
 
 def _benefit(b: BenefitSpell) -> tuple[Any, ...]:
-    return (b.benefit.value, b.from_date.isoformat(), rd.iso(b.to_date))
+    return (b.benefit.value, b.from_date.isoformat(), rd.iso(b.to_date), *_source(b.source))
 
 
 def _concern(c: Concern) -> tuple[Any, ...]:
-    return (c.kind.value, c.noted_on.isoformat(), rd.iso(c.ended_on), c.detail, c.person_ref)
+    return (c.kind.value, c.noted_on.isoformat(), rd.iso(c.ended_on), c.detail, c.person_ref,
+            *_source(c.source))
 
 
 def validate(family: Family, today: date, base: Family | None = None) -> None:

@@ -28,6 +28,7 @@ from keyworker_app.store.schema_v2 import V2_STATEMENTS
 from keyworker_app.store.schema_v3 import V3_STATEMENTS
 from keyworker_app.store.schema_v4 import V4_STATEMENTS
 from keyworker_app.store.schema_v6 import V6_STATEMENTS
+from keyworker_app.store.schema_v7 import V7_STATEMENTS
 
 log = logging.getLogger("keyworker.store")
 
@@ -241,6 +242,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "meeting and case-note times kept in UTC", UTC_TIMES_STATEMENTS),
     Migration(6, "a row version on each TAF meeting, so a stale save is refused",
               V6_STATEMENTS),
+    Migration(7, "each fact's source partner and data controller; shared information's kind",
+              V7_STATEMENTS),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

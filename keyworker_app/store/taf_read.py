@@ -46,7 +46,8 @@ DECISION_COLUMNS = "text"
 ACTION_COLUMNS = "family_id, what, owner, agency, due, status, outcome, carried_from"
 SHARED_COLUMNS = (
     "family_id, from_partner, exchange, outside_reason, summary, received_on, method, "
-    "data_controller, about, lawful_basis, basis_reason"
+    "data_controller, about, lawful_basis, basis_reason, category, outside_confirmed, "
+    "data_controller_name"
 )
 CONSENT_COLUMNS = "person_ref, state, recorded_on, scope, how, recorded_by"
 _A_ACTION_COLUMNS = ", ".join("a." + c.strip() for c in ACTION_COLUMNS.split(","))
@@ -79,6 +80,7 @@ def shared_from_row(r: Row) -> SharedInformation:
         from_partner=r[3], exchange=r[4], outside_reason=r[5], summary=r[6],
         received_on=date.fromisoformat(r[7]), method=ShareMethod(r[8]), data_controller=r[9],
         about=tuple(json.loads(r[10])), lawful_basis=r[11], basis_reason=r[12],
+        category=r[13], outside_confirmed=bool(r[14]), data_controller_name=r[15],
         meeting_id=None if r[1] is None else int(r[1]), id=int(r[0]))
 
 

@@ -55,7 +55,8 @@ def _decision(d: Decision) -> tuple[Any, ...]:
 def shared_values(family_id: int, s: SharedInformation) -> tuple[Any, ...]:
     return (family_id, s.from_partner, s.exchange, s.outside_reason, s.summary,
             s.received_on.isoformat(), s.method.value, s.data_controller,
-            json.dumps(list(s.about)), s.lawful_basis, s.basis_reason)
+            json.dumps(list(s.about)), s.lawful_basis, s.basis_reason, s.category,
+            int(s.outside_confirmed), s.data_controller_name)
 
 
 class MeetingRepository:
@@ -140,7 +141,7 @@ class MeetingRepository:
             (family_id,)).fetchone()[0]
         cur = self._conn.execute(
             f"INSERT INTO shared_item (meeting_id, position, {rd.SHARED_COLUMNS}, recorded_at) "
-            f"VALUES ({', '.join('?' * 14)})",
+            f"VALUES ({', '.join('?' * 17)})",
             (item.meeting_id, position, *shared_values(family_id, item), self._now()))
         if item.meeting_id is not None:  # now part of that meeting's record
             self._conn.execute("UPDATE meeting SET version = version + 1 WHERE id = ? "

@@ -34,4 +34,5 @@ def sample_family(reference: str, family_name: str, *, postcode: str = "LS1 4AP"
     )
 
 
-OWNER = Actor("Sam Worker", Role.KEY_WORKER, "Leeds City Council")
+# A partner of the shipped policy: the receiving end of its exchanges.
+OWNER = Actor("Sam Worker", Role.KEY_WORKER, "Leicester City Council (Troubled Families team)")

@@ -182,8 +182,10 @@ def test_meeting_recorded_entirely_by_keyboard(qtbot: Any, planted: Planted, win
     tab(qtbot, 3)
     typed(qtbot, "Two call-outs to the address in February.")
     tab(qtbot, 3)
-    typed(qtbot, "Leicestershire Police")
+    choose(qtbot, "Offences and their outcomes")  # what the first exchange carries
     tab(qtbot)
+    choose(qtbot, "Leicestershire Police")
+    tab(qtbot, 2)
     choose(qtbot, "Alex")
     tab(qtbot, 2)
     key(qtbot, Qt.Key.Key_Return)  # no consent recorded, no basis: refused inline

@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from keyworker_app.domain.family import Family
 from keyworker_app.domain.policy import Policy
+from keyworker_app.domain.provenance import OTHER_NAMED
 from keyworker_app.domain.taf import (
     OTHER_AGENCY,
     OUTSIDE_EXCHANGES,
@@ -60,19 +61,22 @@ def _shared(n: int, day: date) -> tuple[SharedInformation, ...]:
     police = SharedInformation(
         from_partner="leicestershire-police", exchange="police-allocated-families",
         summary=f"Police item {n}: " + _text(n, 700), received_on=day,
-        method=ShareMethod.SECURE_EMAIL, data_controller="Leicestershire Police",
-        about=("p1",), lawful_basis="cda-1998-s115",
+        method=ShareMethod.SECURE_EMAIL, data_controller="leicestershire-police",
+        category="family-information", about=("p1",), lawful_basis="cda-1998-s115",
         basis_reason="Reducing crime and disorder affecting the children.")
     health = SharedInformation(
         from_partner="nhs-lpt", exchange="nhs-services-involved",
         summary=f"Health item {n}: " + _text(n + 1, 300), received_on=day,
-        method=ShareMethod.AT_MEETING, data_controller="Leicestershire Partnership NHS Trust",
-        about=("p1",))  # covered by p1's consent: no lawful basis needed
+        method=ShareMethod.AT_MEETING, data_controller="nhs-lpt",
+        category="services-involved", about=("p1",))  # covered by consent: no basis needed
     outside = SharedInformation(
         from_partner=OTHER_AGENCY, exchange=OUTSIDE_EXCHANGES,
         summary=f"Housing item {n}: " + _text(n + 2, 400), received_on=day,
-        method=ShareMethod.PHONE, data_controller="Riverside Housing Association",
-        outside_reason="The landlord raised rent arrears at the meeting.")
+        method=ShareMethod.PHONE, data_controller=OTHER_NAMED,
+        data_controller_name="Riverside Housing Association",
+        outside_reason="The landlord raised rent arrears at the meeting.",
+        lawful_basis="cda-1998-s17", basis_reason="Preventing crime and disorder.",
+        outside_confirmed=True)
     return (police, health, outside) * 2
 
 
@@ -113,13 +117,14 @@ def family_record_items() -> list[SharedInformation]:
         SharedInformation(from_partner="nhs-lpt", exchange="nhs-services-involved",
                           summary="GP registration confirmed for both children.",
                           received_on=date(2024, 10, 1), method=ShareMethod.SECURE_EMAIL,
-                          data_controller="Leicestershire Partnership NHS Trust",
+                          data_controller="nhs-lpt", category="services-involved",
                           about=("p1",)),
         SharedInformation(from_partner="leicestershire-police",
                           exchange="police-allocated-families",
                           summary="No call-outs to the address since the last meeting.",
                           received_on=date(2025, 3, 3), method=ShareMethod.SECURE_EMAIL,
-                          data_controller="Leicestershire Police", about=("p1",),
+                          data_controller="leicestershire-police",
+                          category="family-information", about=("p1",),
                           lawful_basis="cda-1998-s115", basis_reason="Crime and disorder."),
     ]
 

@@ -44,8 +44,8 @@ def police_item(**changes: object) -> SharedInformation:
     item = SharedInformation(
         from_partner="leicestershire-police", exchange="police-allocated-families",
         summary="Two call-outs to the address in February.", received_on=date(2025, 3, 3),
-        method=ShareMethod.SECURE_EMAIL, data_controller="Leicestershire Police",
-        about=("p1",))
+        method=ShareMethod.SECURE_EMAIL, data_controller="leicestershire-police",
+        category="family-information", about=("p1",))
     return replace(item, **changes)  # type: ignore[arg-type]
 
 
@@ -97,13 +97,22 @@ def test_consent_in_scope_needs_no_basis_and_withdrawal_ends_it(taf: TafStore) -
     service.record_shared_item(taf.family_id, police_item(received_on=date(2025, 3, 4)))
 
 
-def test_outside_the_agreed_exchanges_needs_a_reason(taf: TafStore) -> None:
+def test_outside_the_agreed_exchanges_needs_reason_basis_and_confirmation(
+        taf: TafStore) -> None:
     service = taf.session.meetings(taf.policy)
     with pytest.raises(ValidationError, match="outside the agreed exchanges"):
         service.record_shared_item(taf.family_id, police_item(
             exchange=OUTSIDE_EXCHANGES, about=()))
-    service.record_shared_item(taf.family_id, police_item(
-        exchange=OUTSIDE_EXCHANGES, outside_reason="Raised at a JAG meeting.", about=()))
+    with pytest.raises(InvalidRecordError, match="Confirm that you are recording"):
+        service.record_shared_item(taf.family_id, police_item(
+            exchange=OUTSIDE_EXCHANGES, outside_reason="Raised at a JAG meeting.",
+            lawful_basis="cda-1998-s115", about=()))
+    saved = service.record_shared_item(taf.family_id, police_item(
+        exchange=OUTSIDE_EXCHANGES, outside_reason="Raised at a JAG meeting.",
+        lawful_basis="cda-1998-s115", outside_confirmed=True, about=()))
+    assert service.shared_items(taf.family_id) == [saved]
+    assert any(e.detail.endswith("confirmed-outside")
+               for e in taf.session.audit().events(limit=5))
 
 
 def test_finalised_meeting_is_locked_addendum_stored_and_audited(taf: TafStore) -> None:

@@ -18,7 +18,6 @@ from keyworker_app.store.connection import Connection, open_encrypted, scalar, t
 from keyworker_app.store.repositories import FamilyRepository
 from keyworker_app.store.schema import MIGRATIONS, SCHEMA_VERSION, current_version, migrate
 from keyworker_app.store.taf_repo import MeetingRepository
-from tests.gui.samples import sample_family
 
 pytestmark = pytest.mark.usefixtures("london")
 
@@ -31,12 +30,18 @@ def legacy_store(path: Path, key: bytes) -> tuple[Connection, int, int, int]:
     conn = open_encrypted(path, key)
     assert migrate(conn, MIGRATIONS[:BEFORE_UTC]) == BEFORE_UTC
     with transaction(conn):
-        family = FamilyRepository(conn).add(sample_family("KW-0042", "Ashworth"))
-        assert family.id is not None
+        # Written as a v4 store held them (today's repository writes columns added since).
+        family_id = int(conn.execute(
+            "INSERT INTO family (reference, family_name, status, allocated_on, key_worker, "
+            "created_at, updated_at) VALUES ('KW-0042', 'Ashworth', 'active', '2025-01-06', "
+            "'Sam Worker', '2025-01-06T09:00:00+00:00', '2025-01-06T09:00:00+00:00')").lastrowid)
+        conn.execute("INSERT INTO case_note (family_id, position, kind, occurred_at, author, "
+                     "summary) VALUES (?, 0, 'home-visit', '', 'Sam Worker', 'Home visit.')",
+                     (family_id,))
         meetings = MeetingRepository(conn)
-        sunday = meetings.add(Meeting(family.id, MeetingType.REVIEW, datetime(2025, 7, 20),
+        sunday = meetings.add(Meeting(family_id, MeetingType.REVIEW, datetime(2025, 7, 20),
                                       chair="Chair"))
-        winter = meetings.add(Meeting(family.id, MeetingType.INITIAL, datetime(2025, 1, 15),
+        winter = meetings.add(Meeting(family_id, MeetingType.INITIAL, datetime(2025, 1, 15),
                                       chair="Chair"))
         assert sunday.id is not None and winter.id is not None
         conn.execute("UPDATE meeting SET held_at = ? WHERE id = ?",
@@ -48,7 +53,7 @@ def legacy_store(path: Path, key: bytes) -> tuple[Connection, int, int, int]:
         conn.execute("UPDATE meeting SET finalised_at = ?, finalised_by = ? WHERE id = ?",
                      (taf_read.moment_text(datetime(2025, 1, 15, 11, 0, tzinfo=UTC)),
                       "Sam Worker", winter.id))
-    return conn, family.id, sunday.id, winter.id
+    return conn, family_id, sunday.id, winter.id
 
 
 def test_old_local_times_become_utc_when_the_store_is_opened(tmp_path: Path,
