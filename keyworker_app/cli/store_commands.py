@@ -96,15 +96,10 @@ def cmd_demo(args: argparse.Namespace, out: Out) -> int:
 
 
 def cmd_import(args: argparse.Namespace, out: Out) -> int:
-    from keyworker_app.services.family_import import parse_families_json
+    from keyworker_app.services.family_import import read_families_file
 
     path = Path(args.file)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserFacingError(f"Cannot read {path.name}: {exc}.",
-                              "Check the file is UTF-8 JSON and readable.") from None
-    families = parse_families_json(text, path.name)
+    families = read_families_file(path)
     session = unlock(args)
     try:
         session.import_families(families, path.name)

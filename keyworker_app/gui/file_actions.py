@@ -5,13 +5,16 @@ disabled while it is locked); the dialogs behind them load when first opened.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QStatusBar, QWidget
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QProgressDialog, QStatusBar, QWidget
 
 from keyworker_app.errors import UserFacingError
 from keyworker_app.gui.errors import show_error
+from keyworker_app.gui.worker import run_in_background
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -44,7 +47,12 @@ class FileActions:
         self.new_family_action = QAction("&New family (referral)…", window)
         self.new_family_action.setShortcut(QKeySequence.StandardKey.New)
         self.new_family_action.triggered.connect(lambda _c=False: self.new_family())
-        self.actions = [self.new_family_action]
+        self.import_action = QAction("&Import families…", window)
+        self.import_action.triggered.connect(lambda _c=False: self.choose_import_file())
+        self.actions = [self.new_family_action, self.import_action]
+        self.file_dialog: QFileDialog | None = None
+        self.progress: QProgressDialog | None = None
+        self.result_box: QMessageBox | None = None
         self.set_enabled(False)
 
     def add_to(self, menu: QMenu) -> None:
@@ -86,3 +94,73 @@ class FileActions:
         self._host.statusBar().showMessage(f"Family {reference} added to the caseload.", 10_000)
         if isinstance(family_id, int):
             self._host.open_family(family_id)
+
+    # -- import ---------------------------------------------------------------------------
+    def choose_import_file(self) -> QFileDialog | None:
+        """File → Import families…: a file in the documented JSON format
+        (docs/import-format.md), imported whole or not at all."""
+        if self._host.current_session() is None:
+            return None
+        dialog = QFileDialog(self._window, "Import families", str(Path.home()),
+                             "Family files (*.json);;All files (*)")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+        dialog.fileSelected.connect(lambda name: self.start_import(Path(name)))
+        dialog.finished.connect(lambda _c: setattr(self, "file_dialog", None))
+        self.file_dialog = dialog
+        dialog.open()  # not exec(): a lock closes it
+        return dialog
+
+    def _busy(self, text: str) -> QProgressDialog:
+        progress = QProgressDialog(text, "", 0, 0, self._window)
+        progress.setWindowTitle("Keyworker")
+        progress.setCancelButton(None)  # an import is not stopped halfway
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(0)
+        progress.setAccessibleName(text)
+        progress.show()
+        self.progress = progress
+        return progress
+
+    def _done_busy(self) -> None:
+        if self.progress is not None:
+            self.progress.close()
+            self.progress = None
+
+    def tell(self, title: str, text: str, detail: str = "") -> QMessageBox:
+        box = QMessageBox(QMessageBox.Icon.Information, title, text,
+                          QMessageBox.StandardButton.Close, self._window)
+        box.setInformativeText(detail)
+        box.setAccessibleName(title)
+        box.finished.connect(lambda _c: setattr(self, "result_box", None))
+        self.result_box = box
+        box.open()
+        return box
+
+    def start_import(self, path: Path) -> None:
+        """Read, check and save the file on a worker thread; the outcome is shown here."""
+        from keyworker_app.services.family_import import read_families_file
+
+        session = self._host.current_session()
+        if session is None:
+            return
+        self._busy(f"Importing families from {path.name}…")
+
+        def work() -> int:
+            families = read_families_file(path)
+            return len(session.import_families(families, path.name))
+
+        def imported(count: object) -> None:
+            self._done_busy()
+            if self._host.current_session() is not session:
+                return  # locked meanwhile: the result is in the audit trail
+            noun = "family" if count == 1 else "families"
+            self.tell("Families imported", f"Imported {count} {noun} from {path.name}.",
+                      "They are in the caseload now; the import is in the audit trail.")
+
+        def failed(exc: BaseException) -> None:
+            self._done_busy()
+            if self._host.current_session() is session:
+                show_error(self._window, exc)
+
+        run_in_background(work, imported, failed)

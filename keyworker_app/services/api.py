@@ -61,6 +61,10 @@ class Session(Protocol):
         audited; ``InvalidRecordError`` (nothing saved) if it breaks a rule."""
         ...
 
+    def import_families(self, families: Sequence[Family], source: str) -> list[Family]:
+        """All or nothing: the whole file in one transaction, audited with its name."""
+        ...
+
     def suggest_reference(self) -> str:
         """The next free reference of this year's pattern ("KW-2026-014")."""
         ...

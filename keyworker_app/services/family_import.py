@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import TypeVar
 
 from keyworker_app.domain import validation as v
@@ -44,7 +45,7 @@ from keyworker_app.domain.indicators import (
     Term,
 )
 from keyworker_app.domain.problems import Problem
-from keyworker_app.errors import FamilyImportError
+from keyworker_app.errors import FamilyImportError, UserFacingError
 from keyworker_app.services.json_positions import JsonPath, Positions, format_path, scan_positions
 
 FORMAT_NAME = "keyworker-families"
@@ -377,3 +378,14 @@ def parse_families_json(text: str, source: str, today: date | None = None) -> li
     families = list(r.listed(root, (), "families", _FAMILY, lambda x, p: _family(r, x, p)))
     _refuse_broken_rules(r, families)
     return families
+
+
+def read_families_file(path: Path, today: date | None = None) -> list[Family]:
+    """The families in the file at ``path``, every one checked (the command line's
+    import-families and the app's File → Import families read it alike)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserFacingError(f"Cannot read {path.name}: {exc}.",
+                              "Check the file is UTF-8 JSON and readable.") from None
+    return parse_families_json(text, path.name, today)
