@@ -52,6 +52,7 @@ from keyworker_app.gui.programme_export_dialog import (
     report_saved_text,
 )
 from keyworker_app.gui.programme_page import ProgrammePage
+from keyworker_app.gui.worker import StoreWork
 from keyworker_app.reports.breach_text import breach_reference, clock_text
 from keyworker_app.services.programme_exports import (
     ProgrammeExportRequest,
@@ -306,7 +307,10 @@ class BreachDialog(QDialog):
 class BreachView(ProgrammePage[Breach]):
     def __init__(self, exports: ProgrammeExportService, folder: Path | None = None,
                  now: Callable[[], datetime] = _local_now, parent: QWidget | None = None,
-                 *, registry: DraftRegistry | None = None) -> None:
+                 *, registry: DraftRegistry | None = None, work: StoreWork | None = None,
+                 background: Callable[[], ProgrammeExportService] | None = None) -> None:
+        # The record is read on the store worker for its export when these are given.
+        self._work, self._background = work, background
         policy = exports.policy
         super().__init__(
             "Breach records",
@@ -392,7 +396,7 @@ class BreachView(ProgrammePage[Breach]):
                               local_day(self._now()))
         dialog = ProgrammeExportDialog(self._exports, ProgrammeExportRequest(
             ProgrammeReport.BREACH_RECORD, self._folder / name, Recipient.printing(),
-            breach_id=breach.id), self)
+            breach_id=breach.id), self, work=self._work, background=self._background)
         dialog.keep_through_lock(self._registry, EXPORT_FORMS[ProgrammeReport.BREACH_RECORD],
                                  draft_key(breach.id), draft)
         dialog.exported.connect(lambda r: self.notice("Breach record exported",

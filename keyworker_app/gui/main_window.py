@@ -268,7 +268,9 @@ class MainWindow(QMainWindow):
 
         page = self._show_programme_page(
             SubjectAccessView, "Subject access",
-            lambda e: SubjectAccessView(e, today=self._today, registry=self.lock))
+            lambda e: SubjectAccessView(e, today=self._today, registry=self.lock,
+                                        work=self.store_work,
+                                        background=self._background_exports))
         return page if isinstance(page, SubjectAccessView) else None
 
     def show_breaches(self) -> BreachView | None:
@@ -277,7 +279,8 @@ class MainWindow(QMainWindow):
 
         page = self._show_programme_page(
             BreachView, "Breaches",
-            lambda e: BreachView(e, now=lambda: as_utc(self._now()), registry=self.lock))
+            lambda e: BreachView(e, now=lambda: as_utc(self._now()), registry=self.lock,
+                                 work=self.store_work, background=self._background_exports))
         return page if isinstance(page, BreachView) else None
 
     def export_claim(self, file_format: str = "pdf",

@@ -35,6 +35,7 @@ from keyworker_app.gui.programme_export_dialog import (
     report_saved_text,
 )
 from keyworker_app.gui.programme_page import ProgrammePage
+from keyworker_app.gui.worker import StoreWork
 from keyworker_app.services.information_rights import PersonHit
 from keyworker_app.services.programme_exports import (
     ProgrammeExportRequest,
@@ -145,7 +146,10 @@ class FindPersonDialog(QDialog):
 class SubjectAccessView(ProgrammePage[SubjectAccessRequest]):
     def __init__(self, exports: ProgrammeExportService, folder: Path | None = None,
                  today: Callable[[], date] = date.today, parent: QWidget | None = None,
-                 *, registry: DraftRegistry | None = None) -> None:
+                 *, registry: DraftRegistry | None = None, work: StoreWork | None = None,
+                 background: Callable[[], ProgrammeExportService] | None = None) -> None:
+        # The disclosure pack is gathered on the store worker when these are given.
+        self._work, self._background = work, background
         super().__init__(
             "Subject access requests",
             "A request is due one calendar month after it is received (the same date next "
@@ -279,7 +283,7 @@ class SubjectAccessView(ProgrammePage[SubjectAccessRequest]):
                               self._today())
         dialog = ProgrammeExportDialog(self._exports, ProgrammeExportRequest(
             ProgrammeReport.SUBJECT_ACCESS, self._folder / name, Recipient.printing(),
-            request_id=request.id), self)
+            request_id=request.id), self, work=self._work, background=self._background)
         dialog.keep_through_lock(self._registry, EXPORT_FORMS[ProgrammeReport.SUBJECT_ACCESS],
                                  draft_key(request.id), draft)
         dialog.exported.connect(lambda r: self.notice("Disclosure exported",

@@ -156,3 +156,33 @@ def test_caseload_criteria_are_worked_out_on_the_worker_and_kept(
     caseload.criteria_only.setChecked(True)  # the answers are kept: nothing read again
     qtbot.wait(50)
     assert asked == [] and caseload.count_label.text() == "1 of 6 families"
+
+
+def test_subject_access_pack_is_gathered_on_the_worker(
+        qtbot: Any, programme_window: MainWindow, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from keyworker_app.services.information_rights import InformationRightsService
+
+    win = programme_window
+    gui_thread = threading.get_ident()
+    threads: list[int] = []
+    real = InformationRightsService.gather
+
+    def watched(self: InformationRightsService, *args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.get_ident())
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(InformationRightsService, "gather", watched)
+    page = win.show_subject_access()
+    assert page is not None
+    assert page.select_matching(lambda r: r.subject_label, "SAR-2025-001") is not None
+    dialog = page.open_export()
+    assert dialog is not None
+    dialog.to_print.setChecked(True)
+    dialog.path.setText(str(tmp_path / "sar.pdf"))
+    password = "copper lantern meadow ninety"
+    dialog.password.setText(password)
+    dialog.password_again.setText(password)
+    dialog.start_export()
+    qtbot.waitUntil((tmp_path / "sar.pdf").exists, timeout=20_000)
+    assert threads and gui_thread not in threads
