@@ -131,6 +131,14 @@ def _file_findings(conn: Connection, head_file: AuditHeadFile) -> tuple[
     return problems, after, head
 
 
+def _merged(chain: list[str], outside: list[str]) -> list[str]:
+    """One sentence per finding: a cut tail named by the head kept beside the store is not
+    repeated in the words of the head kept inside the database."""
+    if any("from the end" in p for p in outside):
+        chain = [p for p in chain if "from the end" not in p]
+    return chain + outside
+
+
 def unlock_findings(conn: Connection, head_file: AuditHeadFile) -> Findings:
     """What is wrong with the trail, found before this unlock appends anything."""
     if not _has_audit_table(conn):
@@ -138,7 +146,7 @@ def unlock_findings(conn: Connection, head_file: AuditHeadFile) -> Findings:
     problems, after, head = _file_findings(conn, head_file)
     recheck_from = head.seq if head is not None and not problems else 1
     if not _quick_chain_sound(conn, recheck_from):
-        problems = verify_chain(conn) + problems
+        problems = _merged(verify_chain(conn), problems)
     problems += trigger_problems(conn)
     return Findings(problems, after)
 
@@ -147,7 +155,5 @@ def trail_problems(conn: Connection, head_file: AuditHeadFile | None) -> list[st
     """Everything ``verify`` reports about the trail: every row recomputed."""
     if not _has_audit_table(conn):
         return []
-    problems = verify_chain(conn) + trigger_problems(conn)
-    if head_file is not None:
-        problems += _file_findings(conn, head_file)[0]
-    return problems
+    outside = [] if head_file is None else _file_findings(conn, head_file)[0]
+    return _merged(verify_chain(conn), outside) + trigger_problems(conn)
