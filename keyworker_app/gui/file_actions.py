@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
     from keyworker_app.gui.form_dialog import DraftRegistry
     from keyworker_app.gui.new_family_dialog import NewFamilyDialog
-    from keyworker_app.services.api import Session
+    from keyworker_app.gui.store_dialogs import StoreTaskDialog
+    from keyworker_app.services.api import CaseStoreService, Session
 
 
 class FileHost(Protocol):
@@ -39,8 +40,11 @@ class FileHost(Protocol):
 
 
 class FileActions:
-    def __init__(self, window: QWidget, host: FileHost, today: Callable[[], date]) -> None:
+    def __init__(self, window: QWidget, host: FileHost, today: Callable[[], date],
+                 store: CaseStoreService) -> None:
         self._window = window
+        self._store = store
+        self.store_dialog: StoreTaskDialog | None = None
         self._host = host
         self._today = today
         self.new_family_dialog: NewFamilyDialog | None = None
@@ -49,7 +53,12 @@ class FileActions:
         self.new_family_action.triggered.connect(lambda _c=False: self.new_family())
         self.import_action = QAction("&Import families…", window)
         self.import_action.triggered.connect(lambda _c=False: self.choose_import_file())
-        self.actions = [self.new_family_action, self.import_action]
+        self.backup_action = QAction("&Back up…", window)
+        self.backup_action.triggered.connect(lambda _c=False: self.back_up())
+        self.passwd_action = QAction("Change &passphrase…", window)
+        self.passwd_action.triggered.connect(lambda _c=False: self.change_passphrase())
+        self.actions = [self.new_family_action, self.import_action, self.backup_action,
+                        self.passwd_action]
         self.file_dialog: QFileDialog | None = None
         self.progress: QProgressDialog | None = None
         self.result_box: QMessageBox | None = None
@@ -164,3 +173,63 @@ class FileActions:
                 show_error(self._window, exc)
 
         run_in_background(work, imported, failed)
+
+    # -- the store itself -----------------------------------------------------------------
+    def _store_task(self, dialog: StoreTaskDialog,
+                    told: Callable[[object], tuple[str, str]], title: str) -> StoreTaskDialog:
+        dialog.completed.connect(lambda result: self.tell(title, *told(result)))
+        dialog.finished.connect(lambda _c: setattr(self, "store_dialog", None))
+        self.store_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def back_up(self) -> StoreTaskDialog | None:
+        """File → Back up…: as ``keyworker backup FILE``, asking for today's passphrase."""
+        from keyworker_app.domain.dates import iso_text
+        from keyworker_app.gui.store_dialogs import Field, StoreTaskDialog, backup_done
+
+        if self._host.current_session() is None:
+            return None
+        store = self._store
+
+        def write(values: dict[str, str]) -> Path:
+            dest = Path(values["file"].strip())
+            store.backup(values["passphrase"], dest)
+            return dest
+
+        dialog = StoreTaskDialog(
+            self._window, "Back up the case store",
+            "One encrypted copy of the whole store is written to the file you choose. "
+            "Keep it on an encrypted drive your organisation approves.",
+            [Field("passphrase", "&Passphrase"),
+             Field("file", "Back up &to", secret=False, path=True)],
+            action="&Back up", work=write,
+            check=lambda v: {} if v["file"].strip() else {"file": "Choose the backup file."},
+            registry=self._host.lock)
+        name = f"keyworker-backup-{iso_text(self._today())}.kwbackup"
+        dialog.editors["file"].setText(str(Path.home() / name))
+        return self._store_task(dialog, lambda dest: backup_done(Path(str(dest))),
+                                "Backup written")
+
+    def change_passphrase(self) -> StoreTaskDialog | None:
+        """File → Change passphrase…: as ``keyworker passwd``, with its note on older copies."""
+        from keyworker_app.gui.store_dialogs import (
+            PASSWD_DONE,
+            Field,
+            StoreTaskDialog,
+            new_passphrase_check,
+        )
+
+        if self._host.current_session() is None:
+            return None
+        store = self._store
+        dialog = StoreTaskDialog(
+            self._window, "Change the passphrase",
+            "The new passphrase opens this store on this computer from now on. Four or more "
+            "unrelated words are hard to guess and easy to remember.",
+            [Field("old", "&Current passphrase"), Field("new", "&New passphrase"),
+             Field("again", "New passphrase &again")],
+            action="&Change passphrase",
+            work=lambda v: store.change_passphrase(v["old"], v["new"]),
+            check=new_passphrase_check, registry=self._host.lock)
+        return self._store_task(dialog, lambda _r: PASSWD_DONE, "Passphrase changed")

@@ -88,6 +88,15 @@ class LockScreen(QWidget):
         self.unlock_button.setObjectName("unlockButton")
         self.unlock_button.setAccessibleName("Unlock")
         self.unlock_button.setDefault(True)
+        # Forgotten passphrase, or a store brought from another computer: as 'keyworker
+        # recover', the recovery key and a new passphrase.
+        self.recovery_button = QPushButton("Use &recovery key…")
+        self.recovery_button.setObjectName("recoveryButton")
+        self.recovery_button.setAccessibleName("Use the recovery key")
+        self.recovery_button.setAutoDefault(False)
+        self.recovery_button.setFlat(True)
+        self.recovery_button.clicked.connect(lambda _c=False: self.open_recovery())
+        self.recovery_dialog: QWidget | None = None
         self.busy_bar = QProgressBar()
         self.busy_bar.setRange(0, 0)
         self.busy_bar.setTextVisible(False)
@@ -116,7 +125,8 @@ class LockScreen(QWidget):
         inner.addWidget(self.user_label)
         inner.addSpacing(12)
         widgets: tuple[QWidget, ...] = (prompt, self.passphrase, self.unlock_button,
-                                        self.busy_bar, self.message, self.countdown)
+                                        self.recovery_button, self.busy_bar, self.message,
+                                        self.countdown)
         for widget in widgets:
             inner.addWidget(widget)
         outer = QVBoxLayout(self)
@@ -235,6 +245,47 @@ class LockScreen(QWidget):
 
         box.finished.connect(answered)
         box.open()  # not exec(): a lock must be able to close it
+
+    def open_recovery(self) -> QWidget:
+        """The recovery key and a new passphrase: the store opens and is bound to this
+        computer again (as 'keyworker recover')."""
+        from keyworker_app.gui.store_dialogs import (
+            RECOVERED,
+            Field,
+            StoreTaskDialog,
+            new_passphrase_check,
+        )
+
+        store = self._store
+
+        def check(values: dict[str, str]) -> dict[str, str]:
+            problems = new_passphrase_check({k: values[k] for k in ("new", "again")})
+            if not values["key"].strip():
+                problems["key"] = "Enter the recovery key as printed."
+            return problems
+
+        dialog = StoreTaskDialog(
+            self, "Use the recovery key",
+            "Type the recovery key your information-governance officer keeps, and choose a "
+            "new passphrase. The store opens and is bound to this computer again.",
+            [Field("key", "Recovery &key", secret=False), Field("new", "&New passphrase"),
+             Field("again", "New passphrase &again")],
+            action="&Open with the recovery key",
+            work=lambda v: store.recover(v["key"].strip(), v["new"]), check=check)
+
+        def recovered(session: object) -> None:
+            self._succeeded(session)
+            box = QMessageBox(QMessageBox.Icon.Information, "Store recovered", RECOVERED[0],
+                              QMessageBox.StandardButton.Close, self.window())
+            box.setInformativeText(RECOVERED[1])
+            box.setAccessibleName("Store recovered")
+            box.open()
+
+        dialog.completed.connect(recovered)
+        dialog.finished.connect(lambda _c: setattr(self, "recovery_dialog", None))
+        self.recovery_dialog = dialog
+        dialog.open()
+        return dialog
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy

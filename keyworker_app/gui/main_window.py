@@ -154,7 +154,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         # New family, import, back up, change passphrase (gui.file_actions).
-        self.file_actions = FileActions(self, self, self._today)
+        self.file_actions = FileActions(self, self, self._today, self._store)
         self.file_actions.add_to(file_menu)
         self.lock_action = QAction("&Lock now", self)
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from keyworker_app.domain.audit import Actor, AuditAction
@@ -154,3 +155,11 @@ class CaseStoreService(Protocol):
         ...
 
     def recover(self, recovery_key: str, new_passphrase: str) -> Session: ...
+
+    def change_passphrase(self, old: str, new: str) -> None:
+        """Re-wrap the data key for ``new`` (``old`` must open the store), audited."""
+        ...
+
+    def backup(self, passphrase: str, dest: Path, *, force: bool = False) -> None:
+        """One encrypted backup file at ``dest`` (refused plainly if it cannot be written)."""
+        ...
