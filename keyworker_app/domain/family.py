@@ -126,6 +126,20 @@ class Address:
 
 
 @dataclass(frozen=True, slots=True)
+class NoteAmendment:
+    """A correction or addition to a case note. The note's own text is never changed: the
+    original stays as written and each amendment says who made it, when and why."""
+    amended_at: datetime
+    author: str
+    reason: str
+    text: str
+    id: int | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "amended_at", as_utc(self.amended_at))
+
+
+@dataclass(frozen=True, slots=True)
 class CaseNote:
     kind: ContactKind
     occurred_at: datetime
@@ -134,10 +148,18 @@ class CaseNote:
     person_ref: str = ""  # empty: about the whole family
     source: Source = Source()  # where it came from (ISA §9)
     id: int | None = field(default=None, compare=False)
+    # Stored apart from the note (only ever added to, through ``Session.amend_note``), so a
+    # save of the family neither writes nor compares them.
+    amendments: tuple[NoteAmendment, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         # Kept in UTC; a time typed without a zone is the key worker's local time.
         object.__setattr__(self, "occurred_at", as_utc(self.occurred_at))
+
+    @property
+    def current_text(self) -> str:
+        """What the note says now: the latest amendment's text, else the original."""
+        return self.amendments[-1].text if self.amendments else self.summary
 
 
 @dataclass(frozen=True, slots=True)

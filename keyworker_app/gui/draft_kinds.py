@@ -37,6 +37,7 @@ from keyworker_app.gui import new_family_values as new_family
 from keyworker_app.gui import taf_forms as tf
 from keyworker_app.gui.export_dialog import EXPORT_FORM, ExportDialog
 from keyworker_app.gui.indicator_editing import KINDS as INDICATOR_KINDS
+from keyworker_app.gui.note_viewer import AMEND_FORM
 from keyworker_app.gui.programme_export_dialog import EXPORT_FORMS
 from keyworker_app.gui.secure_export_base import SecureExportDialog
 from keyworker_app.services.programme_exports import ProgrammeReport
@@ -199,6 +200,9 @@ KINDS: tuple[DraftKind, ...] = (
         lambda view, _k, values: view.open_note_dialog(values, restored=True))),
     DraftKind(forms.DETAILS_FORM, "The family's details", _in_family(
         lambda view, _k, values: view.open_details_dialog(values, restored=True))),
+    DraftKind(AMEND_FORM, "Amendment to a case note", _in_family(
+        lambda view, key, values: view.open_amend_dialog(_required_id(key, "note"), values,
+                                                         restored=True))),
     DraftKind(forms.CLOSE_FORM, "Closing the family's case", _in_family(
         lambda view, _k, values: view.open_close_dialog(values, restored=True))),
     *_indicator_kinds(),

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from keyworker_app.domain.changes import Changes, RecordKind
 from keyworker_app.domain.dates import age_on, format_date, format_datetime, parse_date
-from keyworker_app.domain.family import Family
+from keyworker_app.domain.family import CaseNote, Family
 from keyworker_app.domain.policy import Policy
 from keyworker_app.errors import StaleRecordError, UserFacingError
 from keyworker_app.gui import family_forms as forms
@@ -40,6 +40,7 @@ from keyworker_app.gui.errors import show_error
 from keyworker_app.gui.export_dialog import EXPORT_FORM, PASSWORD_REMINDER, ExportDialog
 from keyworker_app.gui.form_dialog import DraftRegistry, FieldSpec, FormDialog
 from keyworker_app.gui.indicator_editing import IndicatorEditing
+from keyworker_app.gui.note_viewer import AMEND_FORM, NoteViewer, amend_fields
 from keyworker_app.gui.record_model import Column, RecordTableModel
 from keyworker_app.gui.taf_pages import TafPages
 from keyworker_app.gui.widgets import action_button, button_row, record_table
@@ -135,7 +136,8 @@ class FamilyView(QWidget):
         self.notes = self._table("Contact log", [
             ("When", lambda n: format_datetime(n.occurred_at)),
             ("Kind", lambda n: n.kind.label), ("About", lambda n: self._name(n.person_ref)),
-            ("Recorded by", lambda n: n.author), ("Summary", lambda n: n.summary),
+            ("Recorded by", lambda n: n.author),
+            ("Summary", lambda n: ("(Amended) " if n.amendments else "") + n.summary),
         ])
         self.offences = self._table("Offences", [
             ("Person", lambda r: self._name(r[0])),
@@ -178,6 +180,11 @@ class FamilyView(QWidget):
                                                self.open_address_dialog)
         self.add_note_button = self._button("Add case &note…", "Add a case note",
                                             self.open_note_dialog)
+        self.read_note_button = self._button("Read the &whole note…",
+                                             "Read the selected note in full",
+                                             self.open_selected_note)
+        self.notes.doubleClicked.connect(lambda _i: self.open_selected_note())
+        self.note_viewer: NoteViewer | None = None
         self.members.doubleClicked.connect(lambda _i: self.edit_selected_member())
         self.tabs.addTab(self._page(self.members, self.add_member_button,
                                     self.edit_member_button), "&Members")
@@ -192,7 +199,8 @@ class FamilyView(QWidget):
                                     *self.editing.attach("relationship", self.relationships)),
                          "Re&lationships")
         self.tabs.addTab(self._indicator_page(), "&Indicators")
-        self.tabs.addTab(self._page(self.notes, self.add_note_button), "&Contact log")
+        self.tabs.addTab(self._page(self.notes, self.add_note_button,
+                                    self.read_note_button), "&Contact log")
         self.taf: TafPages | None = None  # TAF meetings, plan and sharing need the policy
         if policy is not None:
             self.taf = TafPages(session.meetings(policy), self.family, registry, today=today,
@@ -298,6 +306,10 @@ class FamilyView(QWidget):
                                     for e in sorted(p.education, key=lambda e: e.sort_key)])
         self._rows(self.benefits, [(p.ref, b) for p in people for b in p.benefits])
         self._rows(self.concerns, family.concerns)
+        if self.note_viewer is not None:
+            note = self._note(self.note_viewer.note.id)
+            if note is not None:
+                self.note_viewer.show_note(note, self._name(note.person_ref))
         for table in (self.members, self.addresses, self.notes, self.offences, self.asb,
                       self.education, self.benefits, self.concerns):
             table.resizeColumnsToContents()
@@ -485,6 +497,48 @@ class FamilyView(QWidget):
         box.open()
         self.confirm_box = box
         return box
+    def _note(self, note_id: int | None) -> CaseNote | None:
+        return next((n for n in self.family.notes if n.id == note_id), None)
+
+    def open_selected_note(self) -> NoteViewer | None:
+        index = self.notes.currentIndex()
+        model = self.notes.model()
+        assert isinstance(model, RecordTableModel)
+        note = model.record(index.row()) if index.isValid() else None
+        return None if note is None or note.id is None else self.open_note(note.id)
+
+    def open_note(self, note_id: int) -> NoteViewer | None:
+        """The note in full, with its amendments, in a window of its own."""
+        note = self._note(note_id)
+        if note is None:
+            return None
+        if self.note_viewer is not None:
+            self.note_viewer.close()
+        viewer = NoteViewer(note, self._name(note.person_ref),
+                            lambda: self.open_amend_dialog(note_id), self)
+        viewer.finished.connect(lambda _c: setattr(self, "note_viewer", None)
+                                if self.note_viewer is viewer else None)
+        self.note_viewer = viewer
+        viewer.open()
+        return viewer
+
+    def open_amend_dialog(self, note_id: int, initial: dict[str, str] | None = None,
+                          restored: bool = False) -> FormDialog | None:
+        note = self._note(note_id)
+        if note is None:
+            return None
+
+        def submit(values: dict[str, str]) -> None:
+            with self._own_change():
+                amended = self._session.amend_note(self.family_id, note_id, values["reason"],
+                                                   values["text"])
+            self.show_family(amended)
+            self.family_changed.emit(self.family_id)
+
+        return self._dialog("Amend a case note", AMEND_FORM,
+                            f"family:{self.family_id}/note:{note_id}/amend",
+                            fields=amend_fields(), on_submit=submit,
+                            initial=initial or {"text": note.current_text}, restored=restored)
 
     def open_close_dialog(self, initial: dict[str, str] | None = None,
                           restored: bool = False) -> FormDialog:

@@ -61,9 +61,12 @@ def story(family: Family, today: date, purpose_label: str,
     addresses = [[", ".join(x for x in (a.line1, a.line2) if x), a.town, a.postcode,
                   format_date(a.from_date), format_date(a.to_date) or "Current"]
                  for a in family.addresses]
+    ordered = sorted(family.notes, key=lambda n: n.occurred_at)
     notes = [[format_datetime(n.occurred_at), n.kind.label, name_of(family, n.person_ref),
-              n.author, n.summary]
-             for n in sorted(family.notes, key=lambda n: n.occurred_at)]
+              n.author, n.summary + (" (amended: see below)" if n.amendments else "")]
+             for n in ordered]
+    amendments = [[format_datetime(n.occurred_at), format_datetime(a.amended_at), a.author,
+                   a.reason, a.text] for n in ordered for a in n.amendments]
     return [
         *title_block(TITLE, f"{family.reference} — {family.family_name} family"),
         *purpose_notice(purpose_label, destination_label),
@@ -80,6 +83,9 @@ def story(family: Family, today: date, purpose_label: str,
         heading("Contact log"),
         data_table(["When", "Kind", "About", "Recorded by", "Summary"], notes,
                    [2.1, 1.6, 2, 2, 6.5]),
+        *([heading("Amendments to case notes"),
+           data_table(["Note of", "Amended", "By", "Reason", "Amended text"], amendments,
+                      [2.1, 2.1, 2, 3, 5])] if amendments else []),
     ]
 
 

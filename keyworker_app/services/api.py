@@ -78,6 +78,11 @@ class Session(Protocol):
 
     def add_note(self, family_id: int, note: CaseNote) -> Family: ...
 
+    def amend_note(self, family_id: int, note_id: int, reason: str, text: str) -> Family:
+        """Amend a note (the original text is kept), as the signed-in worker, now, audited;
+        ``UserFacingError`` without a reason or text."""
+        ...
+
     def close_family(self, family_id: int, closed_on: date, reason: str) -> Family: ...
 
     def reopen_family(self, family_id: int) -> Family:

@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING, Any
 from keyworker_app.domain.audit import Actor, AuditAction
 from keyworker_app.domain.changes import Changes
 from keyworker_app.domain.draft import Draft
-from keyworker_app.domain.family import CaseNote, Family, FamilyStatus, FamilySummary
+from keyworker_app.domain.family import (
+    CaseNote,
+    Family,
+    FamilyStatus,
+    FamilySummary,
+    NoteAmendment,
+)
 from keyworker_app.domain.family_rules import closure_problems
 from keyworker_app.domain.passphrase import assess
 from keyworker_app.domain.policy import Policy
@@ -220,6 +226,21 @@ class CaseSession:
             saved = repo.update(replace(current, notes=(*current.notes, note)), current)
             self.audit().record(AuditAction.UPDATE, "family", family_id, "note added")
         return saved
+
+    def amend_note(self, family_id: int, note_id: int, reason: str, text: str) -> Family:
+        """Add an amendment to a case note, by the signed-in worker, now; the note's original
+        text is kept. Refused plainly without a reason or new text."""
+        reason, text = reason.strip(), text.strip()
+        if not reason or not text:
+            raise UserFacingError("An amendment needs the amended text and a reason for it.",
+                                  "Type both, then save again. Nothing was changed.")
+        with transaction(self.connection):
+            self.families().add_amendment(
+                family_id, note_id, NoteAmendment(self._clock.now(), self._actor.name, reason,
+                                                  text))
+            self.audit().record(AuditAction.UPDATE, "family", family_id,
+                                f"note {note_id} amended")
+        return self.families().get(family_id)
 
     def close_family(self, family_id: int, closed_on: date, reason: str) -> Family:
         require_valid(closure_problems(self.families().get(family_id), closed_on, reason,

@@ -30,7 +30,8 @@ Connection = Any  # a store.connection.StoreConnection (that module builds on th
 TABLE_KINDS: dict[str, RecordKind] = {
     "family": RecordKind.FAMILY, "address": RecordKind.FAMILY,
     "relationship": RecordKind.FAMILY, "person": RecordKind.MEMBER,
-    "case_note": RecordKind.NOTE, "offence": RecordKind.INDICATOR,
+    "case_note": RecordKind.NOTE, "note_amendment": RecordKind.NOTE,
+    "offence": RecordKind.INDICATOR,
     "asb_intervention": RecordKind.INDICATOR, "education_term": RecordKind.INDICATOR,
     "benefit_spell": RecordKind.INDICATOR, "concern": RecordKind.INDICATOR,
     "meeting": RecordKind.MEETING, "attendee": RecordKind.MEETING,

@@ -20,6 +20,7 @@ from keyworker_app.domain.family import (
     FamilyStatus,
     FamilySummary,
     HouseholdRole,
+    NoteAmendment,
     Person,
     Relationship,
     RelationshipKind,
@@ -131,6 +132,18 @@ def _benefit(r: Row) -> BenefitSpell:
                         id=r[0])
 
 
+def note_amendments(conn: Connection, family_id: int) -> dict[int, tuple[NoteAmendment, ...]]:
+    """Each note's amendments, oldest first, keyed by the note's id."""
+    grouped: dict[int, list[NoteAmendment]] = defaultdict(list)
+    for r in conn.execute(
+        "SELECT note_id, id, amended_at, author, reason, text FROM note_amendment "
+        "WHERE family_id = ? ORDER BY note_id, id", (family_id,)
+    ):
+        grouped[int(r[0])].append(NoteAmendment(datetime.fromisoformat(r[2]), r[3], r[4], r[5],
+                                                id=r[1]))
+    return {note: tuple(items) for note, items in grouped.items()}
+
+
 def load_family(conn: Connection, family_id: int) -> Family:
     row = conn.execute(
         f"SELECT {FAMILY_COLUMNS}, version FROM family WHERE id = ?", (family_id,)
@@ -140,6 +153,7 @@ def load_family(conn: Connection, family_id: int) -> Family:
     offences = _person_rows(conn, "offence", OFFENCE_COLUMNS, family_id)
     education = _person_rows(conn, "education_term", EDUCATION_COLUMNS, family_id)
     benefits = _person_rows(conn, "benefit_spell", BENEFIT_COLUMNS, family_id)
+    amendments = note_amendments(conn, family_id)
     members = tuple(
         Person(
             ref=r[1],
@@ -186,7 +200,7 @@ def load_family(conn: Connection, family_id: int) -> Family:
         ),
         notes=tuple(
             CaseNote(ContactKind(r[1]), datetime.fromisoformat(r[2]), r[3], r[4], r[5],
-                     source=source_of(r), id=r[0])
+                     source=source_of(r), id=r[0], amendments=amendments.get(int(r[0]), ()))
             for r in _family_rows(conn, "case_note", NOTE_COLUMNS, family_id)
         ),
         closed_on=day(row[5]),

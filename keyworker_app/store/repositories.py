@@ -20,6 +20,7 @@ from keyworker_app.domain.family import (
     Family,
     FamilyStatus,
     FamilySummary,
+    NoteAmendment,
     Person,
     Relationship,
 )
@@ -163,6 +164,18 @@ class FamilyRepository:
         refresh_terms(self._conn, family_id, saved)
         log.info("family %d updated", family_id)
         return saved
+
+    def add_amendment(self, family_id: int, note_id: int, amendment: NoteAmendment) -> None:
+        """Append an amendment to one of the family's notes; the note itself is unchanged."""
+        owner = self._conn.execute("SELECT family_id FROM case_note WHERE id = ?",
+                                   (note_id,)).fetchone()
+        if owner is None or int(owner[0]) != family_id:
+            raise RecordNotFoundError("case note", note_id)
+        self._conn.execute(
+            "INSERT INTO note_amendment (family_id, note_id, amended_at, author, reason, text) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (family_id, note_id, amendment.amended_at.isoformat(), amendment.author,
+             amendment.reason, amendment.text))
 
     def close(self, family_id: int, closed_on: date, reason: str) -> None:
         cur = self._conn.execute(

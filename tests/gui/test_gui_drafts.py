@@ -177,6 +177,8 @@ OPENERS: dict[str, Opener] = {
     "case-note": lambda win, fid: _family(win, fid).open_note_dialog(),
     "close-family": lambda win, fid: _family(win, fid).open_close_dialog(),
     "family-details": lambda win, fid: _family(win, fid).open_details_dialog(),
+    "case-note-amend": lambda win, fid: _family(win, fid).open_amend_dialog(
+        _family(win, fid).family.notes[0].id or 0),
     "offence": _indicator("offence"),
     "asb": _indicator("asb"),
     "education-term": _indicator("education"),
