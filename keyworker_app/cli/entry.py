@@ -7,7 +7,12 @@ import sys
 from collections.abc import Sequence
 
 from keyworker_app import PRODUCT_NAME
-from keyworker_app.cli import export_commands, programme_commands, store_commands
+from keyworker_app.cli import (
+    export_commands,
+    policy_commands,
+    programme_commands,
+    store_commands,
+)
 from keyworker_app.cli.common import PASSPHRASE_ENV, Handler, Out
 from keyworker_app.errors import UserFacingError
 from keyworker_app.logging_setup import configure_logging
@@ -54,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--passphrase-file", help="read the passphrase from this file")
         return p
 
-    for commands in (store_commands, export_commands, programme_commands):
+    for commands in (store_commands, export_commands, programme_commands, policy_commands):
         commands.register(add)
     return parser
 

@@ -48,6 +48,9 @@ class Partner:
     name: str
     kind: str  # one of PARTNER_KINDS
     contacts: tuple[GovernanceContact, ...] = ()
+    # Domains the partner's staff use for e-mail (whole labels match), so an export's recipient
+    # resolves to an organisation. Security is the handling suffixes' business, not this list's.
+    email_domains: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

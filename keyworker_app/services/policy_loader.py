@@ -10,6 +10,9 @@ Where the policy comes from, first found wins:
    scripts and a trainer's demo machine choose a policy without administrator rights. If it
    is set but missing, that is an error, not a silent fall-back: a mistyped path must not
    quietly give the wrong rules. Set alongside a deployed policy, it is ignored (and logged).
+   It may only tighten the shipped policy (``domain.policy_tightening``): a file that adds a
+   secure suffix or a partner's domain, lengthens the idle time or switches a protection off
+   is refused, naming the key.
 3. The policy shipped with the app, ``resources/policy/isa-2013.toml``.
 
 A policy that fails any check is refused whole with a ``PolicyError`` naming the file and the
@@ -48,6 +51,7 @@ from keyworker_app.domain.policy import (
     RetentionRules,
     StatutoryGateway,
 )
+from keyworker_app.domain.policy_tightening import loosenings
 from keyworker_app.domain.sources import INFORMATION_CATEGORIES
 from keyworker_app.errors import PolicyError
 from keyworker_app.paths import system_policy_dirs
@@ -185,23 +189,30 @@ def _unique(tables: list[_Table], build: Callable[[_Table], T], id_of: Callable[
     return tuple(out)
 
 
+def _domains(t: _Table, key: str, *, optional: bool = False) -> tuple[str, ...]:
+    if optional and key not in t.data:
+        return ()
+    domains = t.texts(key, allow_empty_list=True)
+    for i, domain in enumerate(domains):
+        if not _DOMAIN_RE.fullmatch(domain.lower()):
+            raise PolicyError(
+                t.source,
+                f"{t.key(key)}[{i}] is not a domain such as pnn.police.uk "
+                "(no '@', '*' or leading dot)",
+            )
+    return tuple(d.lower() for d in domains)
+
+
 def _handling(t: _Table) -> Handling:
     marking = t.text("protective_marking")
     if marking != marking.upper():
         raise t.fail("protective_marking", "must be in capitals, as printed on every page")
-    suffixes = t.texts("secure_email_suffixes", allow_empty_list=True)
-    for i, suffix in enumerate(suffixes):
-        if not _DOMAIN_RE.fullmatch(suffix.lower()):
-            raise PolicyError(
-                t.source,
-                f"{t.key('secure_email_suffixes')}[{i}] is not a domain such as pnn.police.uk "
-                "(no '@', '*' or leading dot)",
-            )
+    suffixes = _domains(t, "secure_email_suffixes")
     pw = t.table("export_password")
     return Handling(
         protective_marking=marking,
         handling_line=t.text("handling_line"),
-        secure_email_suffixes=tuple(s.lower() for s in suffixes),
+        secure_email_suffixes=suffixes,
         export_password=ExportPasswordRules(
             min_length=pw.integer("min_length", 8, 128),
             min_character_classes=pw.integer("min_character_classes", 1, 4),
@@ -228,7 +239,8 @@ def _partner(t: _Table) -> Partner:
             )
         )
     return Partner(id=t.identifier("id"), name=t.text("name"), kind=kind,
-                   contacts=tuple(contacts))
+                   contacts=tuple(contacts),
+                   email_domains=_domains(t, "email_domains", optional=True))
 
 
 def _gateway(t: _Table) -> StatutoryGateway:
@@ -428,10 +440,36 @@ def locate_policy() -> tuple[Path, PolicySource]:
     return shipped_policy_path(), PolicySource.SHIPPED
 
 
+def refuse_loosening(candidate: Policy, source: str) -> None:
+    """A user's own file may only tighten the shipped policy (module docstring, item 2)."""
+    problems = loosenings(candidate, load_policy(shipped_policy_path()))
+    if problems:
+        raise PolicyError(source, f"a policy named by {POLICY_ENV} may only tighten the "
+                          f"shipped policy, but {problems[0]}"
+                          + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
+
+
 def policy_in_force() -> PolicyInForce:
     """The policy in force, checked, with where it came from."""
     path, source = locate_policy()
-    return PolicyInForce(load_policy(path), path, source)
+    policy = load_policy(path)
+    if source is PolicySource.ENVIRONMENT:
+        refuse_loosening(policy, str(path))
+    return PolicyInForce(policy, path, source)
+
+
+@dataclass(frozen=True)
+class CandidateCheck:
+    """``keyworker policy check``: a candidate file read and checked, nothing applied."""
+
+    policy: Policy
+    loosenings: tuple[str, ...]  # where it is weaker than the shipped policy
+
+
+def check_candidate(path: Path) -> CandidateCheck:
+    """Read and check a candidate policy without putting it in force; raises PolicyError."""
+    policy = load_policy(path)
+    return CandidateCheck(policy, tuple(loosenings(policy, load_policy(shipped_policy_path()))))
 
 
 def find_policy() -> tuple[Policy, Path]:

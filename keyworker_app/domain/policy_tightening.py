@@ -1,0 +1,65 @@
+"""A user's own policy file may only tighten the policy it stands in for.
+
+``KEYWORKER_POLICY`` lets a trainer or a script choose a policy without administrator rights.
+The rules that keep case records safe must not get weaker that way: a candidate may list fewer
+secure e-mail conventions (or narrower ones), a shorter idle time, a shorter clipboard time,
+stronger export passwords, and may switch protections on, never off. Each loosening is named by
+its key so the person can see what to put back. Pure rules, no I/O.
+"""
+
+from __future__ import annotations
+
+from keyworker_app.domain.handling import domain_matches
+from keyworker_app.domain.policy import Policy
+
+
+def _narrower(suffix: str, allowed: tuple[str, ...]) -> bool:
+    """True if every address ``suffix`` matches is matched by one of ``allowed``."""
+    return any(domain_matches(suffix, a) for a in allowed)
+
+
+def loosenings(candidate: Policy, baseline: Policy) -> list[str]:
+    """Where ``candidate`` is weaker than ``baseline``: one line per key, empty if none."""
+    out: list[str] = []
+    base_suffixes = baseline.handling.secure_email_suffixes
+    for i, suffix in enumerate(candidate.handling.secure_email_suffixes):
+        if not _narrower(suffix, base_suffixes):
+            out.append(f"handling.secure_email_suffixes[{i}] adds {suffix!r}, which the policy "
+                       "in force does not count as secure")
+    base_partners = {p.id: p for p in baseline.partners}
+    for i, partner in enumerate(candidate.partners):
+        known = base_partners.get(partner.id)
+        allowed = known.email_domains if known is not None else ()
+        for j, domain in enumerate(partner.email_domains):
+            if not _narrower(domain, allowed):
+                out.append(f"partners[{i}].email_domains[{j}] adds {domain!r} to "
+                           f"{partner.id!r}, which the policy in force does not")
+    pairs: list[tuple[str, int, int]] = [
+        ("device.idle_timeout_minutes", candidate.device.idle_timeout_minutes,
+         baseline.device.idle_timeout_minutes),
+        ("device.clipboard_clear_seconds", candidate.device.clipboard_clear_seconds,
+         baseline.device.clipboard_clear_seconds),
+    ]
+    for key, mine, theirs in pairs:
+        if mine > theirs:
+            out.append(f"{key} is {mine}, longer than the {theirs} of the policy in force")
+    flags = [
+        ("device.screen_capture_protection", candidate.device.screen_capture_protection,
+         baseline.device.screen_capture_protection),
+        ("device.lock_on_minimise", candidate.device.lock_on_minimise,
+         baseline.device.lock_on_minimise),
+    ]
+    for key, on, base_on in flags:
+        if base_on and not on:
+            out.append(f"{key} is switched off; the policy in force has it on")
+    mine_pw, base_pw = candidate.handling.export_password, baseline.handling.export_password
+    for key, low, base_low in (
+        ("min_length", mine_pw.min_length, base_pw.min_length),
+        ("min_character_classes", mine_pw.min_character_classes,
+         base_pw.min_character_classes),
+        ("passphrase_min_words", mine_pw.passphrase_min_words, base_pw.passphrase_min_words),
+    ):
+        if low < base_low:
+            out.append(f"handling.export_password.{key} is {low}, lower than the {base_low} "
+                       "of the policy in force")
+    return out
