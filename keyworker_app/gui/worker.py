@@ -94,6 +94,7 @@ class _Stop(Progress):
     def step(self, done: int, total: int) -> None:
         if self._stopped.is_set():
             raise OperationCancelled()
+        time.sleep(0)  # hand the interpreter to the GUI thread between families
         now = time.monotonic()
         if now - self._last >= PROGRESS_EVERY or done >= total:  # not a signal per family
             self._last = now
