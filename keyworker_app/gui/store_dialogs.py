@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from keyworker_app.errors import UserFacingError, ValidationError
 from keyworker_app.gui.discard_prompt import ask_discard
 from keyworker_app.gui.errors import show_error
-from keyworker_app.gui.form_dialog import DraftRegistry
+from keyworker_app.gui.form_dialog import DraftRegistry, fit_wrapped_text
 from keyworker_app.gui.widgets import action_button
 from keyworker_app.gui.worker import run_in_background
 
@@ -146,6 +146,7 @@ class StoreTaskDialog(QDialog):
         for key, label in self.problems.items():
             label.setText(problems.get(key, ""))
             label.setVisible(key in problems)
+        fit_wrapped_text(self)  # a message that wraps gets the lines it needs
         first = next((self.editors[k] for k in self.editors if k in problems), None)
         if first is not None:
             first.setFocus()
