@@ -511,13 +511,15 @@ class MainWindow(QMainWindow):
         return page if isinstance(page, TodayView) else None
 
     def show_team(self) -> TeamView | None:
-        """View → Team (Ctrl+2): TAF meetings in the next 14 days and how prepared they are."""
+        """View → Team (Ctrl+2): per key worker, open families, overdue actions, reviews and
+        meetings in the next 14 days (and how prepared), families meeting the criteria."""
         from keyworker_app.gui.today_view import TeamView
 
         page = self._show_page(TeamView, "Team")
         return page if isinstance(page, TeamView) else None
 
     def _show_page(self, kind: type[TodayView | TeamView], title: str) -> QWidget | None:
+        from keyworker_app.gui.today_view import TeamView
         for i in range(self.family_tabs.count()):
             page = self.family_tabs.widget(i)
             if isinstance(page, kind):  # it follows every change; only the date may move
@@ -527,7 +529,10 @@ class MainWindow(QMainWindow):
         if self._session is None or self.policy is None:
             return None
         try:
-            page = kind(self._session.meetings(self.policy), self._today)
+            service = self._session.meetings(self.policy)
+            page = (kind(service, self._today, criteria=self.caseload.model)
+                    if kind is TeamView and self.caseload.model.has_criteria
+                    else kind(service, self._today))
         except UserFacingError as exc:
             show_error(self, exc)
             return None

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
-from PySide6.QtCore import QModelIndex, Signal
-from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, Signal, SignalInstance
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTableView, QVBoxLayout, QWidget
 
 from keyworker_app.domain.changes import Changes, RecordKind
 from keyworker_app.domain.dates import format_date, format_datetime, weekday_name
 from keyworker_app.domain.taf import DueAction, UpcomingMeeting
+from keyworker_app.domain.team import TeamFamily, TeamOverview, WorkerLoad, worker_loads
 from keyworker_app.errors import UserFacingError
 from keyworker_app.gui.errors import show_error
 from keyworker_app.gui.record_model import RecordTableModel
@@ -143,21 +144,69 @@ class TodayView(_FamilyPage):
         self.date_label.clear()
 
 
+SIZE_FROM_ROWS = 60  # column widths are measured on this many rows
+
+
+class CriteriaCache(Protocol):
+    """The caseload's "meets criteria" cache (``CaseloadModel``): answers known so far, and
+    a way to have the rest worked out on the store worker."""
+
+    criteria_worked_out: SignalInstance
+
+    def meets(self, family_id: int) -> bool | None: ...
+
+    def work_out_all(self, done: Callable[[], None]) -> None: ...
+
+
+def _ready(load: WorkerLoad) -> str:
+    if not load.meetings:
+        return "—"
+    return f"{load.meetings_ready} of {load.meetings}"
+
+
+def _criteria_text(load: WorkerLoad) -> str:
+    if load.criteria_unknown:
+        return f"{load.meeting_criteria} so far ({load.criteria_unknown} to work out)"
+    return str(load.meeting_criteria)
+
+
 class TeamView(_FamilyPage):
-    """Meetings in the next 14 days across the caseload, with their preparation state."""
+    """The team lead's overview: per key worker, their open families, overdue actions, reviews
+    and meetings coming up (and how ready), families meeting the criteria; then the families and
+    the TAF meetings in the next 14 days, filtered by the key worker chosen."""
 
     SHOWS = frozenset({RecordKind.MEETING, RecordKind.ACTION, RecordKind.SHARED,
                        RecordKind.FAMILY, RecordKind.CASELOAD})
 
     def __init__(self, service: MeetingService, today: Callable[[], date],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, criteria: CriteriaCache | None = None) -> None:
         super().__init__(service, today, parent)
         self.setObjectName("teamView")
         self.setAccessibleName("Team")
+        self._criteria = criteria
+        self._overview: TeamOverview | None = None
+        self._meetings: list[UpcomingMeeting] = []
 
         def unprepared(m: UpcomingMeeting) -> bool:
             return m.previous_finalised is False
 
+        days = TEAM_WINDOW_DAYS
+        self.worker_model = RecordTableModel[WorkerLoad]([
+            ("Key worker", lambda w: w.key_worker),
+            ("Open families", lambda w: str(w.families_open)),
+            ("Overdue actions", lambda w: str(w.actions_overdue)),
+            (f"Reviews, {days} days", lambda w: str(w.reviews_due)),
+            (f"Meetings, {days} days", lambda w: str(w.meetings)),
+            ("Record finalised", _ready),
+            ("Meet criteria", _criteria_text)], self)
+        self.family_model = RecordTableModel[TeamFamily]([
+            ("Reference", lambda f: f.reference), ("Family", lambda f: f.family_name),
+            ("Key worker", lambda f: f.worker),
+            ("Overdue actions", lambda f: str(f.actions_overdue) if f.actions_overdue else ""),
+            ("Next review", self._review_text),
+            (f"Meetings, {days} days", lambda f: str(f.meetings_ahead) if f.meetings_ahead
+             else ""),
+            ("Meets criteria", self._meets_text)], self)
         self.model = HighlightTableModel([
             ("When", lambda m: format_datetime(m.held_at)),
             ("Family", lambda m: f"{m.family_reference} {m.family_name}"),
@@ -166,28 +215,151 @@ class TeamView(_FamilyPage):
             ("Open actions", lambda m: str(m.open_actions)),
             ("New information", lambda m: str(m.new_information))],
             unprepared, self)
+        self.worker_filter = QComboBox()
+        self.worker_filter.setObjectName("teamWorkerFilter")
+        self.worker_filter.currentIndexChanged.connect(lambda _i: self._show_filtered())
+        choose = QLabel("&Key worker:")
+        choose.setBuddy(self.worker_filter)
+        filter_row = QHBoxLayout()
+        filter_row.addWidget(choose)
+        filter_row.addWidget(self.worker_filter, 1)
+        filter_row.addStretch(2)
+        self.team_summary = QLabel()
+        self.team_summary.setWordWrap(True)
         self.summary = QLabel()
-        self.summary.setAccessibleName("Team summary")
-        self.table = self._table("Meetings in the next 14 days", self.model)
-        self.layout_.addWidget(_heading(f"TAF meetings in the next {TEAM_WINDOW_DAYS} days"))
+        self.summary.setWordWrap(True)
+        self.worker_table = make_table("Key workers", self.worker_model)
+        self.models.append(self.worker_model)
+        self.worker_table.doubleClicked.connect(self._worker_chosen)
+        self.worker_table.activated.connect(self._worker_chosen)
+        self.family_table = self._table("Families", self.family_model)
+        self.table = self._table(f"Meetings in the next {days} days", self.model)
+        for table in (self.family_table, self.table):  # widths from the first rows, not 5,000
+            table.horizontalHeader().setResizeContentsPrecision(SIZE_FROM_ROWS)
+        self._unknown = 0  # families whose criteria were not yet known at the last count
+        self.layout_.addWidget(_heading("Team overview"))
+        self.layout_.addLayout(filter_row)
+        self.layout_.addWidget(self.team_summary)
+        self.layout_.addWidget(self.worker_table, 2)
+        self.layout_.addWidget(_heading("Families (double-click to open)"))
+        self.layout_.addWidget(self.family_table, 3)
+        self.layout_.addWidget(_heading(f"TAF meetings in the next {days} days"))
         self.layout_.addWidget(self.summary)
-        self.layout_.addWidget(self.table, 1)
+        self.layout_.addWidget(self.table, 2)
+        if criteria is not None:
+            criteria.criteria_worked_out.connect(self._criteria_known)
         self.refresh()
 
+    # -- reading ---------------------------------------------------------------------------
     def refresh(self) -> None:
         day = self._today()
         try:
-            rows = self.service.team(day)
+            overview = self.service.team_overview(day)
+            meetings = self.service.team(day)
         except UserFacingError as exc:
             show_error(self, exc)
             return
         self._shown_day = day
-        self.model.set_rows(rows)
-        unready = sum(1 for m in rows if m.previous_finalised is False)
-        self.summary.setText(f"{len(rows)} meetings; {unready} with the last meeting's record "
-                             "not yet finalised (highlighted).")
-        self.table.resizeColumnsToContents()
+        self._overview, self._meetings = overview, meetings
+        chosen = self.chosen_worker()
+        self.worker_filter.blockSignals(True)
+        self.worker_filter.clear()
+        self.worker_filter.addItem("All key workers", None)
+        for worker in overview.workers():
+            self.worker_filter.addItem(worker, worker)
+        found = self.worker_filter.findData(chosen) if chosen is not None else 0
+        self.worker_filter.setCurrentIndex(max(found, 0))
+        self.worker_filter.blockSignals(False)
+        self._show_filtered()
+        if self._criteria is not None:  # heavy: on the store worker, into the caseload's cache
+            self._criteria.work_out_all(self._criteria_known)
+
+    def chosen_worker(self) -> str | None:
+        data = self.worker_filter.currentData()
+        return data if isinstance(data, str) else None
+
+    def choose_worker(self, worker: str | None) -> None:
+        index = self.worker_filter.findData(worker) if worker is not None else 0
+        if index >= 0:
+            self.worker_filter.setCurrentIndex(index)
+
+    def loads(self) -> list[WorkerLoad]:
+        """The per-worker figures as shown (after the filter)."""
+        overview = self._overview
+        if overview is None:
+            return []
+        return worker_loads(overview, self._meets, overview.of_worker(self.chosen_worker()))
+
+    def _meets(self, family_id: int) -> bool | None:
+        return None if self._criteria is None else self._criteria.meets(family_id)
+
+    def _meets_text(self, family: TeamFamily) -> str:
+        if self._criteria is None:
+            return ""
+        answer = self._criteria.meets(family.family_id)
+        return "Working out…" if answer is None else "Yes" if answer else "No"
+
+    def _review_text(self, family: TeamFamily) -> str:
+        if family.next_review is None:
+            return "None set"
+        text = format_date(family.next_review)
+        return f"{text} (overdue)" if family.next_review < self._today() else text
+
+    def _show_filtered(self) -> None:
+        overview = self._overview
+        if overview is None:
+            return
+        worker = self.chosen_worker()
+        families = overview.of_worker(worker)
+        ids = {f.family_id for f in families}
+        loads = self.loads()
+        self._unknown = sum(w.criteria_unknown for w in loads)
+        self.worker_model.set_rows(loads)
+        self.family_model.set_rows(families)
+        meetings = [m for m in self._meetings if m.family_id in ids]
+        self.model.set_rows(meetings)
+        self.team_summary.setText(self._team_text(loads, worker))
+        unready = sum(1 for m in meetings if m.previous_finalised is False)
+        self.summary.setText(f"{plural(len(meetings), 'meeting')}; {unready} with the last "
+                             "meeting's record not yet finalised (highlighted).")
+        for table in (self.worker_table, self.family_table, self.table):
+            table.resizeColumnsToContents()
+
+    def _team_text(self, loads: list[WorkerLoad], worker: str | None) -> str:
+        who = "the team" if worker is None else worker
+        return (f"For {who}: {plural(sum(w.families_open for w in loads), 'open family')}, "
+                f"{plural(sum(w.actions_overdue for w in loads), 'action')} overdue, "
+                f"{plural(sum(w.reviews_due for w in loads), 'review')} due in the next "
+                f"{TEAM_WINDOW_DAYS} days.")
+
+    def _criteria_known(self) -> None:
+        """More of the caseload's criteria are known: recount (cheap, from the cache)."""
+        if self._overview is None or not self._unknown:
+            return
+        loads = self.loads()
+        self._unknown = sum(w.criteria_unknown for w in loads)
+        self.worker_model.set_rows(loads)
+        rows = self.family_model.rowCount()
+        if rows:
+            column = self.family_model.columnCount() - 1
+            self.family_model.dataChanged.emit(self.family_model.index(0, column),
+                                               self.family_model.index(rows - 1, column))
+
+    def _worker_chosen(self, index: QModelIndex) -> None:
+        load = self.worker_model.record(index.row())
+        if load is not None:
+            self.choose_worker(load.key_worker)
+            self.family_table.setFocus()
 
     def clear(self) -> None:
         super().clear()
+        self._overview, self._meetings = None, []
+        self.worker_filter.clear()
         self.summary.clear()
+        self.team_summary.clear()
+
+
+def plural(count: int, noun: str) -> str:
+    if count == 1:
+        return f"1 {noun}"
+    return f"{count} {noun[:-1]}ies" if noun.endswith("family") else f"{count} {noun}s"

@@ -35,9 +35,10 @@ from keyworker_app.domain.taf import (
     require_editable,
     require_lawful_basis,
 )
+from keyworker_app.domain.team import TeamOverview
 from keyworker_app.errors import ValidationError
 from keyworker_app.services.clock import Clock
-from keyworker_app.store import taf_read
+from keyworker_app.store import taf_read, team_read
 from keyworker_app.store.audit import AuditLog
 from keyworker_app.store.connection import Connection, transaction
 from keyworker_app.store.taf_repo import MeetingRepository
@@ -219,6 +220,15 @@ class MeetingService:
         first = on or self._clock.today()
         return taf_read.upcoming_meetings(self._conn, start_of_day(first),
                                           start_of_day(first + timedelta(days=days)))
+
+    def team_overview(self, on: date | None = None,
+                      days: int = TEAM_WINDOW_DAYS) -> TeamOverview:
+        """Each open family with its overdue actions, next review and the meetings booked from
+        the start of ``on`` for ``days`` days (for the team lead's per-worker counts)."""
+        first = on or self._clock.today()
+        return TeamOverview(first, first + timedelta(days=days), tuple(team_read.team_families(
+            self._conn, first, start_of_day(first),
+            start_of_day(first + timedelta(days=days)))))
 
     def freshness_days(self) -> int:
         return self.policy.retention.information_freshness_days

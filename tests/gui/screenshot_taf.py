@@ -16,6 +16,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import sys  # noqa: E402
 import tempfile  # noqa: E402
+from dataclasses import replace  # noqa: E402
 from datetime import date, datetime, timedelta  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -53,7 +54,9 @@ def populate(root: Path) -> tuple[object, int]:
     service = session.meetings(policy)
     family_ids = [taf.family_id, taf.other_family_id]
     for i in range(8):
-        family = session.add_family(sample_family(f"KW-02{i:02d}", NAMES[(i + 2) % len(NAMES)]))
+        family = session.add_family(replace(
+            sample_family(f"KW-02{i:02d}", NAMES[(i + 2) % len(NAMES)]),
+            key_worker=("Sam Worker", "Priya Shah", "Dan Okafor")[i % 3]))
         assert family.id is not None
         family_ids.append(family.id)
     service.record_consent(taf.family_id, Consent(
@@ -153,6 +156,9 @@ def main() -> None:
     window.show_team()
     settle()
     window.grab().save(str(OUT / "taf-team.png"))
+    window.resize(1024, 768)
+    settle()
+    window.grab().save(str(OUT / "taf-team-1024.png"))
     window.lock.lock("done")
     print(f"screenshots in {OUT}")
     del app

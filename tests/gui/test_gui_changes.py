@@ -85,7 +85,8 @@ def test_team_shows_a_meeting_booked_for_next_week(qtbot: Any,
                                 action="Bring the attendance figures", due_in_days=6)
     qtbot.waitUntil(lambda: team.model.rowCount() == before + 1)
     assert any(family.startswith(reference) for family in _column(team.model, 1))
-    assert f"{before + 1} meetings" in team.summary.text()
+    count = before + 1
+    assert team.summary.text().startswith(f"{count} meeting{'s' if count != 1 else ''};")
 
 
 def test_retention_queue_follows_a_review_recorded_elsewhere(
