@@ -64,6 +64,7 @@ from keyworker_app.store.verify import VerifyReport, verify_store
 if TYPE_CHECKING:  # loaded on first use, not while the app starts
     from keyworker_app.services.meetings import MeetingService
     from keyworker_app.services.programme import ProgrammeService
+    from keyworker_app.services.suspensions import SuspensionService
 
 log = logging.getLogger("keyworker.services")
 
@@ -269,6 +270,12 @@ class CaseSession:
 
         return MeetingService(self.connection, self.audit, self._clock, self._actor.name, policy,
                               organisation=self._actor.organisation)
+
+    def suspensions(self, policy: Policy) -> SuspensionService:
+        """Suspensions of the agreement (ISA §15) and the refusals they cause."""
+        from keyworker_app.services.suspensions import SuspensionService
+
+        return SuspensionService(self.connection, self.audit, self._clock, self._actor, policy)
 
     def programme(self, policy: Policy) -> ProgrammeService:
         """Criteria, results and claims; retention review; subject access; breaches."""

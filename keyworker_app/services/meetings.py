@@ -19,6 +19,7 @@ from keyworker_app.domain.dates import start_of_day
 from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.problems import require_valid
 from keyworker_app.domain.sources import receiving_partner, shared_item_problems
+from keyworker_app.domain.suspension import source_refusal
 from keyworker_app.domain.taf import (
     Action,
     ActionStatus,
@@ -36,11 +37,12 @@ from keyworker_app.domain.taf import (
     require_lawful_basis,
 )
 from keyworker_app.domain.team import TeamOverview
-from keyworker_app.errors import ValidationError
+from keyworker_app.errors import UserFacingError, ValidationError
 from keyworker_app.services.clock import Clock
 from keyworker_app.store import taf_read, team_read
 from keyworker_app.store.audit import AuditLog
 from keyworker_app.store.connection import Connection, transaction
+from keyworker_app.store.suspension_repo import SuspensionRepository
 from keyworker_app.store.taf_repo import MeetingRepository
 
 log = logging.getLogger("keyworker.services.meetings")
@@ -82,6 +84,8 @@ class MeetingService:
             if item.id is None:  # items recorded before the exchanges were checked stay
                 require_valid(shared_item_problems(item, self.policy, self._receiver))
             require_lawful_basis(item, consents, self.policy)
+            if item.id is None:
+                self._refuse_suspended(item)
         with transaction(self._conn):
             repo = self._repo()
             if meeting.id is None:
@@ -184,6 +188,7 @@ class MeetingService:
         if set(item.about) - set(self._member_refs(family_id)):
             raise ValidationError("About", "names someone who is not in the family")
         require_lawful_basis(item, self.consents(family_id), self.policy)
+        self._refuse_suspended(item)
         with transaction(self._conn):
             if item.meeting_id is not None:
                 meeting = taf_read.load_meeting(self._conn, item.meeting_id)
@@ -195,6 +200,20 @@ class MeetingService:
                                  f"family={family_id} exchange={item.exchange}"
                                  f"{' confirmed-outside' if item.outside_confirmed else ''}")
         return saved
+
+    def _refuse_suspended(self, item: SharedInformation) -> None:
+        """No new information from a suspended partner, nor under its exchanges (§15)."""
+        suspensions = SuspensionRepository(self._conn, self._clock.now).all()
+        today = self._clock.today()
+        partners = [item.from_partner]
+        for exchange in self.policy.exchanges:
+            if exchange.id == item.exchange:
+                partners += [*exchange.from_partners, *exchange.to_partners]
+        for partner_id in partners:
+            reason = source_refusal(suspensions, self.policy, partner_id, today)
+            if reason is not None:
+                raise UserFacingError(reason, "Nothing was recorded. Record it when the "
+                                      "suspension ends or is lifted.")
 
     def shared_items(self, family_id: int) -> list[SharedInformation]:
         return taf_read.family_shared(self._conn, family_id)

@@ -276,7 +276,14 @@ class ExportSteps(Generic[RequestT, ResultT]):
         """The Appendix C rules and the destination, for every kind of report."""
         self._writer.check_recipient(request.recipient, request.password, request.destination,
                                      always_protect=always_protect)
+        self.check_suspension(request.recipient)
         self._writer.check_destination(request.destination, request.replace)
+
+    def check_suspension(self, recipient: Recipient) -> None:
+        """Nothing goes to a partner while the agreement is suspended for it (ISA §15)."""
+        suspensions = getattr(self._auditing, "suspensions", None)
+        if callable(suspensions) and recipient.address:
+            suspensions(self._policy).refuse_recipient(recipient.address)
 
     def check(self, request: RequestT) -> None:
         """Refuse what the rules forbid, before anything is read or built."""

@@ -30,6 +30,7 @@ from keyworker_app.store.schema_v4 import V4_STATEMENTS
 from keyworker_app.store.schema_v6 import V6_STATEMENTS
 from keyworker_app.store.schema_v7 import V7_STATEMENTS
 from keyworker_app.store.schema_v8 import V8_STATEMENTS
+from keyworker_app.store.schema_v9 import V9_STATEMENTS
 
 log = logging.getLogger("keyworker.store")
 
@@ -246,6 +247,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "each fact's source partner and data controller; shared information's kind",
               V7_STATEMENTS),
     Migration(8, "amendments to case notes, keeping the original text", V8_STATEMENTS),
+    Migration(9, "suspensions of the agreement", V9_STATEMENTS),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
