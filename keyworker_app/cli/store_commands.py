@@ -99,13 +99,20 @@ def cmd_import(args: argparse.Namespace, out: Out) -> int:
     from keyworker_app.services.family_import import read_families_file
 
     path = Path(args.file)
-    families = read_families_file(path)
+    from keyworker_app.domain.sources import unknown_sources
+    from keyworker_app.services.policy_loader import find_policy
+
+    families = read_families_file(path, policy=find_policy()[0])
     session = unlock(args)
     try:
         session.import_families(families, path.name)
     finally:
         session.lock()
     out(f"Imported {len(families)} families from {path.name}.")
+    unknown = sum(unknown_sources(f) for f in families)
+    if unknown:
+        out(f"{unknown} record{'' if unknown == 1 else 's'} came without a source: each "
+            "family's record marks them 'Unknown (to complete)'.")
     return 0
 
 

@@ -15,11 +15,12 @@ Pure functions returning ``Problem``s: no Qt, no SQL, no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from keyworker_app.domain.family import Family
 from keyworker_app.domain.policy import Exchange, Policy
-from keyworker_app.domain.problems import Problem
+from keyworker_app.domain.problems import FieldPath, Problem
 from keyworker_app.domain.provenance import (
     OTHER_NAMED,
     SPECIAL_SOURCES,
@@ -181,3 +182,51 @@ def controller_label(policy: Policy, item: SharedInformation) -> str:
         return policy.partner(item.data_controller).name
     except KeyError:
         return item.data_controller
+
+
+def sourced_records(family: Family) -> Iterator[tuple[FieldPath, Source]]:
+    """Every record of the family that carries a source, with its path in the family."""
+    for m, person in enumerate(family.members):
+        for key, sources in (("offences", [o.source for o in person.offences]),
+                             ("education", [e.source for e in person.education]),
+                             ("benefits", [b.source for b in person.benefits])):
+            for i, source in enumerate(sources):
+                yield ("members", m, key, i), source
+    for key, sources in (("asb_interventions", [a.source for a in family.asb_interventions]),
+                         ("concerns", [c.source for c in family.concerns]),
+                         ("notes", [n.source for n in family.notes])):
+        for i, source in enumerate(sources):
+            yield (key, i), source
+
+
+def unknown_sources(family: Family) -> int:
+    """How many of the family's records do not yet say where they came from."""
+    return sum(1 for _path, source in sourced_records(family) if source.is_unknown)
+
+
+def record_sources(family: Family) -> dict[tuple[str, int], Source]:
+    """Each saved record's source by (record kind as criteria evidence names it, id)."""
+    found: dict[tuple[str, int], Source] = {}
+
+    def add(kind: str, records: Iterable[tuple[int | None, Source]]) -> None:
+        for record_id, source in records:
+            if record_id is not None:
+                found[(kind, record_id)] = source
+
+    for person in family.members:
+        add("offence", ((o.id, o.source) for o in person.offences))
+        add("education-term", ((e.id, e.source) for e in person.education))
+        add("benefit-spell", ((b.id, b.source) for b in person.benefits))
+    add("asb-intervention", ((a.id, a.source) for a in family.asb_interventions))
+    add("concern", ((c.id, c.source) for c in family.concerns))
+    add("note", ((n.id, n.source) for n in family.notes))
+    return found
+
+
+def evidence_source_text(policy: Policy, family: Family, record_kind: str,
+                         record_ids: Iterable[int]) -> str:
+    """"Source: Leicestershire Police" for the records a piece of evidence rests on."""
+    sources = record_sources(family)
+    labels = list(dict.fromkeys(source_label(policy, sources[(record_kind, i)])
+                                for i in record_ids if (record_kind, i) in sources))
+    return f"Source: {'; '.join(labels)}" if labels else ""

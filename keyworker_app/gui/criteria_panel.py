@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
 
 from keyworker_app.domain.criteria import CriterionResult, Evaluation
 from keyworker_app.domain.dates import format_date
+from keyworker_app.domain.family import Family
 from keyworker_app.domain.outcomes import FamilyResults
+from keyworker_app.domain.sources import evidence_source_text
 from keyworker_app.errors import UserFacingError
 from keyworker_app.gui.errors import show_error
 from keyworker_app.gui.record_model import RecordTableModel
@@ -42,17 +44,25 @@ WARN = QColor("#a4262c")
 GRID = QColor("#b8c2cc")
 
 
-def _evidence(result: CriterionResult, near: bool) -> str:
+def _evidence(result: CriterionResult, near: bool,
+              sources: Callable[[str, tuple[int, ...]], str] = lambda _k, _i: "") -> str:
+    """Each record's explanation, and where it came from (ISA §9)."""
     items = result.near_misses if near else result.evidence
-    return "\n".join(e.explanation for e in items) or ("—" if near else "None")
+    lines = []
+    for e in items:
+        source = sources(e.record_kind, e.record_ids)
+        lines.append(f"{e.explanation} ({source})" if source else e.explanation)
+    return "\n".join(lines) or ("—" if near else "None")
 
 
-CRITERIA_COLUMNS = (
-    ("Criterion", lambda r: r.criterion.label),
-    ("Met", lambda r: "Yes" if r.met else "No"),
-    ("Evidence", lambda r: _evidence(r, near=False)),
-    ("Near misses", lambda r: _evidence(r, near=True)),
-)
+def criteria_columns(sources: Callable[[str, tuple[int, ...]], str]) -> tuple[
+        tuple[str, Callable[[CriterionResult], str]], ...]:
+    return (
+        ("Criterion", lambda r: r.criterion.label),
+        ("Met", lambda r: "Yes" if r.met else "No"),
+        ("Evidence", lambda r: _evidence(r, False, sources)),
+        ("Near misses", lambda r: _evidence(r, True, sources)),
+    )
 RESULT_COLUMNS = (
     ("Result", lambda r: r.outcome.label),
     ("Applies", lambda r: "Yes" if r.applicable else "No"),
@@ -175,6 +185,7 @@ class CriteriaPanel(QWidget):
         self.setAccessibleName("Programme criteria and results")
         self._programme = programme
         self._family_id = family_id
+        self._family: Family | None = None  # read with the evaluation, for evidence sources
         self._today = today
         self.evaluation: Evaluation | None = None
         self.results: FamilyResults | None = None
@@ -188,7 +199,7 @@ class CriteriaPanel(QWidget):
         self.refresh_button = action_button("&Work out again", "Work out the criteria again",
                                             self.refresh)
         self.criteria_model: RecordTableModel[CriterionResult] = RecordTableModel(
-            CRITERIA_COLUMNS, self)
+            criteria_columns(self._source_of), self)
         self.results_model: RecordTableModel[object] = RecordTableModel(RESULT_COLUMNS, self)
         self.criteria_table = _table("Programme criteria", self.criteria_model, (2, 3))  # type: ignore[arg-type]
         self.results_table = _table("Results since entry", self.results_model, (3,))
@@ -231,10 +242,17 @@ class CriteriaPanel(QWidget):
         if self.isVisible():
             self.refresh()
 
+    def _source_of(self, record_kind: str, record_ids: tuple[int, ...]) -> str:
+        if self._family is None:
+            return ""
+        return evidence_source_text(self._programme.policy, self._family, record_kind,
+                                    record_ids)
+
     def refresh(self) -> None:
         day = self._today()
         try:
             self.evaluation = self._programme.evaluate(self._family_id, day)
+            self._family = self._programme.family(self._family_id)
             self.results = self._programme.results(self._family_id, day)
         except UserFacingError as exc:
             show_error(self, exc)

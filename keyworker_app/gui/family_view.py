@@ -31,6 +31,8 @@ from keyworker_app.domain.changes import Changes, RecordKind
 from keyworker_app.domain.dates import age_on, format_date, format_datetime, parse_date
 from keyworker_app.domain.family import CaseNote, Family
 from keyworker_app.domain.policy import Policy
+from keyworker_app.domain.provenance import SPECIAL_SOURCES, Source
+from keyworker_app.domain.sources import source_label, unknown_sources
 from keyworker_app.errors import StaleRecordError, UserFacingError
 from keyworker_app.gui import family_forms as forms
 from keyworker_app.gui.changes import ChangeBroadcast
@@ -138,18 +140,21 @@ class FamilyView(QWidget):
             ("Kind", lambda n: n.kind.label), ("About", lambda n: self._name(n.person_ref)),
             ("Recorded by", lambda n: n.author),
             ("Summary", lambda n: ("(Amended) " if n.amendments else "") + n.summary),
+            ("Source", lambda n: self._source(n.source)),
         ])
         self.offences = self._table("Offences", [
             ("Person", lambda r: self._name(r[0])),
             ("Date", lambda r: format_date(r[1].offence_date)),
             ("Disposal", lambda r: r[1].disposal.label),
             ("Proven", lambda r: "Yes" if r[1].disposal.is_formal else "No"),
+            ("Source", lambda r: self._source(r[1].source)),
         ])
         self.asb = self._table("Anti-social behaviour", [
             ("Intervention", lambda a: a.kind.label),
             ("Person", lambda a: self._name(a.person_ref)),
             ("From", lambda a: format_date(a.start_date)),
             ("To", lambda a: format_date(a.end_date)),
+            ("Source", lambda a: self._source(a.source)),
         ])
         self.education = self._table("Education by term", [
             ("Person", lambda r: self._name(r[0])),
@@ -159,17 +164,20 @@ class FamilyView(QWidget):
             ("Permanent exclusion", lambda r: "Yes" if r[1].permanent_exclusion else "No"),
             ("Unauthorised absence", lambda r: f"{r[1].unauthorised_absence_pct:.1f}%"),
             ("Provision", lambda r: r[1].provision.label),
+            ("Source", lambda r: self._source(r[1].source)),
         ])
         self.benefits = self._table("Benefits", [
             ("Person", lambda r: self._name(r[0])),
             ("Benefit", lambda r: _benefit_label(r[1].benefit.value)),
             ("From", lambda r: format_date(r[1].from_date)),
             ("To", lambda r: format_date(r[1].to_date)),
+            ("Source", lambda r: self._source(r[1].source)),
         ])
         self.concerns = self._table("Concerns", [
             ("Concern", lambda c: c.kind.label), ("Person", lambda c: self._name(c.person_ref)),
             ("Noted", lambda c: format_date(c.noted_on)),
             ("Ended", lambda c: format_date(c.ended_on)), ("Detail", lambda c: c.detail),
+            ("Source", lambda c: self._source(c.source)),
         ])
 
         self.add_member_button = self._button("A&dd member…", "Add a member",
@@ -276,6 +284,12 @@ class FamilyView(QWidget):
         except KeyError:
             return "Unknown member"
 
+    def _source(self, source: Source) -> str:
+        """Where a record came from, by the agreement's partner names."""
+        if self._policy is None:
+            return SPECIAL_SOURCES.get(source.partner, source.partner)
+        return source_label(self._policy, source)
+
     def show_family(self, family: Family) -> None:
         self.family = family
         if getattr(self, "criteria", None) is not None:
@@ -290,6 +304,10 @@ class FamilyView(QWidget):
             parts.append(f"Review due {format_date(family.review_due)}")
         if family.closed_on:
             parts.append(f"Closed {format_date(family.closed_on)}")
+        unknown = unknown_sources(family)
+        if unknown:  # imported without a source, or recorded before sources were kept
+            parts.append(f"{unknown} record{'' if unknown == 1 else 's'} with source unknown "
+                         "(to complete)")
         self.details.setText("   ·   ".join(parts))
         closed = family.closed_on is not None
         self.close_button.setText("Reopen case…" if closed else "Close case…")

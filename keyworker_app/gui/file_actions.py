@@ -155,17 +155,25 @@ class FileActions:
             return
         self._busy(f"Importing families from {path.name}…")
 
-        def work() -> int:
-            families = read_families_file(path)
-            return len(session.import_families(families, path.name))
+        from keyworker_app.domain.sources import unknown_sources
 
-        def imported(count: object) -> None:
+        def work() -> tuple[int, int]:
+            families = read_families_file(path)
+            saved = session.import_families(families, path.name)
+            return len(saved), sum(unknown_sources(f) for f in saved)
+
+        def imported(result: object) -> None:
             self._done_busy()
             if self._host.current_session() is not session:
                 return  # locked meanwhile: the result is in the audit trail
+            count, unknown = result if isinstance(result, tuple) else (result, 0)
             noun = "family" if count == 1 else "families"
+            detail = "They are in the caseload now; the import is in the audit trail."
+            if unknown:
+                detail += (f" {unknown} record{'' if unknown == 1 else 's'} came without a "
+                           "source: each family's record marks them 'Unknown (to complete)'.")
             self.tell("Families imported", f"Imported {count} {noun} from {path.name}.",
-                      "They are in the caseload now; the import is in the audit trail.")
+                      detail)
 
         def failed(exc: BaseException) -> None:
             self._done_busy()

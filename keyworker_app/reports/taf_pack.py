@@ -18,6 +18,7 @@ from keyworker_app.domain.criteria import Evaluation, Evidence, evaluate
 from keyworker_app.domain.dates import as_utc, format_date, format_datetime, local_day
 from keyworker_app.domain.family import Family
 from keyworker_app.domain.policy import Policy
+from keyworker_app.domain.sources import evidence_source_text
 from keyworker_app.domain.taf import (
     CURRENCY_PROMPT,
     Action,
@@ -74,21 +75,25 @@ def shared_since_last(records: PackRecords, last: Meeting | None) -> list[Shared
             if s.received_on >= day and (s.meeting_id is None or s.meeting_id != last.id)]
 
 
-def _evidence(family: Family, items: Sequence[Evidence], none: str) -> str:
+def _evidence(family: Family, items: Sequence[Evidence], none: str,
+              policy: Policy | None = None) -> str:
     if not items:
         return none
     lines = []
     for item in items:
         who = name_of(family, item.person_ref) if item.person_ref else "Household"
         when = f" ({format_date(item.on)})" if item.on else ""
-        lines.append(f"• {who}: {item.explanation}{when}")
+        source = (evidence_source_text(policy, family, item.record_kind, item.record_ids)
+                  if policy is not None else "")
+        lines.append(f"• {who}: {item.explanation}{when}" + (f". {source}" if source else ""))
     return "\n".join(lines)
 
 
-def criteria_section(family: Family, evaluation: Evaluation) -> list[Flowable]:
+def criteria_section(family: Family, evaluation: Evaluation,
+                     policy: Policy | None = None) -> list[Flowable]:
     rows = [[r.criterion.label, "Met" if r.met else "Not met",
-             _evidence(family, r.evidence, "No record meets it."),
-             _evidence(family, r.near_misses, "None.")] for r in evaluation.results]
+             _evidence(family, r.evidence, "No record meets it.", policy),
+             _evidence(family, r.near_misses, "None.", policy)] for r in evaluation.results]
     outcome = ("Qualifies" if evaluation.qualifies else "Does not qualify") + \
         f": {evaluation.basis}."
     return [
@@ -149,7 +154,7 @@ def story(records: PackRecords, policy: Policy, now: datetime, *, purpose_label:
         heading("Family"),
         family_facts(family),
         *members_table(family, today),
-        *criteria_section(family, evaluate(family, today, policy.criteria)),
+        *criteria_section(family, evaluate(family, today, policy.criteria), policy),
         *meetings_section(records.meetings, upcoming),
         *flowing_heading(f"Open actions: {len(open_actions)}, of which {overdue} overdue"),
         actions_table(open_actions, policy, today, set_at=days, empty="No open actions."),

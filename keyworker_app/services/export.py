@@ -173,7 +173,8 @@ class ExportService(ExportSteps[ExportRequest, ExportResult]):
         meta = self.meta(case_summary.TITLE, family.reference, at)
         return case_summary.build(family, meta, today,
                                   self._policy.purpose(request.purpose_id).label,
-                                  self._destination_label(request.recipient))
+                                  self._destination_label(request.recipient),
+                                  policy=self._policy)
 
     def _meeting_record_builder(self, request: ExportRequest) -> Builder:
         meetings = self._session.meetings(self._policy)

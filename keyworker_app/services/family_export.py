@@ -19,6 +19,7 @@ from keyworker_app.domain.indicators import (
     EducationTerm,
     Offence,
 )
+from keyworker_app.domain.provenance import Source
 from keyworker_app.services.family_import import FORMAT_NAME, FORMAT_VERSION
 
 Obj = dict[str, object]
@@ -32,14 +33,27 @@ def _compact(obj: Obj) -> Obj:
     return {k: v for k, v in obj.items() if v not in (None, "", [], False)}
 
 
+def _sourced(obj: Obj, source: Source) -> Obj:
+    """A record with its "source" (format version 2); "unknown" is left out, as on import."""
+    if source.is_unknown:
+        return obj
+    if source.controller:
+        obj["source"] = _compact({"partner": source.partner, "controller": source.controller,
+                                  "controller_name": source.controller_name})
+    else:
+        obj["source"] = source.partner
+    return obj
+
+
 def _address(a: Address) -> Obj:
     return _compact({"line1": a.line1, "line2": a.line2, "town": a.town, "postcode": a.postcode,
                      "from_date": _day(a.from_date), "to_date": _day(a.to_date)})
 
 
 def _offence(o: Offence) -> Obj:
-    return _compact({"offence_date": _day(o.offence_date), "disposal": o.disposal.value,
-                     "description": o.description, "disposal_date": _day(o.disposal_date)})
+    return _sourced(_compact({
+        "offence_date": _day(o.offence_date), "disposal": o.disposal.value,
+        "description": o.description, "disposal_date": _day(o.disposal_date)}), o.source)
 
 
 def _education(e: EducationTerm) -> Obj:
@@ -49,12 +63,12 @@ def _education(e: EducationTerm) -> Obj:
     # Zero counts and percentages are real values, so they are kept.
     out["fixed_exclusions"] = e.fixed_exclusions
     out["unauthorised_absence_pct"] = e.unauthorised_absence_pct
-    return out
+    return _sourced(out, e.source)
 
 
 def _benefit(b: BenefitSpell) -> Obj:
-    return _compact({"benefit": b.benefit.value, "from_date": _day(b.from_date),
-                     "to_date": _day(b.to_date)})
+    return _sourced(_compact({"benefit": b.benefit.value, "from_date": _day(b.from_date),
+                     "to_date": _day(b.to_date)}), b.source)
 
 
 def _person(p: Person) -> Obj:
@@ -70,19 +84,20 @@ def _person(p: Person) -> Obj:
 
 
 def _asb(a: AsbIntervention) -> Obj:
-    return _compact({"kind": a.kind.value, "start_date": _day(a.start_date),
-                     "end_date": _day(a.end_date), "person_ref": a.person_ref})
+    return _sourced(_compact({"kind": a.kind.value, "start_date": _day(a.start_date),
+                     "end_date": _day(a.end_date), "person_ref": a.person_ref}), a.source)
 
 
 def _concern(c: Concern) -> Obj:
-    return _compact({"kind": c.kind.value, "noted_on": _day(c.noted_on),
+    return _sourced(_compact({"kind": c.kind.value, "noted_on": _day(c.noted_on),
                      "ended_on": _day(c.ended_on), "detail": c.detail,
-                     "person_ref": c.person_ref})
+                     "person_ref": c.person_ref}), c.source)
 
 
 def _note(n: CaseNote) -> Obj:
-    return _compact({"kind": n.kind.value, "occurred_at": iso_text(n.occurred_at),
-                     "author": n.author, "summary": n.summary, "person_ref": n.person_ref})
+    return _sourced(_compact({
+        "kind": n.kind.value, "occurred_at": iso_text(n.occurred_at), "author": n.author,
+        "summary": n.summary, "person_ref": n.person_ref}), n.source)
 
 
 def family_to_dict(f: Family) -> Obj:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -44,12 +44,16 @@ from keyworker_app.domain.indicators import (
     Provision,
     Term,
 )
+from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.problems import Problem
+from keyworker_app.domain.provenance import Source
+from keyworker_app.domain.sources import source_problems, sourced_records
 from keyworker_app.errors import FamilyImportError, UserFacingError
 from keyworker_app.services.json_positions import JsonPath, Positions, format_path, scan_positions
 
 FORMAT_NAME = "keyworker-families"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # version 2 adds "source" per record and "default_source" per file
+READABLE_VERSIONS = (1, 2)
 
 _DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 # Local time; an offset (as an export writes) is also read.
@@ -72,6 +76,23 @@ class _Reader:
         self.source = source
         self.positions = positions
         self.today = today
+        self.version = FORMAT_VERSION
+        self.default_source = Source()  # the file's "default_source" (version 2)
+
+    def record_source(self, obj: Obj, path: JsonPath) -> Source:
+        """A record's "source" (version 2), else the file's default; "unknown" in version 1."""
+        if "source" not in obj:
+            return self.default_source
+        return self.source_value(obj["source"], (*path, "source"))
+
+    def source_value(self, value: object, at: JsonPath) -> Source:
+        """A partner id as text, or {"partner", "controller", "controller_name"}."""
+        if isinstance(value, str):
+            return Source(value.strip())
+        o = self.obj(value, at, _SOURCE)
+        return Source(self.text(o, at, "partner"),
+                      self.text(o, at, "controller", required=False),
+                      self.text(o, at, "controller_name", required=False))
 
     def fail(self, path: JsonPath, problem: str) -> FamilyImportError:
         return FamilyImportError(
@@ -180,7 +201,8 @@ def _fields(*names: str) -> frozenset[str]:
     return frozenset(names)
 
 
-_DOCUMENT = _fields("format", "version", "families")
+_DOCUMENT = _fields("format", "version", "default_source", "families")
+_SOURCE = _fields("partner", "controller", "controller_name")
 _FAMILY = _fields("reference", "family_name", "status", "allocated_on", "key_worker",
                   "review_due", "closed_on", "closure_reason", "addresses", "members",
                   "relationships", "asb_interventions", "concerns", "notes")
@@ -188,14 +210,14 @@ _ADDRESS = _fields("line1", "line2", "town", "postcode", "from_date", "to_date")
 _MEMBER = _fields("ref", "given_names", "family_name", "date_of_birth", "household_role",
                   "sex_gender", "upn", "nhs_number", "ni_number", "offences", "education",
                   "benefits")
-_OFFENCE = _fields("offence_date", "disposal", "description", "disposal_date")
+_OFFENCE = _fields("offence_date", "disposal", "description", "disposal_date", "source")
 _EDUCATION = _fields("academic_year", "term", "fixed_exclusions", "permanent_exclusion",
-                     "unauthorised_absence_pct", "provision")
-_BENEFIT = _fields("benefit", "from_date", "to_date")
+                     "unauthorised_absence_pct", "provision", "source")
+_BENEFIT = _fields("benefit", "from_date", "to_date", "source")
 _RELATIONSHIP = _fields("subject", "kind", "object")
-_ASB = _fields("kind", "start_date", "end_date", "person_ref")
-_CONCERN = _fields("kind", "noted_on", "ended_on", "detail", "person_ref")
-_NOTE = _fields("kind", "occurred_at", "author", "summary", "person_ref")
+_ASB = _fields("kind", "start_date", "end_date", "person_ref", "source")
+_CONCERN = _fields("kind", "noted_on", "ended_on", "detail", "person_ref", "source")
+_NOTE = _fields("kind", "occurred_at", "author", "summary", "person_ref", "source")
 
 
 def _address(r: _Reader, o: Obj, at: JsonPath) -> Address:
@@ -210,7 +232,8 @@ def _offence(r: _Reader, o: Obj, at: JsonPath) -> Offence:
     return Offence(offence_date=r.day(o, at, "offence_date"),
                    disposal=r.enum(o, at, "disposal", Disposal),
                    description=r.text(o, at, "description", required=False),
-                   disposal_date=r.optional_day(o, at, "disposal_date"))
+                   disposal_date=r.optional_day(o, at, "disposal_date"),
+                   source=r.record_source(o, at))
 
 
 def _education(r: _Reader, o: Obj, at: JsonPath) -> EducationTerm:
@@ -221,13 +244,15 @@ def _education(r: _Reader, o: Obj, at: JsonPath) -> EducationTerm:
         permanent_exclusion=r.flag(o, at, "permanent_exclusion"),
         unauthorised_absence_pct=r.percentage(o, at, "unauthorised_absence_pct"),
         provision=r.enum(o, at, "provision", Provision, default=Provision.MAINSTREAM),
+        source=r.record_source(o, at),
     )
 
 
 def _benefit(r: _Reader, o: Obj, at: JsonPath) -> BenefitSpell:
     return BenefitSpell(benefit=r.enum(o, at, "benefit", Benefit),
                         from_date=r.day(o, at, "from_date"),
-                        to_date=r.optional_day(o, at, "to_date"))
+                        to_date=r.optional_day(o, at, "to_date"),
+                        source=r.record_source(o, at))
 
 
 def _member(r: _Reader, o: Obj, at: JsonPath) -> Person:
@@ -257,21 +282,24 @@ def _asb(r: _Reader, x: Obj, p: JsonPath) -> AsbIntervention:
     return AsbIntervention(kind=r.enum(x, p, "kind", AsbKind),
                            start_date=r.day(x, p, "start_date"),
                            end_date=r.optional_day(x, p, "end_date"),
-                           person_ref=r.text(x, p, "person_ref", required=False))
+                           person_ref=r.text(x, p, "person_ref", required=False),
+                           source=r.record_source(x, p))
 
 
 def _concern(r: _Reader, x: Obj, p: JsonPath) -> Concern:
     return Concern(kind=r.enum(x, p, "kind", ConcernKind), noted_on=r.day(x, p, "noted_on"),
                    ended_on=r.optional_day(x, p, "ended_on"),
                    detail=r.text(x, p, "detail", required=False),
-                   person_ref=r.text(x, p, "person_ref", required=False))
+                   person_ref=r.text(x, p, "person_ref", required=False),
+                   source=r.record_source(x, p))
 
 
 def _note(r: _Reader, x: Obj, p: JsonPath) -> CaseNote:
     return CaseNote(kind=r.enum(x, p, "kind", ContactKind),
                     occurred_at=r.moment(x, p, "occurred_at"),
                     author=r.text(x, p, "author"), summary=r.text(x, p, "summary"),
-                    person_ref=r.text(x, p, "person_ref", required=False))
+                    person_ref=r.text(x, p, "person_ref", required=False),
+                    source=r.record_source(x, p))
 
 
 def _family(r: _Reader, o: Obj, at: JsonPath) -> Family:
@@ -341,11 +369,13 @@ def _first_broken_text(document: object) -> JsonPath | None:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def parse_families_json(text: str, source: str, today: date | None = None) -> list[Family]:
+def parse_families_json(text: str, source: str, today: date | None = None,
+                        policy: Policy | None = None) -> list[Family]:
     """Families from a ``keyworker-families`` document, or ``FamilyImportError``.
 
     ``source`` names the file in messages; ``today`` (injected for tests) bounds dates that
-    cannot be in the future, such as dates of birth.
+    cannot be in the future, such as dates of birth. With ``policy``, every source names one
+    of its partners (or the family, this organisation, unknown).
     """
     today = today or date.today()
     try:
@@ -369,18 +399,64 @@ def parse_families_json(text: str, source: str, today: date | None = None) -> li
     if root.get("format") != FORMAT_NAME:
         raise r.fail(("format",), f'must be "{FORMAT_NAME}"')
     version = root.get("version")
-    if version != FORMAT_VERSION or isinstance(version, bool):
-        raise r.fail(("version",), f"must be {FORMAT_VERSION}, the only version this "
-                                   "Keyworker reads")
+    if version not in READABLE_VERSIONS or isinstance(version, bool) \
+            or not isinstance(version, int):
+        raise r.fail(("version",), "must be 1 or 2, the versions this Keyworker reads")
+    r.version = version
+    if version == 1:
+        _refuse_sources_in_version_1(r, root)
+    elif "default_source" in root:
+        r.default_source = r.source_value(root["default_source"], ("default_source",))
     if not isinstance(root.get("families"), list):
         raise r.fail(("families",), "is required and must be a list")
 
     families = list(r.listed(root, (), "families", _FAMILY, lambda x, p: _family(r, x, p)))
     _refuse_broken_rules(r, families)
+    if policy is not None:
+        _refuse_unknown_partners(r, families, policy)
     return families
 
 
-def read_families_file(path: Path, today: date | None = None) -> list[Family]:
+def source_paths(root: Obj) -> Iterator[JsonPath]:
+    """Where a version 1 document has a "source" it cannot have."""
+    families = root.get("families")
+    for i, family in enumerate(families if isinstance(families, list) else []):
+        if not isinstance(family, dict):
+            continue
+        lists: list[tuple[JsonPath, object]] = [
+            (("families", i, key), family.get(key))
+            for key in ("asb_interventions", "concerns", "notes")]
+        members = family.get("members")
+        for m, member in enumerate(members if isinstance(members, list) else []):
+            if isinstance(member, dict):
+                lists += [(("families", i, "members", m, key), member.get(key))
+                          for key in ("offences", "education", "benefits")]
+        for at, records in lists:
+            for n, record in enumerate(records if isinstance(records, list) else []):
+                if isinstance(record, dict) and "source" in record:
+                    yield (*at, n, "source")
+
+
+def _refuse_sources_in_version_1(r: _Reader, root: Obj) -> None:
+    """Version 1 has no sources: a "source" there is a file that says the wrong version."""
+    if "default_source" in root:
+        raise r.fail(("default_source",), 'needs "version": 2')
+    for path in source_paths(root):
+        raise r.fail(path, 'needs "version": 2')
+
+
+def _refuse_unknown_partners(r: _Reader, families: list[Family], policy: Policy) -> None:
+    for i, family in enumerate(families):
+        for path, record_source in sourced_records(family):
+            problems = source_problems(record_source, policy)
+            if problems:
+                at = ("families", i, *path, "source")
+                raise FamilyImportError(r.source, r.positions.line_of(at), format_path(at),
+                                        problems[0].message)
+
+
+def read_families_file(path: Path, today: date | None = None,
+                       policy: Policy | None = None) -> list[Family]:
     """The families in the file at ``path``, every one checked (the command line's
     import-families and the app's File → Import families read it alike)."""
     try:
@@ -388,4 +464,4 @@ def read_families_file(path: Path, today: date | None = None) -> list[Family]:
     except (OSError, UnicodeDecodeError) as exc:
         raise UserFacingError(f"Cannot read {path.name}: {exc}.",
                               "Check the file is UTF-8 JSON and readable.") from None
-    return parse_families_json(text, path.name, today)
+    return parse_families_json(text, path.name, today, policy)

@@ -23,6 +23,7 @@ from datetime import date
 from keyworker_app.domain.audit import AuditAction
 from keyworker_app.domain.criteria import Evaluation, evaluate
 from keyworker_app.domain.dates import iso_text
+from keyworker_app.domain.family import Family
 from keyworker_app.domain.outcomes import ClaimRow, FamilyResults, Outcome, family_results
 from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.progress import NO_PROGRESS, Progress
@@ -80,6 +81,10 @@ class ProgrammeService:
         self._record(AuditAction.VIEW, "family", family_id,
                      f"criteria as-of={iso_text(day)} qualifies={int(result.qualifies)}")
         return result
+
+    def family(self, family_id: int) -> Family:
+        """The family the evaluation read (its records' sources label the evidence)."""
+        return load_family(self._conn, family_id)
 
     def evaluate_many(self, family_ids: Sequence[int], as_of: date | None = None,
                       progress: Progress = NO_PROGRESS) -> dict[int, Evaluation]:

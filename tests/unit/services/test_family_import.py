@@ -231,7 +231,7 @@ BAD_CASES = [
      "families[0].members[0].benefits[0].benfit", "is not a known field"),
     (("families", 0, "notes", 0, "occurred_at"), "2024-01-22 10:30",
      "families[0].notes[0].occurred_at", "YYYY-MM-DDTHH:MM"),
-    (("version",), 2, "version", "must be 1"),
+    (("version",), 3, "version", "must be 1 or 2"),
     (("format",), "something-else", "format", 'must be "keyworker-families"'),
 ]
 
