@@ -166,6 +166,8 @@ class MainWindow(QMainWindow):
         close_tab.triggered.connect(
             lambda _c=False: self.close_family_tab(self.family_tabs.currentIndex()))
         file_menu.addAction(close_tab)
+        # Menus that cannot act while the store is locked are disabled until unlock.
+        self.session_actions: list[QAction] = [close_tab]
         self.kept_action = QAction("Unsaved work &kept…", self)
         self.kept_action.triggered.connect(lambda _c=False: self.show_kept_drafts())
         self.kept_action.setEnabled(False)
@@ -186,6 +188,7 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(keys))
             action.triggered.connect(lambda _c=False, show=slot: show())
             view_menu.addAction(action)
+            self.session_actions.append(action)
         self._build_programme_menu()
         help_menu = self.menuBar().addMenu("&Help")
         self.about_action = QAction(f"&About {PRODUCT_NAME}", self)
@@ -208,9 +211,15 @@ class MainWindow(QMainWindow):
             if keys:
                 action.setShortcut(QKeySequence(keys))
             action.triggered.connect(lambda _c=False, show=slot: show())
-            action.setEnabled(self.policy is not None)
             menu.addAction(action)
             self.programme_actions.append(action)
+        self._enable_session_actions(False)
+
+    def _enable_session_actions(self, unlocked: bool) -> None:
+        for action in self.session_actions:
+            action.setEnabled(unlocked)
+        for action in self.programme_actions:
+            action.setEnabled(unlocked and self.policy is not None)
 
     def _programme_exports(self) -> ProgrammeExportService | None:
         from keyworker_app.services.programme_exports import ProgrammeExportService
@@ -432,6 +441,7 @@ class MainWindow(QMainWindow):
         self.lock_action.setEnabled(True)
         self.kept_action.setEnabled(True)
         self.file_actions.set_enabled(True)
+        self._enable_session_actions(True)
         self.lock.unlocked()
         self.caseload.search.setFocus()
         self.offer_drafts()
@@ -700,6 +710,7 @@ class MainWindow(QMainWindow):
         self.lock_action.setEnabled(False)
         self.kept_action.setEnabled(False)
         self.file_actions.set_enabled(False)
+        self._enable_session_actions(False)
         if session is not None:
             try:
                 session.lock()

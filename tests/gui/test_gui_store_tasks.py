@@ -93,3 +93,16 @@ def test_the_recovery_key_opens_the_store_with_a_new_passphrase(
     unlock(qtbot, window, NEW)
     qtbot.waitUntil(lambda: window.current_session() is not None)
     window.lock.lock("teardown")
+
+
+def test_menus_that_cannot_act_while_locked_are_disabled(
+        qtbot: Any, make_window: WindowFactory) -> None:
+    window = _unlocked(qtbot, make_window)
+    file_menu = window.menuBar().actions()[0].menu()
+    assert all(a.isEnabled() for a in file_menu.actions() if a.text())  # type: ignore[union-attr]
+    window.lock.lock("test")
+    assert window.windowTitle() == "Keyworker — Locked"
+    enabled = [a.text() for a in file_menu.actions()  # type: ignore[union-attr]
+               if a.isEnabled() and a.text()]
+    assert enabled == ["&Quit"]
+    assert not any(a.isEnabled() for a in window.session_actions)
