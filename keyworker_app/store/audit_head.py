@@ -89,6 +89,8 @@ class AuditHeadFile:
         self._keys = [bytearray(key)]
         self._known: set[str] = set()
         self._written: AuditHead | None = None
+        # Set once problems found at unlock are audited: the next write may re-anchor.
+        self._reanchor = False
 
     @property
     def lock_path(self) -> Path:
@@ -128,8 +130,23 @@ class AuditHeadFile:
     # ---- writing --------------------------------------------------------------------
 
     def remember(self, problems: Iterable[str]) -> None:
-        """Mark problems as reported; they are kept with the next write."""
-        self._known.update(problem_digest(p) for p in problems)
+        """Mark problems as reported (and audited); they are kept with the next write,
+        which may then re-anchor the head on the trail as it now is."""
+        digests = {problem_digest(p) for p in problems}
+        self._known.update(digests)
+        self._reanchor = self._reanchor or bool(digests)
+
+    def _extends(self, conn: Connection) -> bool:
+        """Whether the table still holds the recorded head row: the head only ever moves
+        forward along the chain. If the trail was cut or rewritten while the store was
+        open, the file keeps the old head, so the next unlock reports it."""
+        head, problem = self.read()
+        if problem is not None:
+            return False
+        if head is None or head.seq == 0:
+            return True
+        row = conn.execute("SELECT hash FROM audit WHERE seq = ?", (head.seq,)).fetchone()
+        return row is not None and str(row[0]) == head.hash
 
     def known(self) -> set[str]:
         return set(self._known)
@@ -146,12 +163,16 @@ class AuditHeadFile:
     def sync(self, conn: Connection) -> None:
         """Record the table's current end (after a commit; also the after-commit hook)."""
         with _exclusive(self.lock_path):
+            if not self._reanchor and not self._extends(conn):
+                log.warning("audit head not moved: the trail no longer extends it")
+                return
             last = last_row(conn)
             seq, digest = last if last is not None else (0, "")
             known = tuple(sorted(self._known))[-_MAX_KNOWN:]
             head = AuditHead(seq, digest, known)
             if head != self._written:
                 self._write(head)
+            self._reanchor = False
 
     def attach(self, conn: Connection) -> None:
         """Keep the file up to date after every commit on ``conn``."""

@@ -15,6 +15,7 @@ import sys
 import threading
 from pathlib import Path
 
+from keyworker_app.domain.audit import AuditAction
 from keyworker_app.paths import StorePaths
 from keyworker_app.security.device_secret import DeviceSecrets
 from keyworker_app.security.kdf import FAST_TEST_KDF
@@ -243,3 +244,19 @@ def test_kills_at_any_moment_never_leave_a_false_finding(harness: CliHarness) ->
         rows, head = _rows_and_head(harness)
         assert rows - 2 <= head <= rows
         _sound_after_crash(harness)
+
+
+def test_a_cut_while_the_store_is_open_is_not_papered_over(harness: CliHarness) -> None:
+    from keyworker_app.services.case_store import CaseStore
+
+    used_store(harness)
+    store = CaseStore(StorePaths(harness.store), DeviceSecrets(harness.keyring),
+                      kdf=FAST_TEST_KDF)
+    session = store.unlock(PASS, exclusive=False)
+    last = careful_cut(harness, 2)  # by another process holding the key, meanwhile
+    session.record(AuditAction.VIEW, "family", 1)  # the open store writes on
+    session.lock()
+    _, err = audit_lines(harness)
+    assert "WARNING: The audit trail has been changed" in err
+    # The head file kept row {last} as it was; the open store's new rows reused its number.
+    assert f"audit row {last} is not the row recorded beside the store" in err
