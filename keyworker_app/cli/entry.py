@@ -12,6 +12,7 @@ from keyworker_app.cli import (
     policy_commands,
     programme_commands,
     store_commands,
+    suspension_commands,
 )
 from keyworker_app.cli.common import PASSPHRASE_ENV, Handler, Out
 from keyworker_app.errors import UserFacingError
@@ -59,7 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--passphrase-file", help="read the passphrase from this file")
         return p
 
-    for commands in (store_commands, export_commands, programme_commands, policy_commands):
+    for commands in (store_commands, export_commands, programme_commands, policy_commands,
+                     suspension_commands):
         commands.register(add)
     return parser
 
