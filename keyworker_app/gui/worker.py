@@ -83,6 +83,7 @@ class _Stop(Progress):
         self._relay = relay
         self._stopped = threading.Event()
         self._last = 0.0
+        self.dropped = False  # a lock stopped it: nothing at all is delivered
 
     def stop(self) -> None:
         self._stopped.set()
@@ -106,7 +107,8 @@ class StoreWork(QObject):
     one job at a time, against the session's background connection, with a progress dialog
     that can cancel it. A lock calls ``stop_all`` first: every job is told to stop, its SQL
     interrupted, and the lock waits (briefly) for it to end, so nothing half-done is left
-    and the store closes under no one. A stopped job's result is never delivered."""
+    and the store closes under no one; what it would have delivered is dropped. Cancel
+    stops a job the same way and delivers ``OperationCancelled`` to its failure callback."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -124,7 +126,7 @@ class StoreWork(QObject):
             *, cancellable: bool = True) -> QProgressDialog:
         """Run ``op(progress)`` on the worker with a progress dialog (shown once it takes
         longer than a moment); Cancel stops it. One callback runs on the GUI thread after,
-        unless the work was stopped."""
+        unless a lock stopped the work (Cancel delivers ``OperationCancelled``)."""
         dialog = QProgressDialog(label, "&Cancel" if cancellable else "", 0, 0, parent)
         dialog.setWindowTitle(label.rstrip("…."))
         dialog.setAccessibleName(label.rstrip("…."))
@@ -165,13 +167,21 @@ class StoreWork(QObject):
                 dialog.canceled.disconnect()
                 dialog.close()
                 dialog.deleteLater()
-            if not stop.stopped:
+            if not stop.dropped:  # a Cancel is delivered (as OperationCancelled), a lock not
                 outcome()
 
         relay.progressed.connect(progressed)
         relay.succeeded.connect(lambda result: finished(lambda: on_success(result)))
         relay.failed.connect(lambda exc: finished(lambda: on_failure(exc)))
-        self._pool.start(_Job(lambda: op(stop), relay))
+        def guarded() -> Any:
+            try:
+                return op(stop)
+            except Exception:
+                if stop.stopped:  # an interrupted statement, say: it was the Cancel
+                    raise OperationCancelled() from None
+                raise
+
+        self._pool.start(_Job(guarded, relay))
         return stop
 
     def _stop(self, stop: _Stop) -> None:
@@ -186,6 +196,7 @@ class StoreWork(QObject):
         """Stop every job and wait for the worker to be idle (the lock, before it closes the
         store). A job that outlasts the wait only finds its store closed."""
         for stop, _dialog in list(self._jobs):
+            stop.dropped = True
             self._stop(stop)
         if not self._pool.waitForDone(wait_ms):
             log.warning("background work did not stop within %d ms", wait_ms)

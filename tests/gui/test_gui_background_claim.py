@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from keyworker_app.gui.lock import LockSettings
 from keyworker_app.gui.main_window import MainWindow
@@ -186,3 +186,26 @@ def test_subject_access_pack_is_gathered_on_the_worker(
     dialog.start_export()
     qtbot.waitUntil((tmp_path / "sar.pdf").exists, timeout=20_000)
     assert threads and gui_thread not in threads
+
+
+def test_cancelling_the_claim_leaves_the_export_ready_to_start_again(
+        qtbot: Any, window: tuple[MainWindow, FakeClock], tmp_path: Path) -> None:
+    win, _clock = window
+    dialog = win.export_claim("csv")
+    assert isinstance(dialog, ProgrammeExportDialog)
+    target = tmp_path / "claim.csv"
+    dialog.path.setText(str(target))
+    dialog.to_meeting.setChecked(True)
+    dialog.start_export()
+    progress = dialog.preparing
+    assert progress is not None
+    qtbot.waitUntil(lambda: progress.value() > 0, timeout=60_000)
+    assert not dialog.export_button.isEnabled()
+    cancel = progress.findChild(QPushButton)
+    assert cancel is not None and cancel.text() == "&Cancel"
+    cancel.click()  # the user presses Cancel
+    qtbot.waitUntil(lambda: "stopped before it finished" in dialog.problem.text(),
+                    timeout=10_000)
+    assert dialog.isVisible() and dialog.export_button.isEnabled()
+    assert not target.exists() and not win.store_work.busy
+    assert not win.lock.is_locked
