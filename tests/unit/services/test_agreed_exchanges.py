@@ -4,14 +4,18 @@ agreed exchanges and needs a reason, a lawful basis and an explicit confirmation
 
 from __future__ import annotations
 
-from datetime import date
+import io
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from keyworker_app.domain.problems import InvalidRecordError
 from keyworker_app.domain.sources import Filing, exchange_problems
 from keyworker_app.domain.taf import OUTSIDE_EXCHANGES, SharedInformation, ShareMethod
+from keyworker_app.reports import taf_pack
+from keyworker_app.reports.meta import ReportMeta
 from tests.taf_session import TafStore, open_taf_store, shipped_policy
 
 CITY = "leicester-city"
@@ -73,3 +77,21 @@ def test_an_organisation_outside_an_exchange_does_not_receive_it() -> None:
     refused = exchange_problems(filing, policy, "nhs-lpt")
     assert [p.path for p in refused] == [("exchange",)]
     assert "Your organisation does not receive this exchange" in refused[0].message
+
+
+def test_an_item_outside_the_exchanges_is_marked_in_the_taf_pack(taf: TafStore) -> None:
+    service = taf.session.meetings(taf.policy)
+    service.record_shared_item(taf.family_id, dwp_benefits(
+        exchange=OUTSIDE_EXCHANGES, outside_reason="Given at a JAG meeting.",
+        outside_confirmed=True))
+    family = taf.session.families().get(taf.family_id)
+    records = taf_pack.PackRecords(family, [], [], service.shared_items(taf.family_id))
+    now = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
+    meta = ReportMeta(taf_pack.TITLE, family.reference, "RESTRICTED", "Handle with care.",
+                      "Sam Worker (Key worker)", now)
+    data = taf_pack.build(records, taf.policy, meta, now, purpose_label="Provide support",
+                          destination_label="Print")
+    text = " ".join(" ".join(page.extract_text() for page in
+                             PdfReader(io.BytesIO(data)).pages).split())
+    assert "Outside the agreed exchanges: Given at a JAG meeting." in text
+    assert "Department for Work and Pensions" in text
