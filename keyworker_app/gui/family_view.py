@@ -402,10 +402,11 @@ class FamilyView(QWidget):
     def _dialog(self, title: str, form: str, record_key: str, *, fields: list[FieldSpec],
                 on_submit: Callable[[dict[str, str]], None], initial: dict[str, str],
                 restored: bool,
-                latest: Callable[[], dict[str, str]] | None = None) -> FormDialog:
+                latest: Callable[[], dict[str, str]] | None = None,
+                ask_before_discard: bool = False) -> FormDialog:
         dialog = FormDialog(self, title, form, record_key, fields=fields, on_submit=on_submit,
                             initial=initial, registry=self._registry, restored=restored,
-                            latest=latest)
+                            latest=latest, ask_before_discard=ask_before_discard)
         self.dialogs.append(dialog)
         dialog.finished.connect(lambda _c: self.dialogs.remove(dialog)
                                 if dialog in self.dialogs else None)
@@ -467,7 +468,7 @@ class FamilyView(QWidget):
                             on_submit=lambda v: self._save(
                                 forms.apply_details(self.family, v, self._today())),
                             initial=initial or forms.details_values(self.family),
-                            restored=restored)
+                            restored=restored, ask_before_discard=True)
 
     def _close_or_reopen(self) -> None:
         if self.family.closed_on is None:
@@ -576,7 +577,7 @@ class FamilyView(QWidget):
                             f"family:{self.family_id}/close",
                             fields=forms.close_fields(), on_submit=submit,
                             initial=initial or {"closed_on": format_date(self._today())},
-                            restored=restored)
+                            restored=restored, ask_before_discard=True)
 
     # -- export ---------------------------------------------------------------------------
     def open_export_dialog(self, report: ReportKind | None = None,

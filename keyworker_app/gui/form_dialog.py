@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QSizePolicy,
     QVBoxLayout,
@@ -93,6 +94,7 @@ class FormDialog(QDialog):
         registry: DraftRegistry | None = None,
         restored: bool = False,
         latest: Callable[[], dict[str, str]] | None = None,
+        ask_before_discard: bool = False,
     ) -> None:
         fields = tuple(fields)
         if restored and initial:
@@ -112,6 +114,10 @@ class FormDialog(QDialog):
         self._initial = dict(initial or {})
         self._latest = latest  # the record's values as stored now (for rebase_on_latest)
         self._restored = restored
+        # Cancel or Escape with changes asks "Discard changes?" (a lock never asks).
+        self._ask_before_discard = ask_before_discard
+        self._for_lock = False
+        self.discard_box: QMessageBox | None = None
         self.editors: dict[str, QLineEdit | QComboBox | QPlainTextEdit] = {}
         self.problems: dict[str, QLabel] = {}
 
@@ -231,6 +237,7 @@ class FormDialog(QDialog):
         return self._restored or self.values() != self._baseline
 
     def collect_draft(self) -> tuple[str, str, dict[str, Any]] | None:
+        self._for_lock = True  # the lock closes the form next: no question then
         return (self.form, self.record_key, dict(self.values())) if self.is_dirty() else None
 
     def show_problem(self, key: str, message: str) -> None:
@@ -246,6 +253,16 @@ class FormDialog(QDialog):
         self.general_problem.clear()
         self.general_problem.setVisible(False)
         fit_wrapped_text(self)
+
+    def reject(self) -> None:
+        if (not self._ask_before_discard or self._for_lock or not self.is_dirty()
+                or not self.isVisible()):
+            super().reject()
+        elif self.discard_box is None:
+            from keyworker_app.gui.discard_prompt import ask_discard
+
+            self.discard_box = ask_discard(self, super().reject)
+            self.discard_box.finished.connect(lambda _c: setattr(self, "discard_box", None))
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)

@@ -70,3 +70,27 @@ def test_close_then_reopen_say_what_happened_and_are_audited(
                if e.object_type == "family" and e.object_id == str(planted.family_id)
                and e.action == "update"]
     assert details[:2] == ["reopened", "closed"]
+
+
+def test_escape_on_changed_details_asks_and_on_unchanged_ones_closes(
+        qtbot: Any, make_window: WindowFactory, planted: Planted) -> None:
+    from PySide6.QtCore import Qt
+
+    _window, view = _view(qtbot, make_window, planted)
+    dialog = view.open_details_dialog()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: dialog not in view.dialogs)
+    dialog = view.open_details_dialog()
+    worker = dialog.editors["key_worker"]
+    assert isinstance(worker, QLineEdit)
+    worker.setText("Priya Nandakumar")
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    box = dialog.discard_box
+    assert isinstance(box, QMessageBox) and box.windowTitle() == "Discard changes?"
+    next(b for b in box.buttons() if b.text() == "&Keep editing").click()
+    assert dialog.isVisible()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.discard_box is not None
+    next(b for b in dialog.discard_box.buttons() if b.text() == "&Discard").click()
+    qtbot.waitUntil(lambda: dialog not in view.dialogs)
+    assert view.family.key_worker == "Sam Worker"
