@@ -51,6 +51,7 @@ from keyworker_app.domain.taf import (
 )
 from keyworker_app.errors import UserFacingError, ValidationError
 from keyworker_app.gui import taf_forms as tf
+from keyworker_app.gui.brought_forward import BroughtForward
 from keyworker_app.gui.errors import show_error
 from keyworker_app.gui.form_dialog import DraftRegistry, FieldSpec, FormDialog
 from keyworker_app.gui.outside_exchange import confirm_outside
@@ -100,6 +101,7 @@ class MeetingEditor(QDialog):
         self.record_key = f"family:{fid}/meeting:{meeting.id if meeting and meeting.id else 'new'}"
         title = ("Finalised TAF meeting record" if self.read_only
                  else "Record a TAF meeting" if meeting is None else "Edit TAF meeting record")
+        title = f"{title} — {family.reference} {family.family_name}"
         self.setWindowTitle(title)
         self.setAccessibleName(title)
         self.sub_dialogs: list[FormDialog] = []
@@ -107,7 +109,10 @@ class MeetingEditor(QDialog):
         self._pending_part = (None if draft is None or draft.open_part is None
                               else (draft.open_part, draft.open_values))
         self.models: list[RecordTableModel[Any]] = []
-        start = meeting or Meeting(fid, MeetingType.INITIAL,
+        self.brought: BroughtForward | None = None
+        last, still_open = (None, []) if meeting is not None else service.brought_forward(fid)
+        start = meeting or Meeting(fid, MeetingType.INITIAL if last is None
+                                   else MeetingType.REVIEW,
                                    now().replace(second=0, microsecond=0), chair=author)
         self.rows: dict[str, tuple[Any, ...]] = {
             "attendees": start.attendees, "members": start.members,
@@ -175,6 +180,9 @@ class MeetingEditor(QDialog):
         first_layout.addLayout(self._row_buttons("attendees", "&Add attendee…", "Add an attendee",
                                                  self.add_attendee, self.attendee_table))
         tabs.addTab(first, "Meeting and attendees")
+        if last is not None and still_open:
+            self.brought = BroughtForward(last, still_open)
+            tabs.addTab(self.brought, f"&Brought forward ({len(still_open)})")
         views = QWidget()
         views_layout = QFormLayout(views)
         views_layout.addRow(self.member_table)
@@ -328,6 +336,8 @@ class MeetingEditor(QDialog):
     def state(self) -> dict[str, Any]:
         meeting: dict[str, Any] = encode_data(MeetingDraft(self.texts(), dict(self.rows)))[
             "meeting"]
+        if self.brought is not None:
+            meeting["brought_forward"] = self.brought.state()
         return meeting
 
     def _apply_draft(self, draft: MeetingDraft) -> None:
@@ -383,15 +393,17 @@ class MeetingEditor(QDialog):
         if review and (problem := date_problem(review)):
             raise ValidationError("Next review", problem)
         base = self.meeting or Meeting(self.family.id or 0, MeetingType.INITIAL, datetime.now())
+        held = parse_datetime(self.held_at.text())
+        carried = () if self.brought is None else self.brought.carried(local_day(held))
         return replace(
             base, kind=MeetingType(str(self.kind.currentData())),
-            held_at=parse_datetime(self.held_at.text()), venue=self.venue.text().strip(),
+            held_at=held, venue=self.venue.text().strip(),
             chair=self.chair.text().strip(), next_review=parse_date(review) if review else None,
             child_voice=self.child_voice.toPlainText().strip(),
             strengths=self.strengths.toPlainText().strip(),
             worries=self.worries.toPlainText().strip(), needs=self.needs.toPlainText().strip(),
             attendees=self.rows["attendees"], members=self.rows["members"],
-            decisions=self.rows["decisions"], actions=self.rows["actions"],
+            decisions=self.rows["decisions"], actions=self.rows["actions"] + carried,
             shared=self.rows["shared"])
 
     # -- actions -------------------------------------------------------------------------------
@@ -485,7 +497,8 @@ class MeetingEditor(QDialog):
     def try_save(self, finalise: bool = False) -> bool:
         self.problem.setVisible(False)
         try:
-            saved = self._service.save_meeting(self.build())
+            saved = self._service.save_meeting(
+                self.build(), None if self.brought is None else self.brought.decisions())
             assert saved.id is not None
             if finalise:
                 saved = self._service.finalise_meeting(saved.id)

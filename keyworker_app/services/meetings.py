@@ -10,7 +10,7 @@ the read methods here: ``view_meeting``, ``meetings_of_family``, ``family_plan``
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -70,7 +70,9 @@ class MeetingService:
         return taf_read.member_refs(self._conn, family_id)
 
     # -- meetings ----------------------------------------------------------------------------
-    def save_meeting(self, meeting: Meeting) -> Meeting:
+    def save_meeting(self, meeting: Meeting,
+                     brought_forward: Mapping[int, tuple[ActionStatus, str]] | None = None,
+                     ) -> Meeting:
         """Create or update a meeting and all its rows in one transaction.
 
         Refuses a finalised meeting; checks every shared item's route and lawful basis
@@ -104,6 +106,15 @@ class MeetingService:
                     repo.set_action_status(action.carried_from, ActionStatus.CARRIED_OVER,
                                            taf_read.load_action(self._conn,
                                                                 action.carried_from).outcome)
+            decided = brought_forward or {}
+            if decided and not set(decided) <= {
+                    a.id for a in taf_read.family_actions(self._conn, saved.family_id)}:
+                raise ValidationError("Brought forward", "an action of another family")
+            for action_id, (status, note) in decided.items():
+                # What became of each open action brought forward from the last meeting.
+                repo.set_action_status(action_id, status, note.strip())
+                self._audit().record(AuditAction.UPDATE, "action", action_id,
+                                     f"status={status.value} at_review=1")
             assert saved.id is not None
             self._audit().record(
                 event, "meeting", saved.id,
@@ -149,6 +160,15 @@ class MeetingService:
         """The id of the family a meeting belongs to (not an audited view: nothing of the
         record is shown); ``RecordNotFoundError`` if there is no such meeting."""
         return taf_read.load_meeting(self._conn, meeting_id).family_id
+
+    def brought_forward(self, family_id: int) -> tuple[Meeting | None, list[Action]]:
+        """The family's latest meeting and its actions still open, for a review to decide on."""
+        meetings = self.meetings_of_family(family_id)
+        if not meetings:
+            return None, []
+        last = max(meetings, key=lambda m: m.held_at)
+        return last, [a for a in last.actions if a.status is ActionStatus.OPEN
+                      and a.id is not None]
 
     def meetings_of_family(self, family_id: int) -> list[Meeting]:
         """Every meeting of the family, oldest first, whole (read with the family's view)."""
