@@ -14,9 +14,11 @@ from datetime import date, timedelta
 
 from keyworker_app.domain.audit import Role
 from keyworker_app.domain.dates import format_date
+from keyworker_app.domain.family import Family
 from keyworker_app.domain.handling import domain_matches, email_domain
 from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.problems import Problem
+from keyworker_app.domain.provenance import THE_FAMILY, THIS_ORGANISATION, UNKNOWN, Source
 
 SUSPENSION_DAYS = 45  # §15: the suspension lasts 45 days unless lifted sooner
 MEETING_WITHIN_DAYS = 14  # §15: the Risk Assessment and Resolution meeting, within 14 days
@@ -52,9 +54,11 @@ class Suspension:
         return self.partner_id in (WHOLE_AGREEMENT, partner_id)
 
 
-def partner_label(policy: Policy, partner_id: str) -> str:
+def partner_label(policy: Policy | None, partner_id: str) -> str:
     if partner_id == WHOLE_AGREEMENT:
         return "the whole agreement"
+    if policy is None:
+        return partner_id
     try:
         return policy.partner(partner_id).name
     except KeyError:
@@ -106,9 +110,35 @@ def suspending(suspensions: Iterable[Suspension], partner_id: str,
     return None
 
 
-def source_refusal(suspensions: Sequence[Suspension], policy: Policy, partner_id: str,
+def new_record_partners(family: Family) -> set[str]:
+    """The source partners of the family's records not yet saved (no id): what a save adds."""
+    records: list[tuple[int | None, Source]] = []
+    for person in family.members:
+        records += [(o.id, o.source) for o in person.offences]
+        records += [(e.id, e.source) for e in person.education]
+        records += [(b.id, b.source) for b in person.benefits]
+    records += [(a.id, a.source) for a in family.asb_interventions]
+    records += [(c.id, c.source) for c in family.concerns]
+    records += [(n.id, n.source) for n in family.notes]
+    return {source.partner for record_id, source in records if record_id is None}
+
+
+def family_refusal(suspensions: Sequence[Suspension], policy: Policy | None, family: Family,
+                   today: date) -> str | None:
+    """Why the family's new records may not be saved today (one comes from a suspended
+    partner), or None."""
+    for partner_id in sorted(new_record_partners(family)):
+        reason = source_refusal(suspensions, policy, partner_id, today)
+        if reason is not None:
+            return reason
+    return None
+
+
+def source_refusal(suspensions: Sequence[Suspension], policy: Policy | None, partner_id: str,
                    today: date) -> str | None:
     """Why new information from ``partner_id`` may not be recorded today, or None."""
+    if partner_id in (THE_FAMILY, THIS_ORGANISATION, UNKNOWN):
+        return None
     s = suspending(suspensions, partner_id, today)
     if s is None:
         return None

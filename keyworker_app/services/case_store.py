@@ -182,7 +182,21 @@ class CaseSession:
         self.record(AuditAction.VIEW, "family", family_id)
         return family
 
+    def _refuse_suspended_sources(self, family: Family) -> None:
+        """No new record from a partner while the agreement is suspended for it (ISA §15)."""
+        from keyworker_app.domain.suspension import family_refusal
+        from keyworker_app.store.suspension_repo import SuspensionRepository
+
+        suspensions = SuspensionRepository(self.connection, self._clock.now).all()
+        if not suspensions:
+            return
+        reason = family_refusal(suspensions, None, family, self._clock.today())
+        if reason is not None:
+            raise UserFacingError(reason, "Nothing was saved. Record it when the suspension "
+                                  "ends or is lifted.")
+
     def add_family(self, family: Family) -> Family:
+        self._refuse_suspended_sources(family)
         with transaction(self.connection):
             saved = self.families().add(family)
             assert saved.id is not None
@@ -199,6 +213,8 @@ class CaseSession:
     def import_families(self, families: Sequence[Family], source: str) -> list[Family]:
         """All or nothing: one transaction for the whole file."""
         saved: list[Family] = []
+        for family in families:
+            self._refuse_suspended_sources(family)
         with transaction(self.connection):
             repo = self.families()
             for family in families:
@@ -214,6 +230,7 @@ class CaseSession:
         nothing is saved. Returns the family as stored now."""
         if family.id is None:
             raise ValueError("update_family needs a saved family")
+        self._refuse_suspended_sources(family)
         with transaction(self.connection):
             saved = self.families().update(family, base)
             self.audit().record(AuditAction.UPDATE, "family", family.id)
@@ -224,6 +241,8 @@ class CaseSession:
         with transaction(self.connection):
             repo = self.families()
             current = repo.get(family_id)
+            self._refuse_suspended_sources(replace(current, notes=(note,), members=(),
+                                                   asb_interventions=(), concerns=()))
             saved = repo.update(replace(current, notes=(*current.notes, note)), current)
             self.audit().record(AuditAction.UPDATE, "family", family_id, "note added")
         return saved

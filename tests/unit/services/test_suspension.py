@@ -4,14 +4,16 @@ from it and nothing is exported to it; after 45 days (the test clock) both work 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from keyworker_app.domain.audit import Actor, Role
+from keyworker_app.domain.family import CaseNote, ContactKind
 from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.problems import InvalidRecordError
+from keyworker_app.domain.provenance import THE_FAMILY, Source
 from keyworker_app.domain.suspension import WHOLE_AGREEMENT
 from keyworker_app.domain.taf import SharedInformation
 from keyworker_app.errors import UserFacingError
@@ -114,3 +116,20 @@ def test_key_worker_cannot_record_and_evidence_is_needed(taf: TafStore, tmp_path
     with pytest.raises(InvalidRecordError, match="partners"):
         team_lead(taf).record("zzz", date(2025, 3, 10), "IG-2")
     assert team_lead(taf).all() == []
+
+
+def test_notes_from_a_suspended_partner_wait_until_it_ends(taf: TafStore) -> None:
+    start = date(2025, 3, 10)
+    team_lead(taf).record(POLICE, start, "IG-2025-017")
+    note = CaseNote(ContactKind.PHONE_CALL, datetime(2025, 3, 11, 10, 0, tzinfo=UTC), "Sam Worker",
+                    "Police called about a call-out.", source=Source(POLICE))
+    family_note = replace(note, source=Source(THE_FAMILY), summary="Mum rang.")
+    taf.clock.set_day(start + timedelta(days=1))
+    with pytest.raises(UserFacingError, match="leicestershire-police cannot be recorded"):
+        taf.session.add_note(taf.family_id, note)
+    saved = taf.session.add_note(taf.family_id, family_note)  # the family's own word is fine
+    summaries = [n.summary for n in saved.notes]
+    assert "Mum rang." in summaries and "Police called about a call-out." not in summaries
+    taf.clock.set_day(start + timedelta(days=45))
+    after = taf.session.add_note(taf.family_id, note)
+    assert "Police called about a call-out." in [n.summary for n in after.notes]
