@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from keyworker_app.domain.audit import Actor
 from keyworker_app.domain.policy import Policy
 from keyworker_app.paths import StorePaths
 from keyworker_app.security.device_secret import DeviceSecrets
@@ -49,11 +50,12 @@ class TafStore:
     other_family_id: int
 
 
-def open_taf_store(root: Path, clock: SettableClock | None = None) -> TafStore:
+def open_taf_store(root: Path, clock: SettableClock | None = None,
+                   owner: Actor = OWNER) -> TafStore:
     clock = clock or SettableClock()
     store = CaseStore(StorePaths(root / "store"), DeviceSecrets(MemoryKeyring()),
                       clock=clock, kdf=FAST_TEST_KDF)
-    session, _ = store.create(PASSPHRASE, OWNER)
+    session, _ = store.create(PASSPHRASE, owner)
     first = session.add_family(sample_family("KW-0101", "Ashworth"))
     second = session.add_family(sample_family("KW-0102", "Brightwell", children=1))
     assert first.id is not None and second.id is not None

@@ -301,7 +301,7 @@ class CaseSession:
         from keyworker_app.services.programme import ProgrammeService
 
         return ProgrammeService(self.connection, self.audit, self._clock, self._actor.name,
-                                policy)
+                                policy, role=self._actor.role)
 
     # -- drafts ---------------------------------------------------------------
     def save_draft(self, form: str, record_key: str, payload: dict[str, Any]) -> Draft:

@@ -15,10 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from keyworker_app.domain.audit import AuditAction
+from keyworker_app.domain.audit import AuditAction, Role
 from keyworker_app.domain.breach import Breach, check_breach
 from keyworker_app.domain.dates import format_date, iso_text
 from keyworker_app.domain.policy import Policy
+from keyworker_app.domain.roles import LeadAction, require
 from keyworker_app.domain.subject_access import SubjectAccessRequest, check_request
 from keyworker_app.domain.subject_access_pack import SubjectAccessPack, build_pack
 from keyworker_app.services.clock import Clock
@@ -43,11 +44,12 @@ class PersonHit:
 
 class InformationRightsService:
     def __init__(self, connection: Connection, audit: Callable[[], AuditLog], clock: Clock,
-                 policy: Policy) -> None:
+                 policy: Policy, role: Role = Role.KEY_WORKER) -> None:
         self._conn = connection
         self._audit = audit
         self._clock = clock
         self.policy = policy
+        self.role = role
 
     def _repo(self) -> ProgrammeRepository:
         return ProgrammeRepository(self._conn, self._clock.now)
@@ -102,6 +104,9 @@ class InformationRightsService:
         """Create or update a breach record."""
         now: datetime = self._clock.now()
         check_breach(breach, self.policy, now)
+        if breach.closed_at is not None and (
+                breach.id is None or self._repo().breach(breach.id).closed_at is None):
+            require(self.role, LeadAction.BREACH_CLOSURE)
         with transaction(self._conn):
             saved = self._repo().save_breach(breach)
             assert saved.id is not None

@@ -20,7 +20,7 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from keyworker_app.domain.audit import AuditAction
+from keyworker_app.domain.audit import AuditAction, Role
 from keyworker_app.domain.criteria import Evaluation, evaluate
 from keyworker_app.domain.dates import iso_text
 from keyworker_app.domain.family import Family
@@ -35,6 +35,7 @@ from keyworker_app.domain.retention import (
     markers_for,
     queue,
 )
+from keyworker_app.domain.roles import LeadAction, allowed, require
 from keyworker_app.errors import UserFacingError
 from keyworker_app.services.clock import Clock
 from keyworker_app.services.information_rights import InformationRightsService
@@ -57,13 +58,18 @@ class SecureEraseError(UserFacingError):
 
 class ProgrammeService:
     def __init__(self, connection: Connection, audit: Callable[[], AuditLog], clock: Clock,
-                 actor_name: str, policy: Policy) -> None:
+                 actor_name: str, policy: Policy, *, role: Role = Role.KEY_WORKER) -> None:
         self._conn = connection
         self._audit = audit
         self._clock = clock
         self._actor_name = actor_name
         self.policy = policy
-        self.rights = InformationRightsService(connection, audit, clock, policy)
+        self.role = role  # the store owner's: decides the team lead's actions
+        self.rights = InformationRightsService(connection, audit, clock, policy, role)
+
+    def allows(self, action: LeadAction) -> bool:
+        """Whether this store's owner may take ``action`` (the GUI greys it out if not)."""
+        return allowed(self.role, action)
 
     def _repo(self) -> ProgrammeRepository:
         return ProgrammeRepository(self._conn, self._clock.now)
@@ -107,7 +113,9 @@ class ProgrammeService:
     def claim(self, as_of: date | None = None,
               progress: Progress = NO_PROGRESS) -> list[ClaimRow]:
         """Qualifying families with their criteria and results, by reference only. Reads
-        every family: run it on a worker (``progress`` counts families and may stop it)."""
+        every family: run it on a worker (``progress`` counts families and may stop it).
+        A team lead's action (``domain.roles``)."""
+        require(self.role, LeadAction.PBR_CLAIM)
         day = as_of or self._clock.today()
         rows: list[ClaimRow] = []
         ids = self._repo().family_ids()
@@ -144,6 +152,8 @@ class ProgrammeService:
         """Record a retention decision. "Delete" removes the family's personal data, keeps
         the markers, and compacts the file so the bytes are gone (module docstring)."""
         check_review(review, self._clock.today())
+        if review.decision is RetentionDecision.DELETE:
+            require(self.role, LeadAction.RETENTION_DELETION)
         family = load_family(self._conn, review.family_id)
         with transaction(self._conn):
             repo = self._repo()

@@ -23,7 +23,7 @@ from keyworker_app.domain.indicators import (
     Term,
 )
 from keyworker_app.domain.subject_access import SubjectAccessRequest
-from tests.gui.samples import sample_family
+from tests.gui.samples import LEAD, sample_family
 from tests.taf_session import SettableClock, TafStore, open_taf_store
 
 TODAY = date(2025, 3, 19)
@@ -53,7 +53,7 @@ def programme_family(reference: str = "KW-0301", name: str = "Fairbairn") -> Fam
 def populate(root: Path) -> tuple[TafStore, int]:
     """The store (locked on return) and the programme family's id."""
     clock = SettableClock(NOW - timedelta(minutes=10))
-    taf = open_taf_store(root, clock)
+    taf = open_taf_store(root, clock, owner=LEAD)
     session, policy = taf.session, taf.policy
     family = session.add_family(programme_family())
     assert family.id is not None

@@ -36,3 +36,5 @@ def sample_family(reference: str, family_name: str, *, postcode: str = "LS1 4AP"
 
 # A partner of the shipped policy: the receiving end of its exchanges.
 OWNER = Actor("Sam Worker", Role.KEY_WORKER, "Leicester City Council (Troubled Families team)")
+# A team lead's store: retention deletion, claims and breach closure are theirs (section 7).
+LEAD = Actor("Jo Lead", Role.TEAM_LEAD, "Leicester City Council (Troubled Families team)")

@@ -30,7 +30,7 @@ from keyworker_app.services.demo_data import generate_families
 from keyworker_app.services.programme import ProgrammeService
 from tests.gui.conftest import PASSPHRASE, FakeClock, unlock
 from tests.gui.programme_samples import TODAY
-from tests.gui.samples import OWNER
+from tests.gui.samples import LEAD
 from tests.keyring_memory import MemoryKeyring
 from tests.taf_session import shipped_policy
 
@@ -43,7 +43,7 @@ def big_store(tmp_path_factory: pytest.TempPathFactory) -> CaseStore:
     root = tmp_path_factory.mktemp("big")
     store = CaseStore(StorePaths(root / "store"), DeviceSecrets(MemoryKeyring()),
                       kdf=FAST_TEST_KDF)
-    session, _recovery = store.create(PASSPHRASE, OWNER)
+    session, _recovery = store.create(PASSPHRASE, LEAD)
     session.import_families(generate_families(FAMILIES, 5, TODAY), "test")
     session.lock()
     return store

@@ -17,14 +17,14 @@ from keyworker_app.domain.breach import Breach
 from keyworker_app.domain.changes import Changes, RecordKind
 from keyworker_app.domain.retention import RetentionDecision, RetentionReview
 from keyworker_app.errors import UserFacingError
-from tests.gui.samples import sample_family
+from tests.gui.samples import LEAD, sample_family
 from tests.taf_session import TafStore, open_taf_store
 from tests.unit.services.test_meetings import meeting
 
 
 @pytest.fixture
 def taf(tmp_path: Path) -> Iterator[TafStore]:
-    store = open_taf_store(tmp_path)
+    store = open_taf_store(tmp_path, owner=LEAD)
     yield store
     if store.session.is_open:
         store.session.lock()
