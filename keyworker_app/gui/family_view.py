@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from keyworker_app.domain.changes import Changes, RecordKind
+from keyworker_app.domain.chronology import Entry, build_chronology
 from keyworker_app.domain.dates import age_on, format_date, format_datetime, parse_date
 from keyworker_app.domain.family import CaseNote, Family
 from keyworker_app.domain.policy import Policy
@@ -36,6 +37,7 @@ from keyworker_app.domain.sources import source_label, unknown_sources
 from keyworker_app.errors import StaleRecordError, UserFacingError
 from keyworker_app.gui import family_forms as forms
 from keyworker_app.gui.changes import ChangeBroadcast
+from keyworker_app.gui.chronology_page import ChronologyPage
 from keyworker_app.gui.clipboard import ClipboardGuard
 from keyworker_app.gui.criteria_panel import CriteriaPanel
 from keyworker_app.gui.errors import show_error
@@ -218,7 +220,17 @@ class FamilyView(QWidget):
                                     ReportKind.MEETING_RECORD, meeting_id))
             self.tabs.addTab(self.taf.meetings_page, "Mee&tings")
             self.tabs.addTab(self.taf.plan_page, "Family &plan")
-            self.tabs.addTab(self.taf.sharing_page, "Consent &and sharing")
+            self.tabs.addTab(self.taf.sharing_page, "Sh&aring")
+            self.tabs.setTabToolTip(self.tabs.count() - 1,
+                                    "Consent decisions and the information partners shared")
+        # The chronology: built from the record when its tab is first shown.
+        self.chronology: ChronologyPage | None = None
+        if policy is not None:
+            self.chronology = ChronologyPage(self._chronology_entries, self)
+            self.chronology.setAccessibleName("Chronology")
+            self.tabs.addTab(self.chronology, "&Key events")
+            self.tabs.setTabToolTip(self.tabs.count() - 1,
+                                    "The family's chronology: every dated event in order")
         # Programme criteria, results and chart: worked out when the tab is first shown.
         self.criteria: CriteriaPanel | None = None
         if policy is not None:
@@ -297,6 +309,9 @@ class FamilyView(QWidget):
             self.criteria.invalidate()
         if self.taf is not None:
             self.taf.set_family(family)
+        if getattr(self, "chronology", None) is not None:
+            assert self.chronology is not None
+            self.chronology.set_family(family)
         self.heading.setText(f"{family.reference} — {family.family_name}")
         parts = [family.status.label, f"Key worker: {family.key_worker}",
                  f"Allocated {format_date(family.allocated_on)}"]
@@ -332,7 +347,18 @@ class FamilyView(QWidget):
                       self.education, self.benefits, self.concerns):
             table.resizeColumnsToContents()
 
+    def _chronology_entries(self, newest_first: bool) -> tuple[Entry, ...]:
+        assert self._policy is not None
+        meetings = self._session.meetings(self._policy)
+        return build_chronology(
+            self.family, meetings.meetings_of_family(self.family_id),
+            meetings.consents(self.family_id), meetings.shared_items(self.family_id),
+            partner_names={p.id: p.name for p in self._policy.partners},
+            newest_first=newest_first)
+
     def _tab_shown(self, index: int) -> None:
+        if self.chronology is not None and self.tabs.widget(index) is self.chronology:
+            self.chronology.ensure_loaded()
         if self.criteria is not None and self.tabs.widget(index) is self.criteria:
             self.criteria.ensure_loaded()
 
@@ -350,6 +376,8 @@ class FamilyView(QWidget):
             self.taf.clear()
         if self.criteria is not None:
             self.criteria.clear()
+        if self.chronology is not None:
+            self.chronology.clear()
         self.heading.clear()
         self.details.clear()
 
@@ -376,6 +404,8 @@ class FamilyView(QWidget):
         if self.taf is not None and changes.touches(
                 RecordKind.MEETING, RecordKind.ACTION, RecordKind.CONSENT, RecordKind.SHARED):
             self.taf.refresh()
+            if self.chronology is not None and self.chronology.loaded:
+                self.chronology.reload()
 
     # -- editing --------------------------------------------------------------------------
     def _own_change(self) -> contextlib.AbstractContextManager[None]:
