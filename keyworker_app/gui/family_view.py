@@ -95,6 +95,7 @@ class FamilyView(QWidget):
         self.details = QLabel()
         self.details.setAccessibleName("Family details")
         self.details.setTextFormat(Qt.TextFormat.PlainText)
+        self.details.setWordWrap(True)  # beside three buttons it may need two lines
         # "Close case…" while the case is open, "Reopen case…" once it is closed. No Alt+letter:
         # neither should be a keystroke away by accident (Tab reaches it).
         self.close_button = self._button("Close case…", "Close this family's case",
