@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from reportlab.platypus import Flowable
 
 from keyworker_app.domain.dates import format_date, format_datetime
+from keyworker_app.domain.provenance import SPECIAL_SOURCES, Source
 from keyworker_app.reports.case_summary import _benefit
 from keyworker_app.reports.meta import ReportMeta
 from keyworker_app.reports.page import render
@@ -62,18 +63,23 @@ def story(pack: SubjectAccessPack, request_label: str, *, received_on: date, due
     addresses = [[", ".join(x for x in (a.line1, a.line2) if x), a.town, a.postcode,
                   format_date(a.from_date), format_date(a.to_date) or "Current"]
                  for a in pack.addresses]
-    offences = [[format_date(o.offence_date), o.disposal.label, o.description]
+    def src(source: Source) -> str:  # where each record came from (ISA §9)
+        return SPECIAL_SOURCES.get(source.partner) or partner_name(source.partner)
+
+    offences = [[format_date(o.offence_date), o.disposal.label, o.description, src(o.source)]
                 for o in sorted(p.offences, key=lambda o: o.offence_date)]
     education = [[f"{e.academic_year}/{(e.academic_year + 1) % 100:02d}",
                   e.term.value.capitalize(), str(e.fixed_exclusions),
-                  "Yes" if e.permanent_exclusion else "No", f"{e.unauthorised_absence_pct:.1f}%"]
+                  "Yes" if e.permanent_exclusion else "No", f"{e.unauthorised_absence_pct:.1f}%",
+                  src(e.source)]
                  for e in sorted(p.education, key=lambda e: e.sort_key)]
-    benefits = [[_benefit(b.benefit.value), format_date(b.from_date), format_date(b.to_date)]
+    benefits = [[_benefit(b.benefit.value), format_date(b.from_date), format_date(b.to_date),
+                 src(b.source)]
                 for b in p.benefits]
     asb = [[a.kind.label, _who(pack, a.person_ref), format_date(a.start_date),
-            format_date(a.end_date)] for a in pack.asb]
+            format_date(a.end_date), src(a.source)] for a in pack.asb]
     concerns = [[c.kind.label, _who(pack, c.person_ref), format_date(c.noted_on),
-                 format_date(c.ended_on), c.detail] for c in pack.concerns]
+                 format_date(c.ended_on), c.detail, src(c.source)] for c in pack.concerns]
     notes = [[format_datetime(n.occurred_at), n.kind.label, _who(pack, n.person_ref), n.author,
               n.summary] for n in sorted(pack.notes, key=lambda n: n.occurred_at)]
     consents = [[format_date(c.recorded_on), c.state.label,
@@ -99,17 +105,19 @@ def story(pack: SubjectAccessPack, request_label: str, *, received_on: date, due
         data_table(["Address", "Town", "Postcode", "From", "To"], addresses,
                    [4.5, 2, 1.6, 1.6, 1.6]),
         heading("Offences"),
-        data_table(["Date", "Disposal", "Description"], offences, [1.6, 3, 5]),
+        data_table(["Date", "Disposal", "Description", "Source"], offences, [1.6, 3, 4, 2.6]),
         heading("Education by term"),
         data_table(["Year", "Term", "Fixed exclusions", "Permanent exclusion",
-                    "Unauthorised absence"], education, [1.3, 1.3, 1.6, 1.8, 1.8]),
+                    "Unauthorised absence", "Source"], education,
+                   [1.3, 1.3, 1.6, 1.8, 2.0, 2.6]),
         heading("Benefits"),
-        data_table(["Benefit", "From", "To"], benefits, [3, 1.6, 1.6]),
+        data_table(["Benefit", "From", "To", "Source"], benefits, [3, 1.6, 1.6, 2.6]),
         heading("Anti-social behaviour interventions"),
-        data_table(["Intervention", "About", "From", "To"], asb, [4, 3, 1.6, 1.6]),
+        data_table(["Intervention", "About", "From", "To", "Source"], asb,
+                   [3.6, 2.6, 1.6, 1.6, 2.6]),
         heading("Concerns"),
-        data_table(["Concern", "About", "Noted", "Ended", "Detail"], concerns,
-                   [2.8, 2.6, 1.6, 1.6, 4.5]),
+        data_table(["Concern", "About", "Noted", "Ended", "Detail", "Source"], concerns,
+                   [2.4, 2.2, 1.5, 1.5, 3.6, 2.6]),
         heading("Contact log"),
         data_table(["When", "Kind", "About", "Recorded by", "Summary"], notes,
                    [2.1, 1.6, 2, 2, 6.5]),

@@ -112,6 +112,8 @@ def test_subject_access_pdf_is_protected_marked_and_complete(
     pages = assert_marked_every_page(data, MARKING, STRONG)
     text = " ".join(pdftotext_pages(result.destination, STRONG))
     assert f"Page {pages} of {pages}" in text
+    # Each record says where it came from; these were recorded without a source.
+    assert "Unknown (to complete)" in " ".join(text.split())
     for expected in (f"Ada {NAME}", "17/05/1990", "TF-SAR", "SAR-2025-001", "28/02/2025",
                      "Marker concern", "Visited Marker", "Marker shared", "Marker views",
                      POLICY.partners[0].name, "Given", "Household"):
