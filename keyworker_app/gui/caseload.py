@@ -451,6 +451,7 @@ class CaseloadView(QWidget):
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
         self.table.doubleClicked.connect(self._chosen)
         self.table.activated.connect(self._chosen)
+        self.search.returnPressed.connect(self.open_first_match)
 
     def load(self, session: Session) -> None:
         self._session = session
@@ -517,6 +518,18 @@ class CaseloadView(QWidget):
     def _criteria_progress(self) -> None:
         if self._session is not None and self.criteria_only.isChecked():
             self.apply_search()
+
+    def open_first_match(self) -> None:
+        """Enter in the search box opens the first family shown (the search is applied
+        first if a keystroke is still pending)."""
+        if self._search_timer.isActive():
+            self._search_timer.stop()
+            self.apply_search()
+        if self.proxy.rowCount() == 0:
+            return
+        first = self.proxy.index(0, 0)
+        self.table.setCurrentIndex(first)
+        self._chosen(first)
 
     def _chosen(self, index: QModelIndex) -> None:
         fid = self.proxy.data(index, FAMILY_ID_ROLE)
