@@ -83,10 +83,6 @@ def populate(root: Path) -> tuple[object, int]:
                         date(2025, 3, 14)),
                  Action("GP appointment for sleep", "Alex Ashworth", "family",
                         date(2025, 3, 28))),
-        shared=(SharedInformation("leicestershire-police", "police-allocated-families",
-                                  "Two call-outs to the address in December.",
-                                  date(2024, 12, 12), ShareMethod.SECURE_EMAIL,
-                                  "Leicestershire Police", ("p1",)),),
         next_review=date(2025, 3, 24)))
     assert first.id is not None
     service.finalise_meeting(first.id)
@@ -95,7 +91,12 @@ def populate(root: Path) -> tuple[object, int]:
         service.save_meeting(Meeting(
             fid, MeetingType.REVIEW if n % 3 else MeetingType.INITIAL,
             datetime(2025, 3, 20, 9, 30) + timedelta(days=n, hours=n % 4), chair="Team Lead",
-            venue="Children's centre"))
+            venue="Children's centre", actions=() if n != 1 else (
+                Action("Attendance plan with school", "Pat Teacher", "leicester-city",
+                       date(2025, 4, 4)),
+                Action("Parenting course place", "Sam Worker", "leicester-city",
+                       date(2025, 3, 28)),
+                Action("GP appointment for sleep", "Parent", "family", date(2025, 3, 25)))))
     session.lock()
     return taf.store, taf.family_id
 
@@ -139,8 +140,8 @@ def main() -> None:
     sub = new.add_shared()
     settle()
     sub.editors["summary"].setPlainText("Two call-outs in February.")
-    sub.editors["data_controller"].setText("Leicestershire Police")
-    for key, wanted in (("from_partner", "leicestershire-police"), ("about", "c1")):
+    for key, wanted in (("from_partner", "leicestershire-police"), ("about", "c1"),
+                        ("data_controller", "leicestershire-police")):
         combo = sub.editors[key]
         assert isinstance(combo, QComboBox)
         combo.setCurrentIndex(combo.findData(wanted))
@@ -153,6 +154,16 @@ def main() -> None:
     window.show_today()
     settle()
     window.grab().save(str(OUT / "taf-today.png"))
+    other = window.open_family(window.caseload.model.ids[1])
+    assert other is not None and other.taf is not None
+    review = other.taf.open_meeting(None)
+    assert review is not None and review.brought is not None
+    review.tabs.setCurrentWidget(review.brought)
+    review.brought.set_decision(0, ActionStatus.DONE, "Plan agreed with the head of year.")
+    review.brought.set_decision(1, ActionStatus.CANCELLED, "No places this term.")
+    settle()
+    review.grab().save(str(OUT / "taf-review-brought-forward.png"))
+    review.reject()
     window.show_team()
     settle()
     window.grab().save(str(OUT / "taf-team.png"))
