@@ -34,8 +34,6 @@ from keyworker_app.domain.taf import (  # noqa: E402
     Meeting,
     MeetingType,
     MemberVoice,
-    SharedInformation,
-    ShareMethod,
 )
 from keyworker_app.gui.lock import LockSettings  # noqa: E402
 from keyworker_app.gui.main_window import MainWindow  # noqa: E402
