@@ -205,6 +205,7 @@ class MainWindow(QMainWindow):
                 ("&Retention review", "Ctrl+3", self.show_retention),
                 ("&Subject access requests", "Ctrl+4", self.show_subject_access),
                 ("&Breach records", "Ctrl+5", self.show_breaches),
+                ("Sus&pensions of the agreement", "", self.show_suspensions),
                 ("Export the PbR &claim as PDF…", "", self.export_claim),
                 ("Export the PbR claim as CS&V…", "", self.export_claim_csv)):
             action = QAction(text, self)
@@ -291,6 +292,16 @@ class MainWindow(QMainWindow):
             lambda e: BreachView(e, now=lambda: as_utc(self._now()), registry=self.lock,
                                  work=self.store_work, background=self._background_exports))
         return page if isinstance(page, BreachView) else None
+
+    def show_suspensions(self) -> QWidget | None:
+        """Programme → Suspensions of the agreement (ISA §15)."""
+        from keyworker_app.gui.suspension_view import SuspensionView
+
+        policy = self.policy
+        assert policy is not None and self._session is not None
+        session = self._session
+        return self._show_programme_page(
+            SuspensionView, "Suspensions", lambda _e: SuspensionView(session.suspensions(policy)))
 
     def export_claim(self, file_format: str = "pdf",
                      draft: dict[str, Any] | None = None) -> ProgrammeExportDialog | None:

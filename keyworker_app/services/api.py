@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from keyworker_app.domain.policy import Policy
     from keyworker_app.services.meetings import MeetingService
     from keyworker_app.services.programme import ProgrammeService
+    from keyworker_app.services.suspensions import SuspensionService
 
 SORT_KEYS = ("reference", "family_name", "members", "status", "key_worker", "review_due")
 
@@ -101,6 +102,10 @@ class Session(Protocol):
 
     def meetings(self, policy: Policy) -> MeetingService:
         """TAF meetings, the family plan, consent and shared information (services.meetings)."""
+        ...
+
+    def suspensions(self, policy: Policy) -> SuspensionService:
+        """Suspensions of the agreement, ISA §15 (services.suspensions)."""
         ...
 
     def programme(self, policy: Policy) -> ProgrammeService:

@@ -1,0 +1,50 @@
+"""Programme → Suspensions of the agreement: the list says what is in force, until when and
+when the meeting is due; lifting one ends it at once."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from keyworker_app.domain.audit import Actor, Role
+from keyworker_app.gui.suspension_view import SuspensionView
+from keyworker_app.services.suspensions import SuspensionService
+from tests.taf_session import TafStore, open_taf_store
+
+
+@pytest.fixture
+def taf(tmp_path: Path) -> Iterator[TafStore]:
+    store = open_taf_store(tmp_path)
+    yield store
+    store.session.lock()
+
+
+def test_list_shows_in_force_and_lift_ends_it(qtbot: Any, taf: TafStore) -> None:
+    service = SuspensionService(taf.session.connection, taf.session.audit, taf.clock,
+                                Actor("Lee Lead", Role.TEAM_LEAD, "Leicester City Council"),
+                                taf.policy)
+    saved = service.record("leicestershire-police", date(2025, 3, 10), "IG-2025-014")
+    service.record("leicester-city", date(2024, 1, 2), "IG-2024-001")
+    view = SuspensionView(service)
+    qtbot.addWidget(view)
+    view.resize(1024, 768)
+    view.show()
+    cells = [[view.model.index(r, c).data() for c in range(view.model.columnCount())]
+             for r in range(view.model.rowCount())]
+    assert cells[0][:5] == ["Leicestershire Police", "In force", "10/03/2025", "24/04/2025",
+                            "24/03/2025"]
+    assert cells[1][1] == "Ended"
+    assert "Leicestershire Police until 24/04/2025" in view.summary.text()
+    assert view.table.accessibleName() == "Suspensions of the agreement"
+    shots = os.environ.get("KEYWORKER_SHOTS")
+    if shots:
+        view.grab().save(str(Path(shots) / "suspensions.png"))
+    assert saved.id is not None
+    view.lift(saved.id)
+    assert view.model.index(0, 1).data() == "Ended"
+    assert view.summary.text() == "No suspension is in force."
