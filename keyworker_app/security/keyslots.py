@@ -184,7 +184,7 @@ def parse_header(raw: bytes) -> Header:
     Keyworker header."""
     try:
         data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise NotAKeyworkerStoreError("the key header is not a Keyworker header") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise NotAKeyworkerStoreError("the key header is not a Keyworker header")

@@ -264,7 +264,7 @@ class UnlockThrottle:
                 if not isinstance(tag, str) or not hmac.compare_digest(tag, self._tag(data)):
                     return None
             return _parse(data)
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError):
             return None
 
     def _read_file(self) -> bytes | None:
