@@ -176,3 +176,15 @@ def recipient_refusal(suspensions: Sequence[Suspension], policy: Policy, address
 
 def _day(d: date) -> str:
     return format_date(d)
+
+
+def suspension_notices(suspensions: Iterable[Suspension], policy: Policy | None,
+                       today: date) -> list[str]:
+    """One line per suspension in force, for Today and Team: until when, and the meeting."""
+    lines = []
+    for s in in_force(suspensions, today):
+        due = ("overdue since" if today > s.meeting_due_on else "due by")
+        lines.append(f"Suspended: {partner_label(policy, s.partner_id)} until "
+                     f"{_day(s.ends_on)} (ISA §15). The Risk Assessment and Resolution "
+                     f"meeting is {due} {_day(s.meeting_due_on)}.")
+    return lines

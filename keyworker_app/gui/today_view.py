@@ -63,6 +63,20 @@ class _FamilyPage(QWidget):
         self._shown_day: date | None = None
         self.models: list[RecordTableModel[Any]] = []
         self.layout_ = QVBoxLayout(self)
+        self.suspension_label = QLabel()
+        self.suspension_label.setObjectName("suspensionBanner")
+        self.suspension_label.setWordWrap(True)
+        self.suspension_label.setStyleSheet("font-weight: bold")
+        self.suspension_label.hide()
+
+    def show_suspensions(self, day: date) -> None:
+        """The agreement's suspensions in force, and when their meeting is due (ISA §15)."""
+        try:
+            lines = self.service.suspension_notices(day)
+        except UserFacingError:
+            lines = []
+        self.suspension_label.setText("\n".join(lines))
+        self.suspension_label.setVisible(bool(lines))
 
     def _table(self, name: str, model: RecordTableModel[Any]) -> QTableView:
         self.models.append(model)
@@ -117,6 +131,7 @@ class TodayView(_FamilyPage):
         self.meeting_table = self._table("Meetings this week", self.meeting_model)
         self.review_table = self._table("Reviews due", self.review_model)
         self.layout_.addWidget(self.date_label)
+        self.layout_.addWidget(self.suspension_label)
         for title, table, stretch in (("Actions due or overdue", self.action_table, 3),
                                       ("Meetings this week", self.meeting_table, 2),
                                       ("Reviews due with no meeting booked", self.review_table, 1)):
@@ -132,6 +147,7 @@ class TodayView(_FamilyPage):
             show_error(self, exc)
             return
         self._shown_day = day
+        self.show_suspensions(day)
         self.date_label.setText(f"Today is {weekday_name(day)} {format_date(day)}.")
         self.action_model.set_rows(data.actions)
         self.meeting_model.set_rows(data.meetings)
@@ -237,6 +253,7 @@ class TeamView(_FamilyPage):
         for table in (self.family_table, self.table):  # widths from the first rows, not 5,000
             table.horizontalHeader().setResizeContentsPrecision(SIZE_FROM_ROWS)
         self._unknown = 0  # families whose criteria were not yet known at the last count
+        self.layout_.addWidget(self.suspension_label)
         self.layout_.addWidget(_heading("Team overview"))
         self.layout_.addLayout(filter_row)
         self.layout_.addWidget(self.team_summary)
@@ -260,6 +277,7 @@ class TeamView(_FamilyPage):
             show_error(self, exc)
             return
         self._shown_day = day
+        self.show_suspensions(day)
         self._overview, self._meetings = overview, meetings
         chosen = self.chosen_worker()
         self.worker_filter.blockSignals(True)

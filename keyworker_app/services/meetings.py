@@ -19,7 +19,7 @@ from keyworker_app.domain.dates import start_of_day
 from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.problems import require_valid
 from keyworker_app.domain.sources import receiving_partner, shared_item_problems
-from keyworker_app.domain.suspension import source_refusal
+from keyworker_app.domain.suspension import source_refusal, suspension_notices
 from keyworker_app.domain.taf import (
     Action,
     ActionStatus,
@@ -220,6 +220,11 @@ class MeetingService:
                                  f"family={family_id} exchange={item.exchange}"
                                  f"{' confirmed-outside' if item.outside_confirmed else ''}")
         return saved
+
+    def suspension_notices(self, day: date) -> list[str]:
+        """What Today and Team show while the agreement is suspended for a partner."""
+        suspensions = SuspensionRepository(self._conn, self._clock.now).all()
+        return suspension_notices(suspensions, self.policy, day)
 
     def _refuse_suspended(self, item: SharedInformation) -> None:
         """No new information from a suspended partner, nor under its exchanges (§15)."""

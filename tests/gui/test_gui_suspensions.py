@@ -48,3 +48,29 @@ def test_list_shows_in_force_and_lift_ends_it(qtbot: Any, taf: TafStore) -> None
     view.lift(saved.id)
     assert view.model.index(0, 1).data() == "Ended"
     assert view.summary.text() == "No suspension is in force."
+
+
+def test_today_shows_the_suspension_and_its_meeting(qtbot: Any, taf: TafStore) -> None:
+    from keyworker_app.gui.today_view import TodayView
+
+    service = SuspensionService(taf.session.connection, taf.session.audit, taf.clock,
+                                Actor("Lee Lead", Role.TEAM_LEAD, "Leicester City Council"),
+                                taf.policy)
+    service.record("leicestershire-police", date(2025, 3, 10), "IG-2025-014")
+    day = [date(2025, 3, 12)]
+    today = TodayView(taf.session.meetings(taf.policy), lambda: day[0])
+    qtbot.addWidget(today)
+    today.resize(1024, 768)
+    today.show()
+    text = today.suspension_label.text()
+    assert "Suspended: Leicestershire Police until 24/04/2025" in text
+    assert "meeting is due by 24/03/2025" in text
+    shots = os.environ.get("KEYWORKER_SHOTS")
+    if shots:
+        today.grab().save(str(Path(shots) / "today-suspended.png"))
+    day[0] = date(2025, 3, 25)
+    today.refresh()
+    assert "overdue since 24/03/2025" in today.suspension_label.text()
+    day[0] = date(2025, 4, 24)
+    today.refresh()
+    assert today.suspension_label.isHidden()
