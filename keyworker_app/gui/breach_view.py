@@ -43,6 +43,7 @@ from keyworker_app.domain.changes import Changes, RecordKind
 from keyworker_app.domain.dates import DATETIME_HINT, format_datetime, local_day, parse_datetime
 from keyworker_app.domain.handling import Recipient
 from keyworker_app.domain.policy import Policy
+from keyworker_app.domain.roles import LeadAction, allowed, who_can
 from keyworker_app.errors import UserFacingError, ValidationError
 from keyworker_app.gui.errors import show_error
 from keyworker_app.gui.form_dialog import DraftRegistry, fit_wrapped_text
@@ -95,7 +96,7 @@ class BreachDialog(QDialog):
     def __init__(self, policy: Policy, save: Callable[[Breach], Breach],
                  breach: Breach | None = None, now: Callable[[], datetime] = _local_now,
                  parent: QWidget | None = None, *, registry: DraftRegistry | None = None,
-                 draft: dict[str, Any] | None = None) -> None:
+                 draft: dict[str, Any] | None = None, may_close: bool = True) -> None:
         super().__init__(parent)
         title = "Record a breach" if breach is None else f"Breach {breach_reference(breach)}"
         self.setWindowTitle(title)
@@ -151,6 +152,11 @@ class BreachDialog(QDialog):
             self.actions_taken.setPlainText(breach.actions)
             self.outcome.setPlainText(breach.outcome)
             self.closed.setChecked(breach.closed_at is not None)
+        if not may_close and (breach is None or breach.closed_at is None):
+            # A team lead closes a breach (domain.roles); the box says so.
+            self.closed.setEnabled(False)
+            self.closed.setText(f"C&losed ({who_can(LeadAction.BREACH_CLOSURE)})")
+            self.closed.setToolTip(who_can(LeadAction.BREACH_CLOSURE))
         self.problem = QLabel()
         self.problem.setAccessibleName("Problem")
         self.problem.setWordWrap(True)
@@ -369,7 +375,8 @@ class BreachView(ProgrammePage[Breach]):
     def open_form(self, breach: Breach | None,
                   draft: dict[str, Any] | None = None) -> BreachDialog:
         dialog = BreachDialog(self._policy, self._saved, breach, self._now, self,
-                              registry=self._registry, draft=draft)
+                              registry=self._registry, draft=draft,
+                              may_close=allowed(self._rights.role, LeadAction.BREACH_CLOSURE))
         return self.show_dialog(dialog)
 
     def open_saved(self, breach_id: int | None,

@@ -200,6 +200,7 @@ class MainWindow(QMainWindow):
         """Programme: retention review, subject access, breaches, the PbR claim (ISA §§10,
         17, 12; §4.3.3). Pages open as tabs beside the family records; cleared on lock."""
         menu = self.menuBar().addMenu("Pro&gramme")
+        menu.setToolTipsVisible(True)  # a greyed-out claim says who can make it
         self.programme_actions: list[QAction] = []
         for text, keys, slot in (
                 ("&Retention review", "Ctrl+3", self.show_retention),
@@ -221,6 +222,15 @@ class MainWindow(QMainWindow):
             action.setEnabled(unlocked)
         for action in self.programme_actions:
             action.setEnabled(unlocked and self.policy is not None)
+        if unlocked and self._session is not None:
+            from keyworker_app.domain.roles import LeadAction, allowed, who_can
+
+            # The PbR claim is a team lead's (domain.roles): greyed out, saying who can.
+            if not allowed(self._session.actor.role, LeadAction.PBR_CLAIM):
+                for action in self.programme_actions[3:]:
+                    action.setEnabled(False)
+                    action.setToolTip(who_can(LeadAction.PBR_CLAIM))
+                    action.setStatusTip(who_can(LeadAction.PBR_CLAIM))
 
     def _programme_exports(self) -> ProgrammeExportService | None:
         from keyworker_app.services.programme_exports import ProgrammeExportService

@@ -67,7 +67,16 @@ class ProgrammePage(QWidget, Generic[T]):
             item = self.buttons.itemAt(i)
             widget = item.widget() if item is not None else None
             if isinstance(widget, QPushButton) and widget.property("needsSelection"):
-                widget.setEnabled(chosen)
+                widget.setEnabled(chosen and not widget.property("refusedBecause"))
+
+    def lead_only(self, button: QPushButton, allowed: bool, reason: str) -> None:
+        """A team lead's action (``domain.roles``): on a key worker's store the button stays
+        greyed out and its tooltip says who can do it."""
+        if allowed:
+            return
+        button.setProperty("refusedBecause", reason)
+        button.setToolTip(reason)
+        button.setEnabled(False)
 
     def set_rows(self, rows: Sequence[T], keep: Callable[[T], Any] | None = None) -> None:
         """Show ``rows``; keep the selection on the record with the same ``keep`` key."""

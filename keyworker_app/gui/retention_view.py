@@ -24,6 +24,7 @@ from keyworker_app.domain.retention import (
     RetentionDecision,
     RetentionReview,
 )
+from keyworker_app.domain.roles import LeadAction, who_can
 from keyworker_app.errors import UserFacingError, ValidationError
 from keyworker_app.gui.errors import show_error
 from keyworker_app.gui.form_dialog import DraftRegistry, FieldSpec, FormDialog
@@ -102,6 +103,8 @@ class RetentionQueueView(ProgrammePage[QueueEntry]):
                                              self.open_retain)
         self.delete_button = self.add_button("&Delete…", "Delete the family's records",
                                              self.open_delete)
+        self.lead_only(self.delete_button, programme.allows(LeadAction.RETENTION_DELETION),
+                       who_can(LeadAction.RETENTION_DELETION))
         self.finish_buttons()
         self.refresh()
 
