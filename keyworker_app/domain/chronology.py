@@ -66,6 +66,17 @@ class Entry:
 _TERM_START = {Term.AUTUMN: (0, 9, 1), Term.SPRING: (1, 1, 1), Term.SUMMER: (1, 4, 15)}
 
 
+SUMMARY_LENGTH = 240  # a chronology entry is a short summary; the record has the rest
+
+
+def short(text: str, length: int = SUMMARY_LENGTH) -> str:
+    """The text on one line, cut at a word before ``length`` characters with "…"."""
+    flat = " ".join(text.split())
+    if len(flat) <= length:
+        return flat
+    return flat[:length].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
 def term_start(academic_year: int, term: Term) -> date:
     offset, month, day = _TERM_START[term]
     return date(academic_year + offset, month, day)
@@ -82,7 +93,7 @@ def _family_entries(family: Family, names: Mapping[str, str]) -> Iterable[Entry]
                 family.key_worker, f"Case allocated to {family.key_worker}.")
     for note in family.notes:
         refs = (note.person_ref,) if note.person_ref else ()
-        text = note.current_text + (" (amended)" if note.amendments else "")
+        text = short(note.current_text) + (" (amended)" if note.amendments else "")
         yield Entry(local_day(note.occurred_at), EntryKind.NOTE, note.kind.label, note.author,
                     text, refs, note.occurred_at)
     for person in family.members:
@@ -116,7 +127,8 @@ def _family_entries(family: Family, names: Mapping[str, str]) -> Iterable[Entry]
     for concern in family.concerns:
         refs = (concern.person_ref,) if concern.person_ref else ()
         yield Entry(concern.noted_on, EntryKind.CONCERN, concern.kind.label,
-                    _source(concern.source, names), concern.detail or concern.kind.label, refs)
+                    _source(concern.source, names), short(concern.detail) or concern.kind.label,
+                    refs)
     if family.review_due is not None:
         yield Entry(family.review_due, EntryKind.REVIEW, "Review due", family.key_worker,
                     "The case is due for review.")
@@ -127,7 +139,7 @@ def _family_entries(family: Family, names: Mapping[str, str]) -> Iterable[Entry]
 
 def _shared_entry(item: SharedInformation, names: Mapping[str, str]) -> Entry:
     return Entry(item.received_on, EntryKind.SHARED, "Information received",
-                 names.get(item.from_partner, item.from_partner), item.summary, item.about)
+                 names.get(item.from_partner, item.from_partner), short(item.summary), item.about)
 
 
 def build_chronology(family: Family, meetings: Sequence[Meeting] = (),

@@ -618,8 +618,8 @@ class FamilyView(QWidget):
             return None
         service = ExportService(self._session, self._policy)
         dialog = ExportDialog(service, self.family_id, self.family.reference,
-                              reports=(ReportKind.CASE_SUMMARY, ReportKind.TAF_PACK,
-                                       ReportKind.MEETING_RECORD),
+                              reports=(ReportKind.CASE_SUMMARY, ReportKind.CHRONOLOGY,
+                                       ReportKind.TAF_PACK, ReportKind.MEETING_RECORD),
                               meetings=self.taf.meeting_choices() if self.taf else (),
                               report=report, meeting_id=meeting_id,
                               today=self._today, parent=self)

@@ -38,12 +38,14 @@ class ReportKind(enum.StrEnum):
     MEETING_RECORD = "meeting-record"
     TAF_PACK = "taf-pack"
     CASE_SUMMARY = "case-summary"
+    CHRONOLOGY = "chronology"
 
     @property
     def label(self) -> str:
         return {"meeting-record": "TAF meeting record",
                 "taf-pack": "TAF preparation pack",
-                "case-summary": "Case summary"}[self.value]
+                "case-summary": "Case summary",
+                "chronology": "Chronology"}[self.value]
 
 
 class ExportSession(AuditingSession, Protocol):
@@ -155,6 +157,8 @@ class ExportService(ExportSteps[ExportRequest, ExportResult]):
             return self._meeting_record_builder(request)
         if request.report is ReportKind.TAF_PACK:
             return self._taf_pack_builder(request)
+        if request.report is ReportKind.CHRONOLOGY:
+            return self._chronology_builder(request)
         raise UserFacingError(f"The {request.report.label} is not available in this version.",
                               "Export a case summary instead.")
 
@@ -175,6 +179,26 @@ class ExportService(ExportSteps[ExportRequest, ExportResult]):
                                   self._policy.purpose(request.purpose_id).label,
                                   self._destination_label(request.recipient),
                                   policy=self._policy)
+
+    def _chronology_builder(self, request: ExportRequest) -> Builder:
+        from keyworker_app.domain.chronology import build_chronology
+
+        meetings = self._session.meetings(self._policy)
+        held = meetings.meetings_of_family(request.family_id)
+        consents = meetings.consents(request.family_id)
+        shared = meetings.shared_items(request.family_id)
+        names = {p.id: p.name for p in self._policy.partners}
+        purpose = self._policy.purpose(request.purpose_id).label
+        destination = self._destination_label(request.recipient)
+
+        def build(family: Family, _request: ExportRequest, at: datetime, _today: date) -> bytes:
+            from keyworker_app.reports import chronology  # reportlab: on first use
+
+            entries = build_chronology(family, held, consents, shared, partner_names=names)
+            meta = self.meta(chronology.TITLE, family.reference, at)
+            return chronology.build(family, entries, meta, purpose, destination)
+
+        return build
 
     def _meeting_record_builder(self, request: ExportRequest) -> Builder:
         meetings = self._session.meetings(self._policy)
