@@ -195,6 +195,27 @@ class MainWindow(QMainWindow):
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(lambda _c=False: self.show_about())
         help_menu.addAction(self.about_action)
+        self.agreement_action = QAction("The information &sharing agreement", self)
+        self.agreement_action.triggered.connect(lambda _c=False: self.show_agreement())
+        help_menu.addAction(self.agreement_action)
+
+    def show_agreement(self) -> QWidget | None:
+        """Help → The information sharing agreement: the policy in force, readable (§16)."""
+        from PySide6.QtWidgets import QDialog, QPlainTextEdit, QVBoxLayout
+
+        from keyworker_app.domain.agreement_text import agreement_lines
+
+        if self.policy is None:
+            return None
+        dialog = QDialog(self)
+        dialog.setWindowTitle("The information sharing agreement")
+        text = QPlainTextEdit("\n".join(agreement_lines(self.policy)))
+        text.setReadOnly(True)
+        text.setAccessibleName("The agreement in force")
+        QVBoxLayout(dialog).addWidget(text)
+        dialog.resize(800, 600)
+        dialog.show()
+        return dialog
 
     def _build_programme_menu(self) -> None:
         """Programme: retention review, subject access, breaches, the PbR claim (ISA §§10,
