@@ -71,6 +71,7 @@ log = logging.getLogger("keyworker.services")
 UPGRADE_BACKUPS = "upgrade-backups"  # inside the store folder: backups made before upgrades
 
 CASELOAD_LIMIT = 1_000_000
+FAILED_UNLOCKS_TO_REPORT = 3  # repeated failures are offered as a possible breach (§12)
 
 
 def require_strong(passphrase: str) -> None:
@@ -489,6 +490,13 @@ class CaseStore:
         if new:
             log.warning("audit trail: %d new problem(s) found at unlock", len(new))
             session.warnings.append(AuditTrailWarning(new))
+        if len(unlocked.failed_attempts) >= FAILED_UNLOCKS_TO_REPORT:
+            session.warnings.append(UserFacingError(
+                f"{len(unlocked.failed_attempts)} failed attempts to unlock this store were "
+                "made since it was last opened.",
+                "If they were not yours, record a possible breach (attempts to gain "
+                "unauthorised access, ISA §12) under Programme → Breach records and tell "
+                "your information-governance officer."))
         return session
 
     @staticmethod

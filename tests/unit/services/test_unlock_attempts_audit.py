@@ -47,6 +47,10 @@ def test_failed_unlocks_are_audited_even_after_the_attempts_file_is_deleted(
         store.unlock(PASS)
     assert store.throttle_wait() > 0
     fake_clock.advance(2)
+    opened = store.unlock(PASS)
+    assert any("4 failed attempts to unlock" in w.message and "possible breach" in w.advice
+               for w in opened.warnings)
+    opened.lock()
     details = failed_events(store)
     assert len(details) == 4 and all(d.startswith("at=") for d in details)
     assert len(failed_events(store)) == 4  # written once, not again at the next unlock
