@@ -19,7 +19,7 @@ import string
 from dataclasses import dataclass
 
 from keyworker_app.domain.passphrase import Strength, assess
-from keyworker_app.domain.policy import ExportPasswordRules
+from keyworker_app.domain.policy import ExportPasswordRules, Partner
 
 # RFC 5322 dot-atom for the local part; quoted local parts are not accepted.
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
@@ -99,6 +99,35 @@ class Recipient:
     @classmethod
     def meeting(cls) -> Recipient:
         return cls(RecipientKind.MEETING)
+
+
+def recipient_organisation(address: str, partners: tuple[Partner, ...]) -> Partner | None:
+    """The partner whose e-mail domains the address is on (the longest match wins), or None
+    for an organisation the policy does not know (ISA §5: not a party to the agreement)."""
+    domain = email_domain(address)
+    if domain is None:
+        return None
+    best: tuple[int, Partner] | None = None
+    for partner in partners:
+        for known in partner.email_domains:
+            if domain_matches(domain, known) and (best is None or len(known) > best[0]):
+                best = (len(known), partner)
+    return best[1] if best is not None else None
+
+
+def recipient_audit_text(recipient: Recipient, partners: tuple[Partner, ...]) -> str:
+    """What the audit says of an e-mail recipient: the domain and the organisation it resolves
+    to, never the local part (which names a person). A domain that is neither a partner's nor
+    on a secure convention is not written either: a family's own domain would name them.
+    Print and meeting copies say nothing more: their kind records them as unprotected or
+    protected copies kept by the worker, never as secure."""
+    if recipient.kind not in (RecipientKind.SECURE_EMAIL, RecipientKind.OTHER_EMAIL):
+        return ""
+    partner = recipient_organisation(recipient.address, partners)
+    domain = email_domain(recipient.address)
+    if domain is None or (partner is None and recipient.kind is RecipientKind.OTHER_EMAIL):
+        domain = "not-recorded"
+    return f"to-domain={domain} to-org={partner.id if partner is not None else 'unknown'}"
 
 
 def password_required(kind: RecipientKind) -> bool:

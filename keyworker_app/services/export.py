@@ -18,7 +18,12 @@ from typing import Protocol
 
 from keyworker_app.domain.dates import file_date, local_day
 from keyworker_app.domain.family import Family
-from keyworker_app.domain.handling import Recipient, RecipientKind, email_domain
+from keyworker_app.domain.handling import (
+    Recipient,
+    RecipientKind,
+    email_domain,
+    recipient_audit_text,
+)
 from keyworker_app.domain.policy import Policy
 from keyworker_app.errors import UserFacingError, ValidationError
 from keyworker_app.services.meetings import MeetingService
@@ -79,6 +84,7 @@ class ExportResult:
     purpose_id: str
     sha256: str
     meeting_id: int | None = None
+    recipient_detail: str = ""  # domain and organisation, never the local part
 
     @property
     def object_type(self) -> str:
@@ -97,6 +103,8 @@ class ExportResult:
     def audit_detail(self) -> str:
         parts = [f"report={self.report.value}", f"ref={self.family_reference}",
                  handling_detail(self.recipient, self.protected, self.purpose_id)]
+        if self.recipient_detail:
+            parts.append(self.recipient_detail)
         if self.meeting_id is not None:
             parts.append(f"meeting={self.meeting_id}")
         parts.append(f"sha256={self.sha256}")
@@ -142,7 +150,8 @@ class ExportService(ExportSteps[ExportRequest, ExportResult]):
                 destination=request.destination, report=request.report, family_id=family_id,
                 family_reference=reference, recipient=request.recipient.kind,
                 protected=bool(request.password), purpose_id=request.purpose_id,
-                sha256=digest, meeting_id=request.meeting_id)
+                sha256=digest, meeting_id=request.meeting_id,
+                recipient_detail=recipient_audit_text(request.recipient, self._policy.partners))
 
         return self.prepared(request, lambda: builder(family, request, at, local_day(at)),
                              finish)

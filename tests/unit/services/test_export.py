@@ -47,7 +47,24 @@ def test_secure_recipient_may_get_it_unprotected(export_env: ExportEnv) -> None:
     assert os.stat(result.destination).st_mode & 0o077 == 0  # owner-only
     [event] = env.export_events()
     assert event == (f"family:{env.family_id} report=case-summary ref=KW-0099 recipient=secure "
-                     f"protected=no purpose=support sha256={result.sha256}")
+                     "protected=no purpose=support to-domain=leics.pnn.police.uk to-org=unknown "
+                     f"sha256={result.sha256}")
+
+
+@pytest.mark.parametrize(("address", "domain", "org"), [
+    ("a.officer@leicestershire.pnn.police.uk", "leicestershire.pnn.police.uk",
+     "leicestershire-police"),
+    ("solicitor@firm.cjsm.net", "firm.cjsm.net", "unknown"),
+    ("someone@family-name.co.uk", "not-recorded", "unknown"),
+])
+def test_the_audit_names_the_recipients_domain_and_organisation_never_the_person(
+    export_env: ExportEnv, address: str, domain: str, org: str
+) -> None:
+    env = export_env
+    env.service.export(request(env, env.service.recipient_for(address), STRONG))
+    [event] = env.export_events()
+    assert f"to-domain={domain} to-org={org}" in event
+    assert address.split("@", maxsplit=1)[0] not in event
 
 
 @pytest.mark.parametrize("address", [INSECURE, "x@police.uk.evil.com", "pnn.police.uk@evil.com",
