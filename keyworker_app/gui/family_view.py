@@ -434,7 +434,7 @@ class FamilyView(QWidget):
                 on_submit: Callable[[dict[str, str]], None], initial: dict[str, str],
                 restored: bool,
                 latest: Callable[[], dict[str, str]] | None = None,
-                ask_before_discard: bool = False) -> FormDialog:
+                ask_before_discard: bool = True) -> FormDialog:
         dialog = FormDialog(self, title, form, record_key, fields=fields, on_submit=on_submit,
                             initial=initial, registry=self._registry, restored=restored,
                             latest=latest, ask_before_discard=ask_before_discard)

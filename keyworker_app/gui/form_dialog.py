@@ -94,7 +94,7 @@ class FormDialog(QDialog):
         registry: DraftRegistry | None = None,
         restored: bool = False,
         latest: Callable[[], dict[str, str]] | None = None,
-        ask_before_discard: bool = False,
+        ask_before_discard: bool = True,
     ) -> None:
         fields = tuple(fields)
         if restored and initial:

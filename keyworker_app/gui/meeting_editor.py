@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTableView,
@@ -110,6 +111,8 @@ class MeetingEditor(QDialog):
                               else (draft.open_part, draft.open_values))
         self.models: list[RecordTableModel[Any]] = []
         self.brought: BroughtForward | None = None
+        self._for_lock = False
+        self.discard_box: QMessageBox | None = None
         last, still_open = (None, []) if meeting is not None else service.brought_forward(fid)
         start = meeting or Meeting(fid, MeetingType.INITIAL if last is None
                                    else MeetingType.REVIEW,
@@ -378,6 +381,7 @@ class MeetingEditor(QDialog):
 
     def collect_draft(self) -> tuple[str, str, dict[str, Any]] | None:
         """The meeting as typed, with the row dialog open on it (if anything is typed there)."""
+        self._for_lock = True  # the lock closes the editor next: no question then
         if not self.is_dirty():
             return None
         typing = self._open_typing()
@@ -514,6 +518,16 @@ class MeetingEditor(QDialog):
         self.saved.emit(saved.id)
         self.accept()
         return True
+
+    def reject(self) -> None:
+        """Close, or Cancel/Escape: with unsaved changes asks "Discard changes?" first."""
+        if self._for_lock or self.read_only or not self.isVisible() or not self.is_dirty():
+            super().reject()
+        elif self.discard_box is None:
+            from keyworker_app.gui.discard_prompt import ask_discard
+
+            self.discard_box = ask_discard(self, super().reject)
+            self.discard_box.finished.connect(lambda _c: setattr(self, "discard_box", None))
 
     def clear(self) -> None:
         for model in self.models:
