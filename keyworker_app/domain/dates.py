@@ -86,6 +86,12 @@ def file_date(day: date) -> str:
     return day.strftime(_FILE_DATE_FORMAT)
 
 
+def file_stamp(moment: datetime) -> str:
+    """YYYYMMDD-HHMMSS in UTC, for file names the app makes itself (sorts by time, and
+    the same moment gives the same name whatever the computer's zone)."""
+    return as_utc(moment).strftime("%Y%m%d-%H%M%S")
+
+
 # -- reading what the key worker typed --------------------------------------------------------
 
 _DATE_SHAPE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")

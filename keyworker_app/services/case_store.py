@@ -9,12 +9,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import UTC, date
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from keyworker_app.domain.audit import Actor, AuditAction
 from keyworker_app.domain.changes import Changes
+from keyworker_app.domain.dates import file_stamp
 from keyworker_app.domain.draft import Draft
 from keyworker_app.domain.family import (
     CaseNote,
@@ -455,7 +456,7 @@ class CaseStore:
             raise SchemaUpgradeNeededError(version, SCHEMA_VERSION)
         folder = self.paths.root / UPGRADE_BACKUPS
         folder.mkdir(mode=0o700, exist_ok=True)
-        stamp = self.clock.now().astimezone(UTC).strftime("%Y%m%d-%H%M%S")
+        stamp = file_stamp(self.clock.now())
         dest = folder / f"before-v{SCHEMA_VERSION}-from-v{version}-{stamp}.kwbackup"
         self.vault.backup(conn, dest, replace=False)
         log.info("store backed up before upgrading from schema %d", version)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 import shutil
@@ -279,12 +280,20 @@ def test_missing_device_secret(
 
 
 def test_no_usable_keyring_on_unlock(created: CreatedStore, store_paths: StorePaths) -> None:
-    class PlaintextKeyring(MemoryKeyring):
-        pass
+    # Refused for what they do, whatever they are called: one rated below "recommended"
+    # by the keyring project, and one whose "encryption" hands the secret back readable.
+    class LowPriorityKeyring(MemoryKeyring):
+        priority = 0.5  # type: ignore[assignment]
 
-    PlaintextKeyring.__module__ = "keyrings.alt.file"
+    class Base64Keyring(MemoryKeyring):
+        priority = 5  # type: ignore[assignment]
+
+        def encrypt(self, password: bytes) -> bytes:
+            return base64.encodebytes(password)
+
     before = fingerprint(store_paths)
-    for backend in (fail.Keyring(), PlaintextKeyring()):  # type: ignore[no-untyped-call]
+    for backend in (fail.Keyring(), LowPriorityKeyring(),  # type: ignore[no-untyped-call]
+                    Base64Keyring()):
         with pytest.raises(NoKeyringError):
             Vault(store_paths, DeviceSecrets(backend)).unlock(PASS)
     assert fingerprint(store_paths) == before
