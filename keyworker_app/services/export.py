@@ -103,10 +103,10 @@ class ExportResult:
     def audit_detail(self) -> str:
         parts = [f"report={self.report.value}", f"ref={self.family_reference}",
                  handling_detail(self.recipient, self.protected, self.purpose_id)]
-        if self.recipient_detail:
-            parts.append(self.recipient_detail)
         if self.meeting_id is not None:
             parts.append(f"meeting={self.meeting_id}")
+        if self.recipient_detail:
+            parts.append(self.recipient_detail)
         parts.append(f"sha256={self.sha256}")
         return " ".join(parts)
 
