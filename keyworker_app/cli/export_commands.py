@@ -8,6 +8,7 @@ from pathlib import Path
 from keyworker_app.cli.common import (
     AddCommand,
     Out,
+    day_argument,
     delivery_arguments,
     export_password,
     report_written,
@@ -16,6 +17,7 @@ from keyworker_app.cli.common import (
 
 
 def cmd_export(args: argparse.Namespace, out: Out) -> int:
+    from keyworker_app.domain.disclosure import DisclosureBasis
     from keyworker_app.domain.handling import Recipient, password_required
     from keyworker_app.errors import RecordNotFoundError
     from keyworker_app.services.export import ExportRequest, ExportService, ReportKind
@@ -36,7 +38,10 @@ def cmd_export(args: argparse.Namespace, out: Out) -> int:
         request = ExportRequest(
             family_id=family_id, report=ReportKind(args.report), destination=Path(args.out),
             recipient=recipient, purpose_id=args.purpose, password=password,
-            meeting_id=args.meeting, replace=args.force)
+            meeting_id=args.meeting, replace=args.force,
+            basis=DisclosureBasis(consent_ref=(args.consent_ref or "").strip(),
+                                  consent_on=day_argument(args.consent_date, "--consent-date"),
+                                  statutory=(args.statutory or "").strip()))
         result = service.export(request)
     finally:
         session.lock()
@@ -56,3 +61,8 @@ def register(add: AddCommand) -> None:
     delivery_arguments(p)
     p.add_argument("--purpose", required=True,
                    help="the agreement's purpose it is shared for (a purpose id)")
+    p.add_argument("--consent-ref", help="the reference of the source partner's written "
+                   "consent to pass its information on (ISA section 5)")
+    p.add_argument("--consent-date", help="the date of that consent (DD/MM/YYYY)")
+    p.add_argument("--statutory", help="or the statutory obligation to disclose (a gateway id "
+                   "of the policy)")

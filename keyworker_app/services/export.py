@@ -17,12 +17,20 @@ from pathlib import Path
 from typing import Protocol
 
 from keyworker_app.domain.dates import file_date, local_day
+from keyworker_app.domain.disclosure import (
+    NO_BASIS,
+    DisclosureBasis,
+    check_basis,
+    require_basis,
+    sources_needing_consent,
+)
 from keyworker_app.domain.family import Family
 from keyworker_app.domain.handling import (
     Recipient,
     RecipientKind,
     email_domain,
     recipient_audit_text,
+    recipient_organisation,
 )
 from keyworker_app.domain.policy import Policy
 from keyworker_app.errors import UserFacingError, ValidationError
@@ -70,6 +78,7 @@ class ExportRequest:
     purpose_id: str
     password: str = field(default="", repr=False)  # empty: not protected
     meeting_id: int | None = None
+    basis: DisclosureBasis = NO_BASIS  # consent or statute to pass a partner's information on
     replace: bool = False  # the user agreed to replace an existing file
 
 
@@ -138,12 +147,33 @@ class ExportService(ExportSteps[ExportRequest, ExportResult]):
         if request.report is ReportKind.MEETING_RECORD and request.meeting_id is None:
             raise ValidationError("Meeting", "choose the meeting the record is for")
         self.check_handling(request)
+        self._disclosure(request)
+
+    def _disclosure(self, request: ExportRequest) -> str:
+        """ISA §5 for a file holding partners' shared information going by e-mail: refused
+        unless each source is the recipient, a party to its exchange, or a basis is recorded.
+        Returns the audit text: the sources the file holds and the basis."""
+        if request.report not in (ReportKind.TAF_PACK, ReportKind.CHRONOLOGY):
+            return ""
+        shared = self._session.meetings(self._policy).shared_items(request.family_id)
+        sources = sorted({s.from_partner for s in shared})
+        text = f"sources={','.join(sources) or 'none'}"
+        if request.recipient.kind not in (RecipientKind.SECURE_EMAIL, RecipientKind.OTHER_EMAIL):
+            return text
+        check_basis(request.basis, self._policy)
+        org = recipient_organisation(request.recipient.address, self._policy.partners)
+        needing = sources_needing_consent(shared, org.id if org else None, self._policy)
+        require_basis(needing, request.basis, self._policy)
+        if needing:
+            text += f" further-disclosure={','.join(needing)} {request.basis.audit_text()}"
+        return text
 
     def gather(self, request: ExportRequest, at: datetime) -> PreparedExport:
         family = self._session.view_family(request.family_id)
         builder = self._builder(request)
         assert family.id is not None
         family_id, reference = family.id, family.reference
+        disclosure = self._disclosure(request)
 
         def finish(digest: str) -> ExportResult:
             return ExportResult(
@@ -151,7 +181,9 @@ class ExportService(ExportSteps[ExportRequest, ExportResult]):
                 family_reference=reference, recipient=request.recipient.kind,
                 protected=bool(request.password), purpose_id=request.purpose_id,
                 sha256=digest, meeting_id=request.meeting_id,
-                recipient_detail=recipient_audit_text(request.recipient, self._policy.partners))
+                recipient_detail=" ".join(t for t in (
+                    recipient_audit_text(request.recipient, self._policy.partners),
+                    disclosure) if t))
 
         return self.prepared(request, lambda: builder(family, request, at, local_day(at)),
                              finish)

@@ -38,9 +38,13 @@ def test_meeting_record_and_taf_pack_from_the_terminal(harness: CliHarness) -> N
 
     secret = harness.root / "pw.txt"
     secret.write_text(STRONG + "\n", encoding="utf-8")
-    result = harness.run("export", "--family", "CANARY-0001", "--report", "taf-pack",
-                         "--purpose", "support", "--out", str(out / "p.pdf"), "--recipient",
-                         "lead@example.com", "--password-file", str(secret),
+    pack = ("export", "--family", "CANARY-0001", "--report", "taf-pack",
+            "--purpose", "support", "--out", str(out / "p.pdf"), "--recipient",
+            "lead@example.com", "--password-file", str(secret))
+    # Partners' information to an organisation outside the agreement (ISA section 5).
+    refused = harness.run(*pack, KEYWORKER_PASSPHRASE=PASS)
+    assert refused.code == 2 and "Leicestershire Police" in refused.err
+    result = harness.run(*pack, "--consent-ref", "LP-77", "--consent-date", "01/03/2025",
                          KEYWORKER_PASSPHRASE=PASS)
     assert result.code == 0, result.err
     data = (out / "p.pdf").read_bytes()
@@ -50,6 +54,7 @@ def test_meeting_record_and_taf_pack_from_the_terminal(harness: CliHarness) -> N
     assert f"report=meeting-record ref=CANARY-0001 recipient=secure protected=no " \
            f"purpose=support meeting={ids[0]}" in audit
     assert "report=taf-pack ref=CANARY-0001 recipient=not-secure protected=yes" in audit
+    assert "consent-ref=LP-77 consent-on=2025-03-01" in audit
     assert STRONG not in audit and "example.com" not in audit
 
 

@@ -79,3 +79,30 @@ def test_taf_pack_export(export_env: ExportEnv) -> None:
     [event] = env.export_events()
     assert "report=taf-pack ref=KW-0099 recipient=print protected=yes" in event
     assert "meeting=" not in event
+
+
+def test_a_taf_pack_with_police_information_to_a_non_partner_needs_the_polices_consent(
+        export_env: ExportEnv) -> None:
+    from datetime import date
+
+    from keyworker_app.domain.disclosure import NO_BASIS, DisclosureBasis, FurtherDisclosureError
+
+    env = export_env
+    save_three_meetings(env.session, env.policy, env.family_id)
+    recipient = env.service.recipient_for("solicitor@firm.cjsm.net")  # secure, not a partner
+
+    def pack(name: str, basis: DisclosureBasis = NO_BASIS) -> ExportRequest:
+        return ExportRequest(env.family_id, ReportKind.TAF_PACK, env.out / name, recipient,
+                             "support", basis=basis)
+
+    with pytest.raises(FurtherDisclosureError, match="Leicestershire Police"):
+        env.service.export(pack("refused.pdf"))
+    assert not (env.out / "refused.pdf").exists()
+    assert env.export_events() == []
+    consent = DisclosureBasis(consent_ref="LP/2025/0042", consent_on=date(2025, 3, 1))
+    env.service.export(pack("pack.pdf", consent))
+    [event] = env.export_events()
+    assert "to-domain=firm.cjsm.net to-org=unknown" in event
+    assert "leicestershire-police" in event.split("further-disclosure=")[1]
+    assert "consent-ref=LP/2025/0042 consent-on=2025-03-01" in event
+    assert "solicitor" not in event
