@@ -11,7 +11,7 @@ from keyworker_app.domain.family import Family
 from keyworker_app.reports.blocks import name_of, purpose_notice
 from keyworker_app.reports.meta import ReportMeta
 from keyworker_app.reports.page import render
-from keyworker_app.reports.styles import data_table, gap, heading, title_block
+from keyworker_app.reports.styles import data_table, gap, long_table_heading, title_block
 
 TITLE = "Chronology"
 HEADERS = ["Date", "Event", "Source", "Significance", "Action taken"]
@@ -35,7 +35,7 @@ def story(family: Family, entries: tuple[Entry, ...], purpose_label: str,
         *title_block(TITLE, f"{family.reference} — {family.family_name} family"),
         *purpose_notice(purpose_label, destination_label),
         gap(),
-        heading("Events in date order"),
+        *long_table_heading("Events in date order"),
         data_table(HEADERS, rows, [2.2, 6.4, 2.6, 2.6, 3]),
     ]
 

@@ -19,7 +19,7 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
 
 from keyworker_app.resources import resource_path
 
@@ -92,6 +92,9 @@ def _style(name: str, size: float, leading: float, font: str = "", **kw: object)
 TITLE = _style("kwTitle", 17, 21, BOLD_FONT, spaceAfter=2)
 SUBTITLE = _style("kwSubtitle", 10, 13, textColor=MUTED, spaceAfter=8)
 HEADING = _style("kwHeading", 12, 15, BOLD_FONT, spaceBefore=10, spaceAfter=4, keepWithNext=1)
+# For a heading over a table that may run for pages: keeping it with the whole table would
+# push both to the next page and leave this one empty.
+LONG_HEADING = _style("kwLongHeading", 12, 15, BOLD_FONT, spaceBefore=10, spaceAfter=4)
 BODY = _style("kwBody", 9.5, 12.5)
 NOTE = _style("kwNote", 8.5, 11, textColor=MUTED)
 CELL = _style("kwCell", 8.5, 10.5)
@@ -109,6 +112,12 @@ def para(value: str, style: ParagraphStyle = BODY) -> Paragraph:
 
 def heading(value: str) -> Paragraph:
     return Paragraph(text(value), HEADING)
+
+
+def long_table_heading(value: str) -> list[Flowable]:
+    """A heading over a long table: a new page only if too little room is left for the
+    heading and the table's first rows, never for the whole table."""
+    return [CondPageBreak(90), Paragraph(text(value), LONG_HEADING)]
 
 
 def title_block(title: str, subtitle: str) -> list[Flowable]:

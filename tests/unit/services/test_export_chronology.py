@@ -51,3 +51,12 @@ def test_chronology_to_an_ordinary_address_needs_a_password(export_env: ExportEn
     data = result.destination.read_bytes()
     assert is_protected(data) and result.protected
     assert assert_marked_every_page(data, env.policy.protective_marking, STRONG) >= 1
+
+
+def test_chronology_table_starts_on_the_first_page(export_env: ExportEnv) -> None:
+    # A long chronology once moved its whole table to page 2, leaving page 1 all but empty.
+    env = export_env
+    pages = pdftotext_pages(env.service.export(chronology_request(env, SECURE)).destination)
+    assert len(pages) >= 2
+    first = " ".join(pages[0].split())
+    assert "Events in date order" in first and "Allocation: Allocated to key worker" in first
