@@ -223,6 +223,8 @@ class DueAction:
     family_name: str
     action: Action
     overdue: bool
+    own: bool = False  # the store owner's own action
+    days_overdue: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +257,30 @@ class TodayData:
     actions: tuple[DueAction, ...]
     meetings: tuple[UpcomingMeeting, ...]
     reviews: tuple[ReviewDue, ...]
+
+
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def own_actions_first(actions: Iterable[DueAction], owner_name: str,
+                      today: date) -> tuple[DueAction, ...]:
+    """The worker's own actions first (by due date), then everyone else's; each knows how
+    many days it is overdue on ``today``."""
+    marked = [replace(d, own=_same_name(d.action.owner, owner_name),
+                      days_overdue=max(0, (today - d.action.due).days))
+              for d in actions]
+    return tuple(sorted(marked, key=lambda d: (not d.own, d.action.due)))
+
+
+def due_state(d: DueAction) -> str:
+    """'Overdue by 3 days' (or 'Overdue' when the day count is not known), else 'Due'."""
+    if d.overdue and d.days_overdue:
+        n = d.days_overdue
+        return f"Overdue by {n} day" + ("" if n == 1 else "s")
+    if d.overdue:
+        return "Overdue"
+    return "Due"
 
 
 # -- rules ------------------------------------------------------------------------------------

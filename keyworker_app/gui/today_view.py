@@ -10,19 +10,26 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, Protocol
 
-from PySide6.QtCore import QModelIndex, Signal, SignalInstance
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal, SignalInstance
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTableView, QVBoxLayout, QWidget
 
 from keyworker_app.domain.changes import Changes, RecordKind
 from keyworker_app.domain.dates import format_date, format_datetime, weekday_name
-from keyworker_app.domain.taf import DueAction, UpcomingMeeting
+from keyworker_app.domain.taf import DueAction, UpcomingMeeting, due_state
 from keyworker_app.domain.team import TeamFamily, TeamOverview, WorkerLoad, worker_loads
 from keyworker_app.errors import UserFacingError
+from keyworker_app.gui.attention import (
+    attention_background,
+    attention_font,
+    attention_foreground,
+)
 from keyworker_app.gui.errors import show_error
 from keyworker_app.gui.record_model import RecordTableModel
 from keyworker_app.gui.taf_forms import agency_label
 from keyworker_app.gui.taf_pages import HighlightTableModel, make_table
 from keyworker_app.services.meetings import TEAM_WINDOW_DAYS, MeetingService
+
+ModelIndex = QModelIndex | QPersistentModelIndex
 
 
 def _yes_no(value: bool | None) -> str:
@@ -96,8 +103,33 @@ class _FamilyPage(QWidget):
             model.clear()
 
 
+class DueActionModel(RecordTableModel[DueAction]):
+    """Actions due: an overdue one has its date and state cells washed in the palette's
+    attention colour and its state in bold ("Overdue by 3 days"); the rest of the row is plain."""
+
+    MARKED_COLUMNS = (0, 1)
+
+    def is_highlighted(self, row: int) -> bool:
+        record = self.record(row)
+        return record is not None and record.overdue
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole,
+                    Qt.ItemDataRole.FontRole):
+            if (not index.isValid() or index.column() not in self.MARKED_COLUMNS
+                    or not self.is_highlighted(index.row())):
+                return None
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return attention_background()
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return attention_foreground()
+            return attention_font() if index.column() == 1 else None
+        return super().data(index, role)
+
+
 class TodayView(_FamilyPage):
-    """Actions due within a week or overdue, meetings this week, reviews falling due."""
+    """Actions due within a week or overdue (the worker's own first), meetings this week not
+    yet finalised, reviews falling due."""
 
     SHOWS = frozenset({RecordKind.ACTION, RecordKind.MEETING, RecordKind.FAMILY,
                        RecordKind.CASELOAD})
@@ -109,15 +141,11 @@ class TodayView(_FamilyPage):
         self.setAccessibleName("Today")
         policy = service.policy
 
-        def state(d: DueAction) -> str:
-            return "Overdue" if d.overdue else "Due"
-
-        self.action_model = HighlightTableModel([
-            ("Due", lambda d: format_date(d.action.due)), ("", state),
+        self.action_model = DueActionModel([
+            ("Due", lambda d: format_date(d.action.due)), ("", due_state),
             ("Family", lambda d: f"{d.family_reference} {d.family_name}"),
             ("What", lambda d: d.action.what), ("Who", lambda d: d.action.owner),
-            ("Agency", lambda d: agency_label(policy, d.action.agency))],
-            lambda d: d.overdue, self)
+            ("Agency", lambda d: agency_label(policy, d.action.agency))], self)
         self.meeting_model = RecordTableModel[Any]([
             ("When", lambda m: format_datetime(m.held_at)),
             ("Family", lambda m: f"{m.family_reference} {m.family_name}"),
@@ -132,9 +160,10 @@ class TodayView(_FamilyPage):
         self.review_table = self._table("Reviews due", self.review_model)
         self.layout_.addWidget(self.date_label)
         self.layout_.addWidget(self.suspension_label)
-        for title, table, stretch in (("Actions due or overdue", self.action_table, 3),
-                                      ("Meetings this week", self.meeting_table, 2),
-                                      ("Reviews due with no meeting booked", self.review_table, 1)):
+        for title, table, stretch in (
+                ("Actions due or overdue — yours first", self.action_table, 3),
+                ("Meetings this week", self.meeting_table, 2),
+                ("Reviews due with no meeting booked", self.review_table, 1)):
             self.layout_.addWidget(_heading(title))
             self.layout_.addWidget(table, stretch)
         self.refresh()

@@ -33,6 +33,7 @@ from keyworker_app.domain.taf import (
     check_shared_item,
     consent_problems,
     finalise_problems,
+    own_actions_first,
     require_editable,
     require_lawful_basis,
 )
@@ -245,15 +246,17 @@ class MeetingService:
 
     # -- Today and Team ------------------------------------------------------------------------
     def today(self, on: date | None = None) -> TodayData:
-        """Actions due within a week or overdue, meetings this week (Monday to Sunday), and
-        reviews falling due without a meeting booked."""
+        """Actions due within a week or overdue (the worker's own first), meetings this week
+        (Monday to Sunday) not yet finalised, and reviews falling due without a meeting booked."""
         day = on or self._clock.today()
         monday = start_of_day(day - timedelta(days=day.weekday()))
         return TodayData(
-            actions=tuple(taf_read.due_actions(
-                self._conn, day, day + timedelta(days=TODAY_ACTIONS_AHEAD_DAYS))),
+            actions=own_actions_first(taf_read.due_actions(
+                self._conn, day, day + timedelta(days=TODAY_ACTIONS_AHEAD_DAYS)),
+                self._actor_name, day),
             meetings=tuple(taf_read.upcoming_meetings(
-                self._conn, monday, start_of_day(day + timedelta(days=7 - day.weekday())))),
+                self._conn, monday, start_of_day(day + timedelta(days=7 - day.weekday())),
+                unfinalised_only=True)),
             reviews=tuple(taf_read.reviews_due(self._conn, start_of_day(day),
                                                day + timedelta(days=REVIEWS_AHEAD_DAYS))),
         )

@@ -209,8 +209,10 @@ def due_actions(conn: Connection, today: date, until: date) -> list[DueAction]:
     return out
 
 
-def upcoming_meetings(conn: Connection, start: datetime, end: datetime) -> list[UpcomingMeeting]:
-    """Meetings from ``start`` up to (not including) ``end`` with their preparation state:
+def upcoming_meetings(conn: Connection, start: datetime, end: datetime, *,
+                      unfinalised_only: bool = False) -> list[UpcomingMeeting]:
+    """Meetings from ``start`` up to (not including) ``end`` (only those not yet finalised
+    when ``unfinalised_only``), one row per meeting, with their preparation state:
     was the family's previous meeting finalised, how many actions are open, and how much
     information has been shared since the previous meeting's day (this meeting's own excluded).
     """
@@ -221,7 +223,8 @@ def upcoming_meetings(conn: Connection, start: datetime, end: datetime) -> list[
         " (SELECT substr(p.held_at, 1, 10) FROM meeting p WHERE p.family_id = m.family_id "
         "  AND p.held_at < m.held_at ORDER BY p.held_at DESC LIMIT 1) AS prev_day "
         " FROM meeting m JOIN family f ON f.id = m.family_id "
-        f" WHERE m.held_at >= ? AND m.held_at < ? AND {_OPEN_FAMILY}) "
+        f" WHERE m.held_at >= ? AND m.held_at < ? AND {_OPEN_FAMILY}"
+        f"{' AND m.finalised_at IS NULL' if unfinalised_only else ''}) "
         "SELECT up.*, "
         "(SELECT count(*) FROM action a WHERE a.family_id = up.family_id AND a.status = 'open'), "
         "(SELECT count(*) FROM shared_item s WHERE s.family_id = up.family_id "

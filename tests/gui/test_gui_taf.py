@@ -239,7 +239,7 @@ def test_meeting_recorded_entirely_by_keyboard(qtbot: Any, planted: Planted, win
     assert plan.is_highlighted(0) and plan.index(0, 2).data() == "Overdue"
     assert plan.index(0, 0).data(Qt.ItemDataRole.BackgroundRole).color() == HIGHLIGHT
     key(qtbot, Qt.Key.Key_1, CTRL)
-    assert today.action_model.index(0, 1).data() == "Overdue"
+    assert today.action_model.index(0, 1).data() == "Overdue by 1 day"
     assert today.action_model.is_highlighted(0)
     qtmodeltester.check(today.meeting_model)
     qtmodeltester.check(today.review_model)
