@@ -109,6 +109,16 @@ class _Found:
             path = (field,) if isinstance(field, str) else field
             self.problems.append(Problem(path, problem))
 
+    def period(self, start: tuple[str, date | None, str], end: tuple[str, date | None, str],
+               today: date) -> None:
+        """A period's rules: neither end in the future, and it does not end before it
+        starts. Each end is (field, value, label as it starts a sentence)."""
+        (start_field, start_day, start_label), (end_field, end_day, end_label) = start, end
+        self.add(start_field, not_future_problem(start_day, start_label, today))
+        self.add(end_field, not_future_problem(end_day, end_label, today))
+        self.add(end_field, order_problem(start_day, end_day, end_label,
+                                          start_label[0].lower() + start_label[1:]))
+
 
 # -- one record at a time ----------------------------------------------------------------------
 def address_problems(address: Address, today: date) -> list[Problem]:
@@ -154,28 +164,22 @@ def education_problems(term: EducationTerm, today: date) -> list[Problem]:
 
 def benefit_problems(spell: BenefitSpell, today: date) -> list[Problem]:
     found = _Found()
-    found.add("from_date", not_future_problem(spell.from_date, "The start date", today))
-    found.add("to_date", not_future_problem(spell.to_date, "The end date", today))
-    found.add("to_date", order_problem(spell.from_date, spell.to_date, "The end date",
-                                       "the start date"))
+    found.period(("from_date", spell.from_date, "The start date"),
+                 ("to_date", spell.to_date, "The end date"), today)
     return found.problems
 
 
 def asb_problems(record: AsbIntervention, today: date) -> list[Problem]:
     found = _Found()
-    found.add("start_date", not_future_problem(record.start_date, "The start date", today))
-    found.add("end_date", not_future_problem(record.end_date, "The end date", today))
-    found.add("end_date", order_problem(record.start_date, record.end_date, "The end date",
-                                        "the start date"))
+    found.period(("start_date", record.start_date, "The start date"),
+                 ("end_date", record.end_date, "The end date"), today)
     return found.problems
 
 
 def concern_problems(concern: Concern, today: date) -> list[Problem]:
     found = _Found()
-    found.add("noted_on", not_future_problem(concern.noted_on, "The date noted", today))
-    found.add("ended_on", not_future_problem(concern.ended_on, "The end date", today))
-    found.add("ended_on", order_problem(concern.noted_on, concern.ended_on, "The end date",
-                                        "the date noted"))
+    found.period(("noted_on", concern.noted_on, "The date noted"),
+                 ("ended_on", concern.ended_on, "The end date"), today)
     if concern.kind is ConcernKind.OTHER and not concern.detail.strip():
         found.add("detail", "Describe the concern.")
     found.add("detail", text_problem(concern.detail, "the detail", required=False,

@@ -97,6 +97,10 @@ def _value(kind: Any, raw: Any) -> Any:
             return parse_iso_date(raw)
         except ValueError:
             raise _bad() from None
+    if kind is bool:
+        if not isinstance(raw, bool):
+            raise _bad()
+        return raw
     if kind is int:
         if not isinstance(raw, int) or isinstance(raw, bool):
             raise _bad()
