@@ -18,7 +18,10 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QFileDialog, QFormLayout, QLabel, QMessageBox, QWidget
 
+from keyworker_app.domain.disclosure import FurtherDisclosureError
 from keyworker_app.errors import UserFacingError
+from keyworker_app.gui.form_dialog import fit_wrapped_text
+from keyworker_app.gui.further_disclosure import FurtherDisclosureFields
 from keyworker_app.gui.secure_export_base import PASSWORD_REMINDER, SecureExportDialog
 from keyworker_app.services.export import (
     ExportRequest,
@@ -81,12 +84,16 @@ class ExportDialog(SecureExportDialog[PreparedExport, ExportResult]):
         self.path.setText(str((folder or Path.home()) / suggested_file_name(
             family_reference, self.report_kind(), today())))
 
+        # ISA section 5: shown once the service refuses to pass a partner's information on.
+        self.disclosure = FurtherDisclosureFields(service.policy)
+
         form = QFormLayout()
         form.addRow("&Report:", self.report)
         form.addRow(self.meeting_label, self.meeting)
         self.add_recipient_rows(form)
         form.addRow("P&urpose:", self.purpose)
         self.add_save_row(form)
+        form.addRow(self.disclosure)
         self.report.currentIndexChanged.connect(lambda _i: self._suggest_name())
         self.report.currentIndexChanged.connect(lambda _i: self.refresh())
         self.finish_layout(form)
@@ -114,13 +121,15 @@ class ExportDialog(SecureExportDialog[PreparedExport, ExportResult]):
 
     # -- drafts (gui.lock) -----------------------------------------------------------------
     DRAFT_FIELDS: dict[str, type] = {**SecureExportDialog.DRAFT_FIELDS, "report": str,
-                                     "meeting": str, "purpose": str}
+                                     "meeting": str, "purpose": str,
+                                     **FurtherDisclosureFields.DRAFT_FIELDS}
 
     def draft_state(self) -> dict[str, Any]:
         chosen = self.meeting.currentData()
         return {**super().draft_state(), "report": str(self.report.currentData()),
                 "meeting": "" if chosen is None else str(chosen),
-                "purpose": str(self.purpose.currentData() or "")}
+                "purpose": str(self.purpose.currentData() or ""),
+                **self.disclosure.draft_state()}
 
     def apply_draft_state(self, draft: dict[str, Any]) -> None:
         for combo, key in ((self.report, "report"), (self.purpose, "purpose")):
@@ -131,6 +140,7 @@ class ExportDialog(SecureExportDialog[PreparedExport, ExportResult]):
         found = self.meeting.findData(int(meeting)) if meeting.isdigit() else -1
         if found >= 0:
             self.meeting.setCurrentIndex(found)
+        self.disclosure.apply_draft_state(draft)
         super().apply_draft_state(draft)  # the file name last: choosing a report suggests one
 
     # -- export ---------------------------------------------------------------------------
@@ -140,7 +150,8 @@ class ExportDialog(SecureExportDialog[PreparedExport, ExportResult]):
             family_id=self._family_id, report=self.report_kind(),
             destination=Path(self.path.text().strip()).expanduser(),
             recipient=self.recipient(), purpose_id=str(self.purpose.currentData() or ""),
-            password=password, meeting_id=self.meeting_id(), replace=replace)
+            password=password, meeting_id=self.meeting_id(), replace=replace,
+            basis=self.disclosure.basis())
 
     def prepare(self, replace: bool) -> PreparedExport | None:
         request = self.request(replace)
@@ -150,7 +161,18 @@ class ExportDialog(SecureExportDialog[PreparedExport, ExportResult]):
         if request.destination.exists() and not replace:
             self._ask_replace(request.destination)
             return None
-        return self._service.prepare(request)
+        try:
+            return self._service.prepare(request)
+        except FurtherDisclosureError:
+            self.show_disclosure()
+            raise
+
+    def show_disclosure(self) -> None:
+        """Reveal the consent and statutory fields, the first of them focused."""
+        if self.disclosure.isHidden():
+            self.disclosure.setVisible(True)
+            fit_wrapped_text(self)
+            self.disclosure.reference.setFocus()
 
     def _ask_replace(self, path: Path) -> None:
         box = QMessageBox(self)
