@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
@@ -46,6 +47,7 @@ from keyworker_app.domain.changes import FAMILY_RECORD, Changes
 from keyworker_app.domain.dates import format_date
 from keyworker_app.domain.family import FamilySummary
 from keyworker_app.errors import UserFacingError
+from keyworker_app.gui.attention import attention_background, attention_foreground
 from keyworker_app.gui.widgets import record_table
 from keyworker_app.services.api import Session
 
@@ -57,6 +59,7 @@ BATCH = 200
 COLUMNS: tuple[tuple[str, str | None], ...] = (
     ("Reference", "reference"),
     ("Family name", "family_name"),
+    ("Postcode", None),  # the current address's
     ("Members", "members"),
     ("Status", "status"),
     ("Key worker", "key_worker"),
@@ -74,22 +77,38 @@ BackgroundCriteria = Callable[
 BACKGROUND_BATCH = 100
 
 
-def _cell(summary: FamilySummary, column: int) -> str:
+MEMBERS_COLUMN, ACTION_COLUMN, REVIEW_COLUMN = 3, 6, 7
+
+
+def _overdue(summary: FamilySummary, column: int, today: date) -> bool:
+    """The next action or the review date has passed."""
+    due = (summary.next_action_due if column == ACTION_COLUMN
+           else summary.review_due if column == REVIEW_COLUMN else None)
+    return due is not None and due < today
+
+
+def _due_text(due: date | None, overdue: bool) -> str:
+    return f"{format_date(due)} (overdue)" if overdue else format_date(due)
+
+
+def _cell(summary: FamilySummary, column: int, today: date) -> str:
     match column:
         case 0:
             return summary.reference
         case 1:
             return summary.family_name
         case 2:
-            return str(summary.member_count)
+            return summary.postcode
         case 3:
-            return summary.status.label
+            return str(summary.member_count)
         case 4:
-            return summary.key_worker
+            return summary.status.label
         case 5:
-            return format_date(summary.next_action_due)
+            return summary.key_worker
         case 6:
-            return format_date(summary.review_due)
+            return _due_text(summary.next_action_due, _overdue(summary, column, today))
+        case 7:
+            return _due_text(summary.review_due, _overdue(summary, column, today))
     return ""
 
 
@@ -118,6 +137,7 @@ class CaseloadModel(QAbstractTableModel):
         self._criteria_timer.setInterval(0)
         self._criteria_timer.timeout.connect(self._work_out_slice)
         self._problem_told = False
+        self.today: Callable[[], date] = date.today  # what "overdue" is measured from
 
     # -- criteria -------------------------------------------------------------------------
     def set_criteria_source(self, source: CriteriaSource | None,
@@ -333,8 +353,10 @@ class CaseloadModel(QAbstractTableModel):
                 return None
             if role == FAMILY_ID_ROLE:
                 return self.family_id(index.row())
-            if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 2:
+            if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == MEMBERS_COLUMN:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
+                return self._attention(index, role)
             if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
                 return None
             if index.column() == CRITERIA_COLUMN:
@@ -346,13 +368,25 @@ class CaseloadModel(QAbstractTableModel):
                     return "…" if role == Qt.ItemDataRole.DisplayRole else "Working out"
                 return "Yes" if answer else "No"
             summary = self.summary(index.row())
-            return _cell(summary, index.column()) if summary is not None else None
+            return _cell(summary, index.column(), self.today()) if summary is not None else None
         except Exception as exc:  # data() must never raise into Qt
             log.error("caseload row fetch failed: %s", type(exc).__name__)
             if isinstance(exc, UserFacingError) and not self._problem_told:
                 self._problem_told = True
                 self.problem.emit(exc)
             return None
+
+
+    def _attention(self, index: ModelIndex, role: int) -> Any:
+        """An overdue date is washed in the palette's attention colour (its text says so)."""
+        if index.column() not in (ACTION_COLUMN, REVIEW_COLUMN):
+            return None
+        summary = self.summary(index.row())
+        if summary is None or not _overdue(summary, index.column(), self.today()):
+            return None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return attention_background()
+        return attention_foreground()
 
 
 class CaseloadProxy(QSortFilterProxyModel):
@@ -408,12 +442,15 @@ class CaseloadView(QWidget):
 
     def __init__(self, parent: QWidget | None = None, *,
                  criteria: Callable[[Session], CriteriaSource] | None = None,
-                 background: Callable[[Session], BackgroundCriteria] | None = None) -> None:
+                 background: Callable[[Session], BackgroundCriteria] | None = None,
+                 today: Callable[[], date] | None = None) -> None:
         super().__init__(parent)
         self._session: Session | None = None
         self._criteria = criteria  # how to work out "meets criteria" (needs the policy)
         self._background = background  # the same on the store worker
         self.model = CaseloadModel(self)
+        if today is not None:
+            self.model.today = today
         self.proxy = CaseloadProxy(self)
         self.proxy.setSourceModel(self.model)
         label = QLabel("&Search by name, reference or postcode")
@@ -459,7 +496,7 @@ class CaseloadView(QWidget):
         self.model.set_criteria_source(
             self._criteria(session) if self._criteria else None,
             self._background(session) if self._background else None)
-        for col, width in enumerate((110, 180, 80, 110, 150, 130)):
+        for col, width in enumerate((90, 150, 80, 70, 80, 130, 150, 150)):
             self.table.setColumnWidth(col, width)
         self.apply_search()
 

@@ -122,7 +122,7 @@ class MainWindow(QMainWindow):
         self.caseload = CaseloadView(criteria=None if policy is None else (
             lambda session: lambda ids: {fid: e.qualifies for fid, e in session.programme(
                 policy).evaluate_many(ids, self._today()).items()}),
-            background=None if policy is None else self._criteria_on_worker)
+            background=None if policy is None else self._criteria_on_worker, today=today)
         self.caseload.family_chosen.connect(self.open_family)
         # Queued: the problem is met inside a paint, where no dialog may open.
         self.caseload.model.problem.connect(lambda exc: show_error(self, exc),
