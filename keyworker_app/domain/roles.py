@@ -21,6 +21,7 @@ class LeadAction(enum.StrEnum):
     PBR_CLAIM = "pbr-claim"
     BREACH_CLOSURE = "breach-closure"
     PARTNER_IMPORT = "partner-import"
+    SUSPENSION = "suspension"
 
     @property
     def label(self) -> str:
@@ -29,6 +30,7 @@ class LeadAction(enum.StrEnum):
             "pbr-claim": "prepare a payment-by-results claim",
             "breach-closure": "close a breach record",
             "partner-import": "import a partner's data set",
+            "suspension": "record or lift a suspension of the agreement",
         }[self.value]
 
 

@@ -40,6 +40,8 @@ from keyworker_app.gui.indicator_editing import KINDS as INDICATOR_KINDS
 from keyworker_app.gui.note_viewer import AMEND_FORM
 from keyworker_app.gui.programme_export_dialog import EXPORT_FORMS
 from keyworker_app.gui.secure_export_base import SecureExportDialog
+from keyworker_app.gui.suspension_view import RECORD_FORM as SUSPENSION_FORM
+from keyworker_app.gui.suspension_view import SuspensionView
 from keyworker_app.services.programme_exports import ProgrammeReport
 
 if TYPE_CHECKING:
@@ -66,6 +68,8 @@ class DraftHost(Protocol):
     def show_subject_access(self) -> SubjectAccessView | None: ...
 
     def show_breaches(self) -> BreachView | None: ...
+
+    def show_suspensions(self) -> object | None: ...
 
     def export_claim(self, file_format: str = "pdf",
                      draft: dict[str, Any] | None = None) -> object | None: ...
@@ -185,6 +189,12 @@ def _programme_export(show: Callable[[DraftHost], Any], part: str) -> Reopen:
     return run
 
 
+def _suspension(host: DraftHost, record_key: str, values: dict[str, str]) -> object | None:
+    del record_key  # one form for the whole store
+    page = host.show_suspensions()
+    return page.open_record(values, restored=True) if isinstance(page, SuspensionView) else None
+
+
 def _breach(host: DraftHost, record_key: str, data: dict[str, Any]) -> object | None:
     page = host.show_breaches()
     return None if page is None else page.open_saved(key_id(record_key, "breach"), data)
@@ -228,6 +238,7 @@ KINDS: tuple[DraftKind, ...] = (
               _subject_access("open_complete")),
     DraftKind(subject_access_view.FIND_FORM, "Finding the person for a subject access request",
               _subject_access("open_find")),
+    DraftKind(SUSPENSION_FORM, "Suspension of the agreement", _suspension),
     DraftKind(breach_view.BREACH_FORM, "Breach record", _breach, decode=decode_breach),
     DraftKind(EXPORT_FORM, "Exporting a family report", _in_family(
         lambda view, _k, data: view.open_export_dialog(draft=data)),

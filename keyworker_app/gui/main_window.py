@@ -332,7 +332,8 @@ class MainWindow(QMainWindow):
         assert policy is not None and self._session is not None
         session = self._session
         return self._show_programme_page(
-            SuspensionView, "Suspensions", lambda _e: SuspensionView(session.suspensions(policy)))
+            SuspensionView, "Suspensions",
+            lambda _e: SuspensionView(session.suspensions(policy), registry=self.lock))
 
     def export_claim(self, file_format: str = "pdf",
                      draft: dict[str, Any] | None = None) -> ProgrammeExportDialog | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from keyworker_app.domain.audit import Actor, AuditAction
+from keyworker_app.domain.audit import Actor, AuditAction, Role
 from keyworker_app.domain.dates import iso_text
 from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.problems import require_valid
@@ -40,6 +40,11 @@ class SuspensionService:
 
     def _repo(self) -> SuspensionRepository:
         return SuspensionRepository(self._conn, self._clock.now)
+
+    @property
+    def role(self) -> Role:
+        """The store owner's role (only a team lead records or lifts a suspension)."""
+        return self._actor.role
 
     def today(self) -> date:
         return self._clock.today()

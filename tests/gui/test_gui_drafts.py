@@ -125,6 +125,14 @@ def _retention(opener: str) -> Opener:
     return run
 
 
+def _suspension(win: MainWindow) -> QWidget | None:
+    from keyworker_app.gui.suspension_view import SuspensionView
+
+    page = win.show_suspensions()
+    assert isinstance(page, SuspensionView)
+    return page.open_record()
+
+
 def _subject_access(opener: str) -> Opener:
     def run(win: MainWindow, _fid: int) -> QWidget | None:
         page = win.show_subject_access()
@@ -202,6 +210,7 @@ OPENERS: dict[str, Opener] = {
     "export-breach-record": _breach_export,
     "export-pbr-claim": lambda win, _fid: win.export_claim(),
     "new-family": lambda win, _fid: win.new_family(),
+    "suspension-record": lambda win, _fid: _suspension(win),
 }
 PASSWORD = "correct horse battery staple"
 
