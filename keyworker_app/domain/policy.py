@@ -10,7 +10,7 @@ Pure data: no I/O. ``keyworker_app.services.policy_loader`` builds these from a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from keyworker_app.domain.indicators import Benefit, ConcernKind, Disposal
@@ -174,6 +174,9 @@ class Policy:
     purposes: tuple[Purpose, ...] = ()
     gateways: tuple[StatutoryGateway, ...] = ()
     exchanges: tuple[Exchange, ...] = ()
+    # The SHA-256 of the policy file as read (the text's, for a policy built from text): an
+    # export's audit names the policy in force by its name and this hash.
+    file_sha256: str = field(default="", compare=False)
 
     @property
     def protective_marking(self) -> str:

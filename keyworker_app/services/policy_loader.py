@@ -21,12 +21,13 @@ key at fault; the app never runs with a half-read policy.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -321,6 +322,11 @@ def parse_policy(text: str, source: str) -> Policy:
     except RecursionError:
         raise PolicyError(source, "its arrays or tables are nested far more deeply than a "
                           "policy ever is") from None
+    return replace(_build_policy(source, data),
+                   file_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
+def _build_policy(source: str, data: dict[str, object]) -> Policy:
     root = _Table(source, "", data)
     head = root.table("policy")
     device = root.table("device")
@@ -376,14 +382,16 @@ def parse_policy(text: str, source: str) -> Policy:
 def load_policy(path: Path) -> Policy:
     """Read and check one policy file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
     except FileNotFoundError as exc:
         raise PolicyError(str(path), "the file does not exist") from exc
     except UnicodeDecodeError as exc:
         raise PolicyError(str(path), "it is not UTF-8 text") from exc
     except OSError as exc:
         raise PolicyError(str(path), f"it cannot be read ({exc.strerror})") from exc
-    return parse_policy(text, str(path))
+    # The hash is of the file's bytes, so IT can check it with any sha256 tool.
+    return replace(parse_policy(text, str(path)), file_sha256=hashlib.sha256(raw).hexdigest())
 
 
 def shipped_policy_path() -> Path:

@@ -82,9 +82,21 @@ def report_meta(actor: Actor, policy: Policy, title: str, subject: str,
 
 
 def handling_detail(recipient: RecipientKind, protected: bool, purpose: str) -> str:
-    """The audit fields every export records: recipient class, protected or not, purpose."""
+    """The audit fields every export records: recipient class, protected or not, purpose.
+    A printed copy or one saved for a meeting leaves the secure routes whatever its password
+    (ISA Appendix C): it is recorded as an unprotected copy, never as secure."""
+    copy = " copy=unprotected" if recipient in (RecipientKind.PRINT, RecipientKind.MEETING) \
+        else ""
     return (f"recipient={recipient.value} protected={'yes' if protected else 'no'} "
-            f"purpose={purpose}")
+            f"purpose={purpose}{copy}")
+
+
+def policy_detail(policy: Policy) -> str:
+    """The policy in force, as every export's audit names it: name, version and file hash."""
+    def quoted(text: str) -> str:
+        return '"' + " ".join(text.split()).replace('"', "'") + '"'
+    return (f"policy={quoted(policy.name)} policy-version={quoted(policy.version)} "
+            f"policy-sha256={policy.file_sha256 or 'unknown'}")
 
 
 class SecureFileWriter:
@@ -315,7 +327,8 @@ class ExportSteps(Generic[RequestT, ResultT]):
     def record(self, result: ResultT) -> None:
         """The audit event; without it the exported file is removed again."""
         self._writer.audit(self._auditing, result.destination, result.object_type,
-                           result.object_id, result.audit_detail)
+                           result.object_id,
+                           f"{result.audit_detail} {policy_detail(self._policy)}")
         log.info("exported %s", result.log_text)
 
     def export(self, request: RequestT) -> ResultT:

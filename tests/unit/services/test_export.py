@@ -15,6 +15,7 @@ from keyworker_app.errors import RecordNotFoundError, UserFacingError, Validatio
 from keyworker_app.reports.protect import is_protected
 from keyworker_app.security import atomic
 from keyworker_app.services.export import ExportRequest, ReportKind
+from keyworker_app.services.policy_loader import shipped_policy_path
 from tests.unit.reports.pdf_checks import assert_marked_every_page
 from tests.unit.services.export_env import (
     CANARY,
@@ -48,7 +49,14 @@ def test_secure_recipient_may_get_it_unprotected(export_env: ExportEnv) -> None:
     [event] = env.export_events()
     assert event == (f"family:{env.family_id} report=case-summary ref=KW-0099 recipient=secure "
                      "protected=no purpose=support to-domain=leics.pnn.police.uk to-org=unknown "
-                     f"sha256={result.sha256}")
+                     f"sha256={result.sha256} " + POLICY_IN_AUDIT)
+
+
+# The policy in force, by name, version and the SHA-256 of its file as any sha256 tool gives it.
+POLICY_IN_AUDIT = (
+    'policy="Supporting Families information sharing agreement (2013)" '
+    'policy-version="V12, October 2013" policy-sha256='
+    + hashlib.sha256(shipped_policy_path().read_bytes()).hexdigest())
 
 
 @pytest.mark.parametrize(("address", "domain", "org"), [
@@ -111,6 +119,19 @@ def test_print_and_meeting_copies(export_env: ExportEnv) -> None:
     events = env.export_events()
     assert any("recipient=meeting protected=yes" in e for e in events)
     assert any("recipient=print protected=no" in e for e in events)
+    # Both leave the secure routes: audited as unprotected copies with their purpose, even
+    # the password-protected one, and never as secure.
+    assert len(events) == 2
+    for e in events:
+        assert "purpose=support copy=unprotected" in e
+        assert "recipient=secure" not in e and POLICY_IN_AUDIT in e
+
+
+def test_a_secure_e_mail_export_is_not_called_a_copy(export_env: ExportEnv) -> None:
+    env = export_env
+    env.service.export(request(env, env.service.recipient_for(SECURE)))
+    [event] = env.export_events()
+    assert "copy=" not in event and event.endswith(POLICY_IN_AUDIT)
 
 
 def test_no_file_with_the_canary_appears_outside_the_destination(export_env: ExportEnv) -> None:

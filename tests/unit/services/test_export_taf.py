@@ -36,7 +36,7 @@ def test_meeting_record_export_is_marked_and_audited_with_the_meeting(
     assert "TAF meeting record — KW-0099" in text and "Review TAF" in text
     [event] = env.export_events()
     assert event.startswith(f"family:{env.family_id} report=meeting-record ref=KW-0099 "
-                            "recipient=print protected=no purpose=support "
+                            "recipient=print protected=no purpose=support copy=unprotected "
                             f"meeting={ids[1]} sha256=")
     assert CANARY not in event
     draft = env.service.export(request(env, ReportKind.MEETING_RECORD, "d.pdf", ids[2],

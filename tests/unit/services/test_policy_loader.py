@@ -178,3 +178,17 @@ def test_a_broken_deployed_policy_is_refused_not_skipped(no_system_policy: Path)
     no_system_policy.write_text("[policy]\nname = 'x'\n", encoding="utf-8")
     with pytest.raises(PolicyError, match="device is missing"):
         find_policy()
+
+
+def test_a_policy_knows_the_sha256_of_its_file_as_written(tmp_path: Path) -> None:
+    import hashlib
+
+    from keyworker_app.services.policy_loader import load_policy, shipped_policy_path
+
+    text = shipped_policy_path().read_text(encoding="utf-8")
+    crlf = tmp_path / "policy.toml"
+    crlf.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+    loaded = load_policy(crlf)
+    assert loaded.file_sha256 == hashlib.sha256(crlf.read_bytes()).hexdigest()
+    assert loaded.file_sha256 != load_policy(shipped_policy_path()).file_sha256
+    assert loaded == load_policy(shipped_policy_path())  # the same rules all the same
