@@ -45,6 +45,13 @@ class Breach:
     actions: str = ""
     outcome: str = ""
     closed_at: datetime | None = None
+    # ISA §12 follow-up: the providing partners told through their Appendix E posts
+    partners_told_at: datetime | None = None
+    partners_told_whom: str = ""  # the posts told, e.g. "Information Governance, County Council"
+    police_consulted: bool = False
+    police_decision: str = ""
+    learning: str = ""
+    circulated_at: datetime | None = None  # outcome and learning circulated to partners
     id: int | None = field(default=None, compare=False)
 
 
@@ -66,6 +73,22 @@ def reporting_state(breach: Breach, policy: Policy, now: datetime) -> ReportingS
 def hours_left(breach: Breach, policy: Policy, now: datetime) -> float:
     """Hours until the regulator deadline (negative once past it)."""
     return (regulator_deadline(breach, policy) - now).total_seconds() / 3600
+
+
+def partner_notice_deadline(breach: Breach, policy: Policy) -> datetime:
+    return breach.found_at + timedelta(hours=policy.breach.partner_notice_hours)
+
+
+def partners_notice_overdue(breach: Breach, policy: Policy, now: datetime) -> bool:
+    """A serious breach whose providing partners have not been told by the policy's deadline."""
+    return (breach.serious and bool(breach.partners) and breach.partners_told_at is None
+            and breach.closed_at is None and now > partner_notice_deadline(breach, policy))
+
+
+def overdue_follow_ups(breaches: list[Breach], policy: Policy, now: datetime) -> list[Breach]:
+    """Breaches with partners still to be told past the deadline, oldest first."""
+    return sorted((b for b in breaches if partners_notice_overdue(b, policy, now)),
+                  key=lambda b: b.found_at)
 
 
 def contacts(breach: Breach, policy: Policy) -> list[tuple[Partner, tuple[GovernanceContact, ...]]]:
@@ -104,5 +127,33 @@ def check_breach(breach: Breach, policy: Policy, now: datetime) -> None:
         if breach.not_reported_reason.strip():
             raise ValidationError("Decision not to report",
                                   "the regulator was told, so there is no decision not to")
+    _check_follow_up(breach, now)
     if breach.closed_at is not None and not breach.outcome.strip():
         raise ValidationError("Outcome", "record the outcome before closing the breach")
+
+
+def _check_moment(moment: datetime | None, label: str, breach: Breach, now: datetime) -> None:
+    if moment is None:
+        return
+    if moment.tzinfo is None:
+        raise ValueError(f"{label} must be timezone-aware")
+    if moment > now:
+        raise ValidationError(label, "cannot be in the future")
+    if moment < breach.found_at:
+        raise ValidationError(label, "cannot be before the breach was found")
+
+
+def _check_follow_up(breach: Breach, now: datetime) -> None:
+    _check_moment(breach.partners_told_at, "Partners told", breach, now)
+    _check_moment(breach.circulated_at, "Circulated to partners", breach, now)
+    if breach.partners_told_at is not None:
+        if not breach.partners:
+            raise ValidationError("Partners told", "choose the partners whose information it was")
+        if not breach.partners_told_whom.strip():
+            raise ValidationError("Whom told", "say which governance posts were told")
+    if breach.police_decision.strip() and not breach.police_consulted:
+        raise ValidationError("Police decision", "record that the police were consulted first")
+    if breach.circulated_at is not None and not (breach.outcome.strip()
+                                                 or breach.learning.strip()):
+        raise ValidationError("Circulated to partners",
+                              "record the outcome or learning that was circulated")

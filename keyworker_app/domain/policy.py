@@ -129,6 +129,8 @@ class BreachCategory:
 class BreachRules:
     categories: tuple[BreachCategory, ...]
     regulator_deadline_hours: int
+    # ISA §12: partners whose information is involved are told of a serious breach within this.
+    partner_notice_hours: int = 24
 
 
 @dataclass(frozen=True, slots=True)

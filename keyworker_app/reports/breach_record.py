@@ -3,7 +3,8 @@
 Category, when it was found, what happened, the partners whose information is involved with
 the governance contacts the policy gives for them (ISA Appendix E: posts, never named people),
 the 72-hour clock for telling the regulator, the decision not to report and its reason, the
-actions taken and the outcome.
+actions taken and the outcome; then the §12 follow-up: when and whom the partners were told,
+the police's view, the learning and when it was circulated.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from keyworker_app.domain.breach import (
     Breach,
     category_label,
     contacts,
+    partner_notice_deadline,
+    partners_notice_overdue,
     reporting_state,
 )
 from keyworker_app.domain.dates import format_datetime
@@ -61,10 +64,36 @@ def story(breach: Breach, policy: Policy, now: datetime) -> list[Flowable]:
         heading("Partners whose information is involved, and who to tell (Appendix E)"),
         data_table(["Partner", "Post", "Role", "Telephone", "E-mail"], partner_rows,
                    [3, 3.5, 2, 1.8, 3], "No partner's information is involved."),
+        heading("Follow-up (ISA §12)"),
+        key_values(follow_up(breach, policy, now), TABLE_WIDTH),
         heading("Actions taken"),
         para(breach.actions or "None recorded."),
         heading("Outcome"),
         para(breach.outcome or "Not yet recorded."),
+        heading("Learning"),
+        para(breach.learning or "Not yet recorded."),
+    ]
+
+
+def follow_up(breach: Breach, policy: Policy, now: datetime) -> list[tuple[str, str]]:
+    """When and whom the partners were told, the police, and circulation of the learning."""
+    if breach.partners_told_at is not None:
+        told = format_datetime(breach.partners_told_at)
+    elif partners_notice_overdue(breach, policy, now):
+        told = (f"Not yet — overdue (due by "
+                f"{format_datetime(partner_notice_deadline(breach, policy))})")
+    elif breach.serious and breach.partners:
+        told = f"Not yet (due by {format_datetime(partner_notice_deadline(breach, policy))})"
+    else:
+        told = "Not recorded"
+    police = "Yes" if breach.police_consulted else "No"
+    return [
+        ("Partners told", told),
+        ("Whom they were told", breach.partners_told_whom or "Not recorded"),
+        ("Police consulted", police),
+        ("Police decision", breach.police_decision or "None recorded"),
+        ("Outcome and learning circulated to partners",
+         format_datetime(breach.circulated_at) or "Not yet"),
     ]
 
 

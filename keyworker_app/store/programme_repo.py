@@ -33,7 +33,8 @@ _REVIEW = "family_id, reviewed_on, decision, reason, reviewer, retain_until"
 _SAR = ("received_on, subject_label, person_id, extended_on, extension_reason, completed_on, "
         "notes")
 _BREACH = ("category, found_at, summary, partners, serious, regulator_told_at, "
-           "not_reported_reason, actions, outcome, closed_at")
+           "not_reported_reason, actions, outcome, closed_at, partners_told_at, "
+           "partners_told_whom, police_consulted, police_decision, learning, circulated_at")
 
 
 def _moment(text: str | None) -> datetime | None:
@@ -58,7 +59,8 @@ def _breach(r: tuple[Any, ...]) -> Breach:
     found = _moment(r[2])
     assert found is not None
     return Breach(r[1], found, r[3], tuple(json.loads(r[4])), bool(r[5]), _moment(r[6]), r[7],
-                  r[8], r[9], _moment(r[10]), id=int(r[0]))
+                  r[8], r[9], _moment(r[10]), _moment(r[11]), r[12], bool(r[13]), r[14],
+                  r[15], _moment(r[16]), id=int(r[0]))
 
 
 class ProgrammeRepository:
@@ -207,12 +209,15 @@ class ProgrammeRepository:
         values = (breach.category, _moment_text(breach.found_at), breach.summary,
                   json.dumps(list(breach.partners)), int(breach.serious),
                   _moment_text(breach.regulator_told_at), breach.not_reported_reason,
-                  breach.actions, breach.outcome, _moment_text(breach.closed_at))
+                  breach.actions, breach.outcome, _moment_text(breach.closed_at),
+                  _moment_text(breach.partners_told_at), breach.partners_told_whom,
+                  int(breach.police_consulted), breach.police_decision, breach.learning,
+                  _moment_text(breach.circulated_at))
         now = self._now()
         if breach.id is None:
             cur = self._conn.execute(
                 f"INSERT INTO breach ({_BREACH}, recorded_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (*values, now, now))
+                f"VALUES ({', '.join('?' * (len(values) + 2))})", (*values, now, now))
             breach_id = int(cur.lastrowid)
         else:
             sets = ", ".join(f"{c.strip()} = ?" for c in _BREACH.split(","))

@@ -31,6 +31,7 @@ from keyworker_app.store.schema_v6 import V6_STATEMENTS
 from keyworker_app.store.schema_v7 import V7_STATEMENTS
 from keyworker_app.store.schema_v8 import V8_STATEMENTS
 from keyworker_app.store.schema_v9 import V9_STATEMENTS
+from keyworker_app.store.schema_v10 import V10_STATEMENTS
 
 log = logging.getLogger("keyworker.store")
 
@@ -248,6 +249,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               V7_STATEMENTS),
     Migration(8, "amendments to case notes, keeping the original text", V8_STATEMENTS),
     Migration(9, "suspensions of the agreement", V9_STATEMENTS),
+    Migration(10, "breach follow-up: partners told, police, learning, circulation",
+              V10_STATEMENTS),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

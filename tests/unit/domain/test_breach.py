@@ -83,3 +83,45 @@ def test_every_policy_category_is_accepted_from_the_moment_found() -> None:
         with pytest.raises(ValidationError) as info:  # ...but not a second before
             check_breach(record, POLICY, FOUND - timedelta(seconds=1))
         assert info.value.field == "Found"
+
+
+def test_partners_of_a_serious_breach_are_due_to_be_told_within_the_policy_hours() -> None:
+    from keyworker_app.domain.breach import (
+        overdue_follow_ups,
+        partner_notice_deadline,
+        partners_notice_overdue,
+    )
+    hours = POLICY.breach.partner_notice_hours
+    assert partner_notice_deadline(breach(), POLICY) == FOUND + timedelta(hours=hours)
+    just_before = FOUND + timedelta(hours=hours) - timedelta(minutes=1)
+    after = FOUND + timedelta(hours=hours, minutes=1)
+    assert not partners_notice_overdue(breach(), POLICY, just_before)
+    assert partners_notice_overdue(breach(), POLICY, after)
+    told = breach(partners_told_at=FOUND + timedelta(hours=2), partners_told_whom="IG Manager")
+    assert not partners_notice_overdue(told, POLICY, after)
+    assert not partners_notice_overdue(breach(serious=False), POLICY, after)
+    assert not partners_notice_overdue(breach(partners=()), POLICY, after)
+    older = breach(found_at=FOUND - timedelta(days=1))
+    assert overdue_follow_ups([breach(), told, older], POLICY, after) == [older, breach()]
+
+
+def test_follow_up_rules() -> None:
+    now = FOUND + timedelta(days=10)
+    ok = breach(partners_told_at=FOUND + timedelta(hours=3), partners_told_whom="IG Manager",
+                police_consulted=True, police_decision="No crime", outcome="Recovered",
+                learning="Encrypt laptops", circulated_at=FOUND + timedelta(days=9))
+    check_breach(ok, POLICY, now)
+    bad = {
+        "Partners told": [replace(ok, partners_told_at=now + timedelta(hours=1)),
+                          replace(ok, partners_told_at=FOUND - timedelta(hours=1)),
+                          replace(ok, partners=())],
+        "Whom told": [replace(ok, partners_told_whom=" ")],
+        "Circulated to partners": [replace(ok, circulated_at=now + timedelta(days=1)),
+                                   replace(ok, outcome="", learning="")],
+        "Police decision": [replace(ok, police_consulted=False)],
+    }
+    for field_label, records in bad.items():
+        for record in records:
+            with pytest.raises(ValidationError) as caught:
+                check_breach(record, POLICY, now)
+            assert field_label in str(caught.value)

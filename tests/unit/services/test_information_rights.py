@@ -63,3 +63,30 @@ def test_breach_record_round_trip(programme: Programme) -> None:
     event = programme.session.audit().events(limit=1)[0]
     assert event.action is AuditAction.UPDATE and "serious=1" in event.detail
     assert "wrong address" not in event.detail
+
+
+def test_breach_follow_up_is_kept_through_the_store(programme: Programme) -> None:
+    rights = programme.service.rights
+    found = datetime(2025, 3, 14, 8, 0, tzinfo=UTC)
+    partner = POLICY.partners[1].id
+    saved = rights.record_breach(Breach(POLICY.breach.categories[1].id, found,
+                                        "E-mail sent to the wrong address", (partner,), True))
+    assert saved.partners_told_at is None and not saved.police_consulted
+    followed = rights.record_breach(Breach(
+        saved.category, found, saved.summary, (partner,), True, outcome="Recalled",
+        partners_told_at=found + timedelta(hours=5),
+        partners_told_whom="Information Governance Manager", police_consulted=True,
+        police_decision="No further action", learning="Check the address twice",
+        circulated_at=found + timedelta(hours=20), id=saved.id))
+    again = rights.breach(saved.id)
+    assert again == followed
+    assert again.partners_told_at == found + timedelta(hours=5)
+    assert again.partners_told_whom == "Information Governance Manager"
+    assert again.police_consulted and again.police_decision == "No further action"
+    assert again.learning == "Check the address twice"
+    assert again.circulated_at == found + timedelta(hours=20)
+    with pytest.raises(ValidationError):  # told in the future
+        rights.record_breach(Breach(saved.category, found, saved.summary, (partner,), True,
+                                    partners_told_at=datetime(2999, 1, 1, tzinfo=UTC),
+                                    partners_told_whom="IG", id=saved.id))
+    assert rights.breach(saved.id) == followed

@@ -15,6 +15,7 @@ import pytest
 
 from keyworker_app.domain.audit import AuditAction
 from keyworker_app.domain.breach import Breach
+from keyworker_app.domain.dates import format_datetime
 from keyworker_app.domain.family import Family
 from keyworker_app.domain.handling import Recipient
 from keyworker_app.domain.subject_access import SubjectAccessRequest
@@ -247,3 +248,37 @@ def test_failed_audit_removes_the_file(programme: Programme, sar: tuple[int, int
     with pytest.raises(UserFacingError, match="locked"):
         exports.record(result)
     assert list(out.iterdir()) == []
+
+
+def test_breach_record_shows_the_follow_up(programme: Programme, out: Path) -> None:
+    p = programme
+    partner = next(x for x in POLICY.partners if x.contacts)
+    found = FIXED_NOW - timedelta(hours=40)
+    told = p.service.rights.record_breach(Breach(
+        POLICY.breach.categories[1].id, found, "Letter sent to the wrong address",
+        (partner.id,), True, outcome="Letter returned unopened",
+        partners_told_at=found + timedelta(hours=3), partners_told_whom=partner.contacts[0].post,
+        police_consulted=True, police_decision="No criminal offence; no further action",
+        learning="Two people check the envelope", circulated_at=found + timedelta(hours=30)))
+    late = p.service.rights.record_breach(Breach(
+        POLICY.breach.categories[0].id, found, "Laptop stolen", (partner.id,), True))
+    exports = service(p)
+    pages: dict[int | None, str] = {}
+    for breach in (told, late):
+        result = exports.export(ProgrammeExportRequest(
+            ProgrammeReport.BREACH_RECORD, out / f"b{breach.id}.pdf", Recipient.printing(),
+            breach_id=breach.id))
+        pages[breach.id] = " ".join(" ".join(pdftotext_pages(result.destination)).split())
+    text = pages[told.id]
+    for expected in ("Follow-up (ISA §12)", "Partners told",
+                     f"Partners told {format_datetime(found + timedelta(hours=3))}",
+                     partner.contacts[0].post, "Police consulted Yes",
+                     "No criminal offence; no further action", "Learning",
+                     "Two people check the envelope",
+                     "Outcome and learning circulated to partners "
+                     + format_datetime(found + timedelta(hours=30))):
+        assert has_words(text, expected), expected
+    hours = POLICY.breach.partner_notice_hours
+    due = format_datetime(found + timedelta(hours=hours))
+    assert has_words(pages[late.id], f"Partners told Not yet — overdue (due by {due})")
+    assert has_words(pages[late.id], "Police consulted No")
