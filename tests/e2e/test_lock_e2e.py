@@ -35,7 +35,9 @@ pytestmark = [
 ]
 
 PASSPHRASE = "e2e plum violin harbour seventeen"
-IDLE_SECONDS = 5
+# Long enough that taking and comparing screenshots on a busy machine (several seconds
+# with no input) cannot lock the window before the test has opened the record.
+IDLE_SECONDS = 25
 STILL_PIXELS = 200  # a blinking text cursor changes fewer pixels than this
 POLL_SECONDS = 0.1
 
