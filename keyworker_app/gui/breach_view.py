@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLayout,
     QLineEdit,
@@ -69,7 +70,10 @@ PARTNER_ROLE = Qt.ItemDataRole.UserRole + 1
 BREACH_FORM = "breach-record"
 DRAFT_FIELDS: dict[str, type] = {
     "found": str, "summary": str, "told": str, "not_reported": str, "actions": str,
-    "outcome": str, "category": str, "serious": bool, "closed": bool, "partners": list}
+    "outcome": str, "category": str, "serious": bool, "closed": bool, "partners": list,
+    "partners_told": str, "told_whom": str, "police": bool, "police_decision": str,
+    "learning": str, "circulated": str}
+DRAFT_VERSION = 2  # version 2 adds the §12 follow-up fields; 0 and 1 drafts still reopen
 
 
 def draft_key(breach_id: int | None) -> str:
@@ -141,6 +145,17 @@ class BreachDialog(QDialog):
         self.not_reported = self._text("Decision not to report, and why")
         self.actions_taken = self._text("Actions taken")
         self.outcome = self._text("Outcome")
+        self.partners_told = QLineEdit()
+        self.partners_told.setAccessibleName("Partners told on")
+        self.partners_told.setPlaceholderText(f"{DATETIME_HINT}, or leave empty")
+        self.told_whom = self._text("Whom they were told (Appendix E posts)")
+        self.police = QCheckBox("Police c&onsulted")
+        self.police.setAccessibleName("Police consulted")
+        self.police_decision = self._text("Police decision")
+        self.learning = self._text("Learning")
+        self.circulated = QLineEdit()
+        self.circulated.setAccessibleName("Circulated to partners on")
+        self.circulated.setPlaceholderText(f"{DATETIME_HINT}, or leave empty")
         self.closed = QCheckBox("C&losed")
         self.closed.setAccessibleName("Closed")
         if breach is not None:
@@ -151,6 +166,12 @@ class BreachDialog(QDialog):
             self.not_reported.setPlainText(breach.not_reported_reason)
             self.actions_taken.setPlainText(breach.actions)
             self.outcome.setPlainText(breach.outcome)
+            self.partners_told.setText(format_datetime(breach.partners_told_at))
+            self.told_whom.setPlainText(breach.partners_told_whom)
+            self.police.setChecked(breach.police_consulted)
+            self.police_decision.setPlainText(breach.police_decision)
+            self.learning.setPlainText(breach.learning)
+            self.circulated.setText(format_datetime(breach.circulated_at))
             self.closed.setChecked(breach.closed_at is not None)
         if not may_close and (breach is None or breach.closed_at is None):
             # A team lead closes a breach (domain.roles); the box says so.
@@ -174,7 +195,35 @@ class BreachDialog(QDialog):
                               ("Decision &not to report:", self.not_reported),
                               ("&Actions:", self.actions_taken), ("&Outcome:", self.outcome)):
             self._row(form, label, widget)
-        form.addRow("", self.closed)
+        follow = QFormLayout()
+        follow.setVerticalSpacing(9)
+        hours = policy.breach.partner_notice_hours
+        due = QLabel(f"A serious breach: tell the partners within {hours} hours of finding it, "
+                     "through the governance posts the agreement gives (Appendix E).")
+        due.setWordWrap(True)
+        follow.addRow(due)
+        for label, widget in (("Partners to&ld on:", self.partners_told),
+                              ("W&hom told:", self.told_whom)):
+            self._row(follow, label, widget)
+        follow.addRow("", self.police)
+        for label, widget in (("Police deci&sion:", self.police_decision),
+                              ("Lea&rning:", self.learning),
+                              ("C&irculated on:", self.circulated)):
+            self._row(follow, label, widget)
+        follow.addRow("", self.closed)
+        columns = QHBoxLayout()
+        for wide in (self.partners_told, self.told_whom, self.police_decision, self.learning,
+                     self.circulated):
+            wide.setMinimumWidth(250)
+        self.partners.setMinimumWidth(360)
+        self.category.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.category.setMinimumContentsLength(30)
+        follow.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        columns.addLayout(form, 1)
+        columns.addSpacing(16)
+        columns.addLayout(follow, 1)
+        columns.setAlignment(follow, Qt.AlignmentFlag.AlignTop)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Save).setAccessibleName("Save")
@@ -185,9 +234,9 @@ class BreachDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # never squeezed
         layout.addWidget(self.problem)
-        layout.addLayout(form)
+        layout.addLayout(columns)
         layout.addWidget(buttons)
-        self.setMinimumWidth(700)
+        self.setMinimumWidth(900)
         for edit in (self.found, self.told):
             edit.textChanged.connect(lambda _t: self.update_clock())
         self.serious.toggled.connect(lambda _on: self.update_clock())
@@ -241,13 +290,19 @@ class BreachDialog(QDialog):
             self.serious.isChecked(), self._moment(self.told, "Regulator told", required=False),
             self.not_reported.toPlainText().strip(), self.actions_taken.toPlainText().strip(),
             self.outcome.toPlainText().strip(), closed_at,
+            self._moment(self.partners_told, "Partners told", required=False),
+            self.told_whom.toPlainText().strip(), self.police.isChecked(),
+            self.police_decision.toPlainText().strip(), self.learning.toPlainText().strip(),
+            self._moment(self.circulated, "Circulated to partners", required=False),
             id=self._breach.id if self._breach else None)
 
     # -- drafts (gui.lock) ----------------------------------------------------------------------
     def _texts(self) -> dict[str, QLineEdit | QPlainTextEdit]:
         return {"found": self.found, "summary": self.summary, "told": self.told,
                 "not_reported": self.not_reported, "actions": self.actions_taken,
-                "outcome": self.outcome}
+                "outcome": self.outcome, "partners_told": self.partners_told,
+                "told_whom": self.told_whom, "police_decision": self.police_decision,
+                "learning": self.learning, "circulated": self.circulated}
 
     def state(self) -> dict[str, Any]:
         """Everything typed, as it stands (unchecked): what a lock keeps as a draft."""
@@ -256,7 +311,7 @@ class BreachDialog(QDialog):
             for key, edit in self._texts().items()}
         state.update(
             category=str(self.category.currentData()), serious=self.serious.isChecked(),
-            closed=self.closed.isChecked(),
+            closed=self.closed.isChecked(), police=self.police.isChecked(),
             partners=[str(item.data(PARTNER_ROLE)) for i in range(self.partners.count())
                       if (item := self.partners.item(i)).checkState() == Qt.CheckState.Checked])
         return state
@@ -275,6 +330,7 @@ class BreachDialog(QDialog):
                                else Qt.CheckState.Unchecked)
         self.serious.setChecked(bool(draft.get("serious")))
         self.closed.setChecked(bool(draft.get("closed")))
+        self.police.setChecked(bool(draft.get("police")))
 
     def is_dirty(self) -> bool:
         return self._restored or self.state() != self._baseline

@@ -88,7 +88,7 @@ def decode_form(payload: DraftPayload) -> dict[str, str]:
 
 
 def decode_breach(payload: DraftPayload) -> dict[str, Any]:
-    require_version(payload, LEGACY_VERSION, FORM_VERSION)
+    require_version(payload, LEGACY_VERSION, FORM_VERSION, breach_view.DRAFT_VERSION)
     return shaped(payload.data, breach_view.DRAFT_FIELDS)
 
 
@@ -239,7 +239,8 @@ KINDS: tuple[DraftKind, ...] = (
     DraftKind(subject_access_view.FIND_FORM, "Finding the person for a subject access request",
               _subject_access("open_find")),
     DraftKind(SUSPENSION_FORM, "Suspension of the agreement", _suspension),
-    DraftKind(breach_view.BREACH_FORM, "Breach record", _breach, decode=decode_breach),
+    DraftKind(breach_view.BREACH_FORM, "Breach record", _breach,
+              version=breach_view.DRAFT_VERSION, decode=decode_breach),
     DraftKind(EXPORT_FORM, "Exporting a family report", _in_family(
         lambda view, _k, data: view.open_export_dialog(draft=data)),
         decode=decode_family_export),

@@ -238,6 +238,9 @@ def _type_into(dialog: QWidget, form: str) -> Any:
     if isinstance(dialog, BreachDialog):
         dialog.summary.setPlainText("Typed summary of the breach.")
         dialog.outcome.setPlainText("Typed outcome.")
+        dialog.told_whom.setPlainText("Typed governance post.")
+        dialog.learning.setPlainText("Typed learning.")
+        dialog.police.setChecked(True)
         return dialog.state()
     assert isinstance(dialog, FormDialog | NewFamilyDialog), form
     for key, editor in dialog.editors.items():
@@ -277,7 +280,7 @@ def test_each_registered_kind_round_trips_through_a_lock(
 
     drafts = _stored_drafts(stored)
     assert [(d.form, d.payload["version"]) for d in drafts] == [
-        (form, 2 if form == "taf-meeting" else 1)]
+        (form, 2 if form in ("taf-meeting", "breach-record") else 1)]
     assert PASSWORD not in json.dumps(drafts[0].payload)
 
     unlock(qtbot, window, PASSPHRASE)
