@@ -32,7 +32,7 @@ ROW_TYPES: dict[str, type] = {"attendees": Attendee, "members": MemberVoice,
                               "decisions": Decision, "actions": Action,
                               "shared": SharedInformation}
 FIELDS = ("kind", "held_at", "venue", "chair", "next_review", "child_voice", "strengths",
-          "worries", "needs")
+          "worries", "needs", "outcome", "outcome_reason")
 ADDENDUM = "addendum"  # the open dialog of a finalised meeting
 OPEN_PARTS = frozenset({*ROW_TYPES, ADDENDUM})
 

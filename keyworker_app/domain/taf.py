@@ -34,6 +34,25 @@ class MeetingType(enum.StrEnum):
                 "closure": "Closure TAF"}[self.value]
 
 
+class MeetingOutcome(enum.StrEnum):
+    """What a review or closing meeting decided for the family's plan."""
+    CONTINUE = "continue"
+    STEP_UP = "step-up"
+    STEP_DOWN = "step-down"
+    CLOSE = "close"
+
+    @property
+    def label(self) -> str:
+        return {"continue": "Continue with the plan",
+                "step-up": "Step up to children's social care",
+                "step-down": "Step down to universal services",
+                "close": "Close"}[self.value]
+
+
+# Meetings whose record must say what was decided for the plan before it is finalised.
+OUTCOME_NEEDED = frozenset({MeetingType.REVIEW, MeetingType.CLOSURE})
+
+
 class Attendance(enum.StrEnum):
     ATTENDED = "attended"
     APOLOGIES = "apologies"
@@ -197,6 +216,8 @@ class Meeting:
     next_review: date | None = None
     finalised_at: datetime | None = None
     finalised_by: str = ""
+    outcome: MeetingOutcome | None = None  # what a review or closing meeting decided
+    outcome_reason: str = ""  # why, in the meeting's words
     addenda: tuple[Addendum, ...] = ()
     id: int | None = field(default=None, compare=False)
     # The stored version when this copy was read (0: never saved); a save from an older
@@ -484,11 +505,21 @@ def consent_problems(consent: Consent, member_refs: Iterable[str],
 
 
 def finalise_problems(meeting: Meeting, today: date) -> list[Problem]:
-    """A record is finalised once the meeting has taken place, not before."""
+    """A record is finalised once the meeting has taken place, not before; a review or
+    closing meeting's record also says what was decided for the plan, and why."""
+    problems: list[Problem] = []
     if local_day(meeting.held_at) > today:
-        return [Problem(("held_at",), "A meeting dated in the future cannot be finalised: "
-                                      "finalise the record once the meeting has taken place.")]
-    return []
+        problems.append(Problem(("held_at",), "A meeting dated in the future cannot be "
+                                              "finalised: finalise the record once the "
+                                              "meeting has taken place."))
+    if meeting.kind in OUTCOME_NEEDED:
+        if meeting.outcome is None:
+            problems.append(Problem(("outcome",), "Choose the meeting's outcome before "
+                                                  "finalising a review or closing meeting."))
+        if not meeting.outcome_reason.strip():
+            problems.append(Problem(("outcome_reason",), "Give the reason for the meeting's "
+                                                         "outcome."))
+    return problems
 
 
 def check_meeting(meeting: Meeting, member_refs: Iterable[str]) -> None:

@@ -47,6 +47,7 @@ from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.problems import InvalidRecordError
 from keyworker_app.domain.taf import (
     Meeting,
+    MeetingOutcome,
     MeetingType,
     ShareMethod,
 )
@@ -59,6 +60,9 @@ from keyworker_app.gui.outside_exchange import confirm_outside
 from keyworker_app.gui.record_model import Column, RecordTableModel
 from keyworker_app.gui.widgets import action_button, record_table
 from keyworker_app.services.meetings import MeetingService
+
+FINALISE_MEANS = ("The record becomes read-only; later changes can only be added as "
+                  "addenda.")
 
 log = logging.getLogger("keyworker.gui.meeting_editor")
 
@@ -140,6 +144,14 @@ class MeetingEditor(QDialog):
         self.chair = QLineEdit()
         self.next_review = QLineEdit()
         self.next_review.setPlaceholderText("DD/MM/YYYY")
+        self.outcome = QComboBox()
+        self.outcome.addItem("Not decided yet", "")
+        for outcome in MeetingOutcome:
+            self.outcome.addItem(outcome.label, outcome.value)
+        self.outcome.setToolTip("What a review or closing meeting decided for the plan; "
+                                "needed before such a record is finalised")
+        self.outcome_reason = QLineEdit()
+        self.outcome_reason.setPlaceholderText("Why the meeting decided this")
         self.child_voice = self._text()
         self.strengths = self._text()
         self.worries = self._text()
@@ -147,7 +159,8 @@ class MeetingEditor(QDialog):
         details = QFormLayout()
         fields: tuple[tuple[str, QWidget], ...] = (
             ("&Type of meeting", self.kind), ("&Date and time", self.held_at),
-            ("Ven&ue", self.venue), ("C&hair", self.chair), ("&Next review", self.next_review))
+            ("Ven&ue", self.venue), ("C&hair", self.chair), ("&Next review", self.next_review),
+            ("Meetin&g outcome", self.outcome), ("&Reason for the outcome", self.outcome_reason))
         for label, widget in fields:
             self._row(details, label, widget)
 
@@ -225,8 +238,9 @@ class MeetingEditor(QDialog):
 
         self.save_button = self._button("Sa&ve", "Save the meeting record", self.try_save)
         self.save_button.setDefault(False)
-        self.finalise_button = self._button("&Finalise", "Save and finalise the record",
-                                            lambda: self.try_save(finalise=True))
+        self.finalise_button = self._button("&Finalise…", "Save and finalise the record",
+                                            self.ask_finalise)
+        self.finalise_box: QMessageBox | None = None
         self.cancel_button = self._button("Close", "Close without saving", self.reject)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
@@ -298,6 +312,9 @@ class MeetingEditor(QDialog):
         self.strengths.setPlainText(meeting.strengths)
         self.worries.setPlainText(meeting.worries)
         self.needs.setPlainText(meeting.needs)
+        self.outcome.setCurrentIndex(max(self.outcome.findData(
+            "" if meeting.outcome is None else meeting.outcome.value), 0))
+        self.outcome_reason.setText(meeting.outcome_reason)
         self._show_rows()
         self.models[-1].set_rows(meeting.addenda)
         if meeting.is_finalised and meeting.finalised_at is not None:
@@ -315,8 +332,10 @@ class MeetingEditor(QDialog):
             table.resizeColumnsToContents()
 
     def _set_read_only(self, read_only: bool) -> None:
-        for edit in (self.held_at, self.venue, self.chair, self.next_review):
+        for edit in (self.held_at, self.venue, self.chair, self.next_review,
+                     self.outcome_reason):
             edit.setReadOnly(read_only)
+        self.outcome.setEnabled(not read_only)
         for text in (self.child_voice, self.strengths, self.worries, self.needs):
             text.setReadOnly(read_only)
         self.kind.setEnabled(not read_only)
@@ -334,6 +353,8 @@ class MeetingEditor(QDialog):
             "child_voice": self.child_voice.toPlainText(),
             "strengths": self.strengths.toPlainText(), "worries": self.worries.toPlainText(),
             "needs": self.needs.toPlainText(),
+            "outcome": str(self.outcome.currentData()),
+            "outcome_reason": self.outcome_reason.text(),
         }
 
     def state(self) -> dict[str, Any]:
@@ -349,11 +370,13 @@ class MeetingEditor(QDialog):
         typed = draft.fields
         self.kind.setCurrentIndex(max(self.kind.findData(typed.get("kind", "")), 0))
         for key, edit in (("held_at", self.held_at), ("venue", self.venue),
-                          ("chair", self.chair), ("next_review", self.next_review)):
+                          ("chair", self.chair), ("next_review", self.next_review),
+                          ("outcome_reason", self.outcome_reason)):
             edit.setText(typed.get(key, ""))
         for key, text in (("child_voice", self.child_voice), ("strengths", self.strengths),
                           ("worries", self.worries), ("needs", self.needs)):
             text.setPlainText(typed.get(key, ""))
+        self.outcome.setCurrentIndex(max(self.outcome.findData(typed.get("outcome", "")), 0))
         self.rows.update(draft.rows)
         self._show_rows()
 
@@ -399,6 +422,7 @@ class MeetingEditor(QDialog):
         base = self.meeting or Meeting(self.family.id or 0, MeetingType.INITIAL, datetime.now())
         held = parse_datetime(self.held_at.text())
         carried = () if self.brought is None else self.brought.carried(local_day(held))
+        outcome = str(self.outcome.currentData() or "")
         return replace(
             base, kind=MeetingType(str(self.kind.currentData())),
             held_at=held, venue=self.venue.text().strip(),
@@ -408,7 +432,9 @@ class MeetingEditor(QDialog):
             worries=self.worries.toPlainText().strip(), needs=self.needs.toPlainText().strip(),
             attendees=self.rows["attendees"], members=self.rows["members"],
             decisions=self.rows["decisions"], actions=self.rows["actions"] + carried,
-            shared=self.rows["shared"])
+            shared=self.rows["shared"],
+            outcome=MeetingOutcome(outcome) if outcome else None,
+            outcome_reason=self.outcome_reason.text().strip())
 
     # -- actions -------------------------------------------------------------------------------
     def _track(self, part: str, dialog: FormDialog) -> FormDialog:
@@ -498,12 +524,33 @@ class MeetingEditor(QDialog):
             self.rows[key] = self.rows[key][:row] + self.rows[key][row + 1:]
             self._show_rows()
 
+    def ask_finalise(self) -> QMessageBox:
+        """Finalise only once the key worker has read what it means."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Finalise the meeting record?",
+                          "Finalise this meeting record?", parent=self)
+        box.setInformativeText(FINALISE_MEANS)
+        finalise = box.addButton("&Finalise", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+
+        def answered(_code: int) -> None:
+            self.finalise_box = None
+            if box.clickedButton() is finalise:
+                self.try_save(finalise=True)
+
+        box.finished.connect(answered)
+        self.finalise_box = box
+        box.open()
+        return box
+
     def try_save(self, finalise: bool = False) -> bool:
         self.problem.setVisible(False)
         try:
             saved = self._service.save_meeting(
                 self.build(), None if self.brought is None else self.brought.decisions())
             assert saved.id is not None
+            self.meeting = saved  # saved now, whether or not finalising goes through
             if finalise:
                 saved = self._service.finalise_meeting(saved.id)
         except ValidationError as exc:
@@ -516,7 +563,16 @@ class MeetingEditor(QDialog):
             return False
         self.meeting = saved
         self.saved.emit(saved.id)
-        self.accept()
+        if not finalise:
+            self.accept()
+            return True
+        # Stay open, read-only, saying it worked; the next change is an addendum.
+        self.read_only = True
+        self._set_read_only(True)
+        self._baseline = self.state()
+        self._restored = False
+        when = format_datetime(saved.finalised_at) if saved.finalised_at else ""
+        self.status.setText(f"Finalised by {saved.finalised_by} on {when}. {FINALISE_MEANS}")
         return True
 
     def reject(self) -> None:

@@ -16,7 +16,7 @@ from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 from keyworker_app.domain.dates import format_date, format_datetime
 from keyworker_app.domain.family import Family
 from keyworker_app.domain.policy import Policy
-from keyworker_app.domain.taf import Meeting
+from keyworker_app.domain.taf import OUTCOME_NEEDED, Meeting
 from keyworker_app.reports.blocks import name_of, purpose_notice
 from keyworker_app.reports.meta import ReportMeta
 from keyworker_app.reports.page import render
@@ -68,6 +68,17 @@ def status_banner(meeting: Meeting) -> Flowable:
     return table
 
 
+def outcome_section(meeting: Meeting) -> list[Flowable]:
+    """What the meeting decided for the plan, and why (review and closing meetings)."""
+    if meeting.outcome is None and meeting.kind not in OUTCOME_NEEDED:
+        return []
+    decided = (f"Outcome: {meeting.outcome.label}." if meeting.outcome is not None
+               else "No outcome has been recorded yet.")
+    return [heading("Outcome of the meeting"), para(decided),
+            para(f"Reason: {meeting.outcome_reason}" if meeting.outcome_reason.strip()
+                 else "No reason has been recorded yet.")]
+
+
 def story(meeting: Meeting, family: Family, policy: Policy, today: date, *,
           purpose_label: str, destination_label: str) -> list[Flowable]:
     facts = [("Family reference", family.reference), ("Meeting", meeting.kind.label),
@@ -110,6 +121,7 @@ def story(meeting: Meeting, family: Family, policy: Policy, today: date, *,
         gap(3),
         shared_table(meeting.shared, family, policy,
                      empty="No information was recorded as shared at the meeting."),
+        *outcome_section(meeting),
         heading("Next review"),
         para(f"The next review is due by {format_date(meeting.next_review)}."
              if meeting.next_review else "No review date was set."),

@@ -32,6 +32,7 @@ from keyworker_app.store.schema_v7 import V7_STATEMENTS
 from keyworker_app.store.schema_v8 import V8_STATEMENTS
 from keyworker_app.store.schema_v9 import V9_STATEMENTS
 from keyworker_app.store.schema_v10 import V10_STATEMENTS
+from keyworker_app.store.schema_v11 import V11_STATEMENTS
 
 log = logging.getLogger("keyworker.store")
 
@@ -251,6 +252,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(9, "suspensions of the agreement", V9_STATEMENTS),
     Migration(10, "breach follow-up: partners told, police, learning, circulation",
               V10_STATEMENTS),
+    Migration(11, "the outcome of a TAF meeting and its reason", V11_STATEMENTS),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

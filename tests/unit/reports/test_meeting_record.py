@@ -141,3 +141,22 @@ def test_three_long_meetings_split_tables_with_repeated_headers(
                         str(path), str(tmp_path / f"page{page}")], check=True)
     images = sorted(tmp_path.glob("page*.png"))
     assert len(images) == 2 and all(p.stat().st_size > 10_000 for p in images)
+
+
+def test_a_review_record_shows_its_outcome_and_reason(family: Family, policy: Policy,
+                                                      tmp_path: Path) -> None:
+    from keyworker_app.domain.taf import MeetingOutcome, MeetingType, finalise_problems
+
+    review = replace(three_meetings(7)[1], kind=MeetingType.REVIEW)
+    assert [p.path for p in finalise_problems(replace(review, held_at=NOW), TODAY)] == [
+        ("outcome",), ("outcome_reason",)]
+    data, _pages = render(review, family, policy, tmp_path, "none.pdf")
+    assert "No outcome has been recorded yet." in reading_text(data, tmp_path)
+    decided = replace(review, outcome=MeetingOutcome.STEP_UP,
+                      outcome_reason="New concerns shared by the school on 03/03.")
+    assert finalise_problems(replace(decided, held_at=NOW), TODAY) == []
+    data, _pages = render(decided, family, policy, tmp_path, "outcome.pdf")
+    text = reading_text(data, tmp_path)
+    assert "Outcome of the meeting" in text
+    assert "Outcome: Step up to children's social care." in text
+    assert "Reason: New concerns shared by the school on 03/03." in text
