@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QPalette
 
-from keyworker_app.domain.taf import Action, Attendee, Meeting, MeetingType
+from keyworker_app.domain.taf import Action, Attendee, Meeting, MeetingOutcome, MeetingType
 from keyworker_app.gui.attention import attention_background
 from keyworker_app.gui.today_view import TodayView
 from tests.taf_session import TafStore, open_taf_store
@@ -51,8 +52,9 @@ def test_today_lists_own_actions_first_and_only_meetings_still_to_finalise(
         Action("Parenting course place", "sam  worker", "leicester-city", date(2025, 3, 26)),
     )))
     taf.clock.set_day(DAY)
-    held = service.save_meeting(_meeting(
-        taf.family_id, datetime(2025, 3, 24, 8, 0, tzinfo=UTC), MeetingType.REVIEW))
+    held = service.save_meeting(replace(_meeting(
+        taf.family_id, datetime(2025, 3, 24, 8, 0, tzinfo=UTC), MeetingType.REVIEW),
+        outcome=MeetingOutcome.CONTINUE, outcome_reason="Plan working; keep going."))
     assert held.id is not None
     service.finalise_meeting(held.id)
     service.save_meeting(_meeting(

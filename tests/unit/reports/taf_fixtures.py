@@ -27,6 +27,7 @@ from keyworker_app.domain.taf import (
     ConsentState,
     Decision,
     Meeting,
+    MeetingOutcome,
     MeetingType,
     MemberVoice,
     SharedInformation,
@@ -106,7 +107,8 @@ def three_meetings(family_id: int) -> list[Meeting]:
         addenda=(Addendum("Correction: " + _text(4, 500), "Sam Worker",
                           datetime(2025, 1, 20, 16, 5), id=1),))
     meetings[1] = replace(meetings[1], finalised_at=datetime(2025, 2, 11, 12, 0),
-                          finalised_by="Sam Worker")
+                          finalised_by="Sam Worker", outcome=MeetingOutcome.CONTINUE,
+                          outcome_reason="Attendance is improving; the plan continues.")
     return [replace(m, actions=tuple(replace(a, meeting_id=m.id) for a in m.actions))
             for m in meetings]
 

@@ -147,7 +147,8 @@ def test_a_review_record_shows_its_outcome_and_reason(family: Family, policy: Po
                                                       tmp_path: Path) -> None:
     from keyworker_app.domain.taf import MeetingOutcome, MeetingType, finalise_problems
 
-    review = replace(three_meetings(7)[1], kind=MeetingType.REVIEW)
+    review = replace(three_meetings(7)[1], kind=MeetingType.REVIEW, outcome=None,
+                     outcome_reason="")
     assert [p.path for p in finalise_problems(replace(review, held_at=NOW), TODAY)] == [
         ("outcome",), ("outcome_reason",)]
     data, _pages = render(review, family, policy, tmp_path, "none.pdf")
