@@ -57,10 +57,11 @@ def test_a_busy_store_outside_a_transaction_is_a_clear_message(open_store: OpenS
         holder.execute("ROLLBACK")
 
 
-def _damage_tail(db: Path, fraction: float) -> int:
-    """Overwrite bytes inside every page of the last ``fraction`` of the file."""
+def _damage_tail(db: Path, fraction: float, after_page: int = 0) -> int:
+    """Overwrite bytes inside every page of the last ``fraction`` of the file (never the
+    first ``after_page`` pages)."""
     size = db.stat().st_size
-    first = int(size * (1 - fraction)) // 4096 * 4096
+    first = max(int(size * (1 - fraction)) // 4096, after_page) * 4096
     damaged = 0
     with db.open("r+b") as handle:
         for offset in range(first, size, 4096):
@@ -75,6 +76,7 @@ def test_a_damaged_page_met_while_reading_is_the_damaged_store_advice(
 ) -> None:
     db = tmp_path / "damaged.db"
     conn = open_migrated(db, store_key)
+    schema_pages = int(scalar(conn, "PRAGMA page_count"))  # the tables, empty
     small, base = generate_families(2, seed=7, today=date(2026, 1, 1))
     with transaction(conn):
         repo = FamilyRepository(conn)
@@ -82,7 +84,7 @@ def test_a_damaged_page_met_while_reading_is_the_damaged_store_advice(
         big_id = repo.add(_big_family(base, 300)).id
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
     conn.close()
-    assert _damage_tail(db, 0.4) > 10
+    assert _damage_tail(db, 0.4, after_page=schema_pages + 1) > 10
 
     conn = open_encrypted(db, store_key)  # page 1 and the schema are intact
     try:
