@@ -199,12 +199,21 @@ def test_demo_store_is_deterministic(harness: CliHarness) -> None:
 def test_verify_reads_every_page_that_unlocking_skips(harness: CliHarness) -> None:
     """Unlocking no longer reads the whole file; ``verify`` still does, and names the damage."""
     init(harness)
-    result = harness.run("import-families", str(canary_file(harness.root / "c.json")),
+    db = harness.store / "casestore.db"
+    empty_pages = db.stat().st_size // 4096  # the schema (with free pages), before families
+    # Enough families that the file must grow past its empty size.
+    doc = json.loads(canary_file(harness.root / "c.json").read_text(encoding="utf-8"))
+    doc["families"] = [dict(doc["families"][0], reference=f"CANARY-{n:04}")
+                       for n in range(1, 121)]
+    (harness.root / "c.json").write_text(json.dumps(doc), encoding="utf-8")
+    result = harness.run("import-families", str(harness.root / "c.json"),
                          KEYWORKER_PASSPHRASE=PASS)
     assert result.code == 0, result.err
-    db = harness.store / "casestore.db"
     data = bytearray(db.read_bytes())
-    data[len(data) - 4096 + 700] ^= 0xFF  # the last page: nothing an unlock reads
+    assert len(data) // 4096 > empty_pages + 10
+    # A page only the families filled: nothing an unlock reads.
+    page = (empty_pages + len(data) // 4096) // 2
+    data[page * 4096 + 700] ^= 0xFF
     db.write_bytes(bytes(data))
     checked = harness.run("verify", KEYWORKER_PASSPHRASE=PASS)
     assert checked.code == 1, checked.err
