@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.taf import (
     OTHER_AGENCY,
+    OUTCOME_NEEDED,
     OUTSIDE_EXCHANGES,
     Action,
     ActionStatus,
@@ -25,6 +26,7 @@ from keyworker_app.domain.taf import (
     ConsentState,
     Decision,
     Meeting,
+    MeetingOutcome,
     MeetingType,
     MemberVoice,
     SharedInformation,
@@ -103,8 +105,15 @@ def meetings(draw: st.DrawFn, family_id: int, refs: Sequence[str], policy: Polic
     held = draw(moments)
     members = draw(st.lists(st.sampled_from(refs), unique=True, max_size=3)) if refs else []
     review = draw(st.none() | st.dates(min_value=held.date(), max_value=date(2061, 1, 1)))
+    kind = draw(st.sampled_from(MeetingType))
+    # A review or closing meeting's record says what was decided, and why (or it cannot
+    # be finalised); others may still carry an outcome.
+    needed = kind in OUTCOME_NEEDED
+    outcome = draw(st.sampled_from(MeetingOutcome) if needed
+                   else st.none() | st.sampled_from(MeetingOutcome))
+    reason = draw(filled) if needed or outcome is not None else ""
     return Meeting(
-        family_id=family_id, kind=draw(st.sampled_from(MeetingType)), held_at=held,
+        family_id=family_id, kind=kind, held_at=held, outcome=outcome, outcome_reason=reason,
         venue=draw(text), chair=draw(filled),
         attendees=tuple(draw(st.lists(attendees(policy), max_size=4))),
         members=tuple(MemberVoice(ref, draw(text)) for ref in members),

@@ -12,12 +12,11 @@ import pytest
 from sqlcipher3 import dbapi2
 
 from keyworker_app.domain.dates import format_datetime, start_of_day
-from keyworker_app.domain.taf import Meeting, MeetingType
+from keyworker_app.domain.taf import MeetingType
 from keyworker_app.store import taf_read
 from keyworker_app.store.connection import Connection, open_encrypted, scalar, transaction
 from keyworker_app.store.repositories import FamilyRepository
 from keyworker_app.store.schema import MIGRATIONS, SCHEMA_VERSION, current_version, migrate
-from keyworker_app.store.taf_repo import MeetingRepository
 
 pytestmark = pytest.mark.usefixtures("london")
 
@@ -38,22 +37,21 @@ def legacy_store(path: Path, key: bytes) -> tuple[Connection, int, int, int]:
         conn.execute("INSERT INTO case_note (family_id, position, kind, occurred_at, author, "
                      "summary) VALUES (?, 0, 'home-visit', '', 'Sam Worker', 'Home visit.')",
                      (family_id,))
-        meetings = MeetingRepository(conn)
-        sunday = meetings.add(Meeting(family_id, MeetingType.REVIEW, datetime(2025, 7, 20),
-                                      chair="Chair"))
-        winter = meetings.add(Meeting(family_id, MeetingType.INITIAL, datetime(2025, 1, 15),
-                                      chair="Chair"))
-        assert sunday.id is not None and winter.id is not None
-        conn.execute("UPDATE meeting SET held_at = ? WHERE id = ?",
-                     ("2025-07-20T23:30:00.000000", sunday.id))
-        conn.execute("UPDATE meeting SET held_at = ? WHERE id = ?",
-                     ("2025-01-15T10:30:00.000000", winter.id))
+        # Meetings too, with only the columns a v4 store had.
+        def old_meeting(kind: str, held_at: str) -> int:
+            return int(conn.execute(
+                "INSERT INTO meeting (family_id, kind, held_at, chair, created_at, updated_at) "
+                "VALUES (?, ?, ?, 'Chair', '2025-01-06T09:00:00+00:00', "
+                "'2025-01-06T09:00:00+00:00')", (family_id, kind, held_at)).lastrowid)
+
+        sunday_id = old_meeting(MeetingType.REVIEW.value, "2025-07-20T23:30:00.000000")
+        winter_id = old_meeting(MeetingType.INITIAL.value, "2025-01-15T10:30:00.000000")
         conn.execute("UPDATE case_note SET occurred_at = '2025-07-15T10:30:00'")
         # Finalised as a v4 store did it (no meeting version column before schema 6).
         conn.execute("UPDATE meeting SET finalised_at = ?, finalised_by = ? WHERE id = ?",
                      (taf_read.moment_text(datetime(2025, 1, 15, 11, 0, tzinfo=UTC)),
-                      "Sam Worker", winter.id))
-    return conn, family_id, sunday.id, winter.id
+                      "Sam Worker", winter_id))
+    return conn, family_id, sunday_id, winter_id
 
 
 def test_old_local_times_become_utc_when_the_store_is_opened(tmp_path: Path,
