@@ -31,6 +31,7 @@ class RecordKind(enum.StrEnum):
     SUBJECT_ACCESS = "subject-access"
     BREACH = "breach"
     DRAFT = "draft"
+    CHRONOLOGY = "chronology"  # significance marks on a family's chronology
     OTHER = "other"  # a table this version does not name: refresh to be safe
 
 
@@ -38,7 +39,7 @@ class RecordKind(enum.StrEnum):
 FAMILY_RECORD = frozenset({
     RecordKind.CASELOAD, RecordKind.FAMILY, RecordKind.MEMBER, RecordKind.NOTE,
     RecordKind.INDICATOR, RecordKind.MEETING, RecordKind.ACTION, RecordKind.CONSENT,
-    RecordKind.SHARED, RecordKind.OTHER,
+    RecordKind.SHARED, RecordKind.CHRONOLOGY, RecordKind.OTHER,
 })
 
 

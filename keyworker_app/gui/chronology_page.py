@@ -1,6 +1,7 @@
 """The family's chronology as a tab of the family record: every dated event, filtered by
-kind and member, oldest or newest first. Built when the tab is first shown and again when
-the record changes; it reads only (the record is audited as viewed when opened)."""
+kind, member and significance, oldest or newest first. Built when the tab is first shown and
+again when the record changes; it reads the record (audited as viewed when opened) and writes
+only the worker's "significant event" marks, through the callbacks the family view gives."""
 
 from __future__ import annotations
 
@@ -18,12 +19,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from keyworker_app.domain.chronology import Entry, EntryKind, filter_entries
+from keyworker_app.domain.chronology import (
+    Entry,
+    EntryKind,
+    filter_entries,
+    significance_text,
+)
 from keyworker_app.domain.dates import format_date, format_time
 from keyworker_app.domain.family import Family
-from keyworker_app.gui.widgets import record_table
+from keyworker_app.domain.member_labels import member_label
+from keyworker_app.gui.form_dialog import FieldSpec
+from keyworker_app.gui.widgets import action_button, record_table
 
-HEADERS = ("Date", "Event", "Who or which agency", "Summary")
+HEADERS = ("Date", "Event", "Who or which agency", "Significance", "Summary")
+SIGNIFICANCE_COLUMN = 3
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -68,7 +77,9 @@ class ChronologyModel(QAbstractTableModel):
             return f"{entry.kind.label}: {entry.event}"
         if column == 2:
             return entry.who
-        if column == 3:
+        if column == SIGNIFICANCE_COLUMN:
+            return significance_text(entry)
+        if column == 4:
             about = ", ".join(self._names.get(r, "Unknown member") for r in entry.person_refs)
             return f"{about}: {entry.summary}" if about else entry.summary
         return None
@@ -76,9 +87,13 @@ class ChronologyModel(QAbstractTableModel):
 
 class ChronologyPage(QWidget):
     def __init__(self, build: Callable[[bool], tuple[Entry, ...]],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *,
+                 mark: Callable[[Entry], object] | None = None,
+                 unmark: Callable[[Entry], object] | None = None) -> None:
         super().__init__(parent)
         self._build = build
+        self._mark = mark
+        self._unmark = unmark
         self._family: Family | None = None
         self._all: tuple[Entry, ...] = ()
         self.loaded = False
@@ -94,17 +109,85 @@ class ChronologyPage(QWidget):
         self.member = QComboBox()
         member_label = QLabel("&Who it is about")
         member_label.setBuddy(self.member)
-        self.newest_first = QCheckBox("&Newest first")
+        self.significant_only = QCheckBox("&Significant events only")
+        self.order = QComboBox()
+        self.order.addItem("Oldest first", False)
+        self.order.addItem("Newest first", True)
+        order_label = QLabel("&Order")
+        order_label.setBuddy(self.order)
         row = QHBoxLayout()
-        for widget in (kind_label, self.kind, member_label, self.member, self.newest_first):
+        for widget in (kind_label, self.kind, member_label, self.member, self.significant_only,
+                       order_label, self.order):
             row.addWidget(widget)
         row.addStretch(1)
+        self.mark_button = action_button("&Mark as significant…",
+                                         "Mark the chosen event as significant",
+                                         self.mark_selected)
+        self.unmark_button = action_button("&Not significant", "Take the significance mark "
+                                           "off the chosen event", self.unmark_selected)
+        self.count = QLabel()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.mark_button)
+        buttons.addWidget(self.unmark_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.count)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
         self.kind.currentIndexChanged.connect(lambda _i: self._show())
         self.member.currentIndexChanged.connect(lambda _i: self._show())
-        self.newest_first.toggled.connect(lambda _c: self.reload())
+        self.significant_only.toggled.connect(lambda _c: self._show())
+        self.order.currentIndexChanged.connect(lambda _i: self.reload())
+        self.table.selectionModel().selectionChanged.connect(
+            lambda _s, _d: self._enable_buttons())
+        self.table.doubleClicked.connect(lambda _i: self.mark_selected())
+        self._enable_buttons()
+
+    @property
+    def newest_first(self) -> bool:
+        return bool(self.order.currentData())
+
+    def set_newest_first(self, newest: bool) -> None:
+        self.order.setCurrentIndex(self.order.findData(newest))
+
+    def selected(self) -> Entry | None:
+        index = self.table.currentIndex()
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.entry(index.row()) if rows and index.isValid() else None
+
+    def entry_with(self, key: tuple[EntryKind, str]) -> Entry | None:
+        """The entry with ``key`` in the whole chronology (shown or filtered out)."""
+        return next((e for e in self._all if e.key == key), None)
+
+    def select(self, key: tuple[EntryKind, str]) -> bool:
+        """Put the cursor on the entry with ``key``; False when it is not shown."""
+        for row in range(self.model.rowCount()):
+            entry = self.model.entry(row)
+            if entry is not None and entry.key == key:
+                self.table.selectRow(row)
+                return True
+        return False
+
+    def mark_selected(self) -> None:
+        entry = self.selected()
+        if entry is not None and entry.can_be_marked and self._mark is not None:
+            self._mark(entry)
+
+    def unmark_selected(self) -> None:
+        entry = self.selected()
+        if entry is not None and entry.significance is not None and self._unmark is not None:
+            self._unmark(entry)
+
+    def _enable_buttons(self) -> None:
+        entry = self.selected()
+        can = entry is not None and entry.can_be_marked
+        self.mark_button.setEnabled(can and self._mark is not None)
+        self.mark_button.setText("Change the &reason…" if entry is not None
+                                 and entry.significance is not None
+                                 else "&Mark as significant…")
+        self.unmark_button.setEnabled(entry is not None and entry.significance is not None
+                                      and self._unmark is not None)
 
     def set_family(self, family: Family) -> None:
         self._family = family
@@ -113,7 +196,7 @@ class ChronologyPage(QWidget):
         self.member.clear()
         self.member.addItem("Everyone", None)
         for person in family.members:
-            self.member.addItem(person.display_name, person.ref)
+            self.member.addItem(member_label(person), person.ref)
         found = self.member.findData(chosen)
         self.member.setCurrentIndex(max(found, 0))
         self.member.blockSignals(False)
@@ -126,19 +209,64 @@ class ChronologyPage(QWidget):
 
     def reload(self) -> None:
         self.loaded = True
-        self._all = self._build(self.newest_first.isChecked())
+        self._all = self._build(self.newest_first)
         self._show()
 
     def _show(self) -> None:
+        chosen = self.selected()
         kind = self.kind.currentData()
         kinds = frozenset({EntryKind(kind)}) if kind else None
-        entries = filter_entries(self._all, kinds=kinds, person_ref=self.member.currentData())
+        entries = filter_entries(self._all, kinds=kinds, person_ref=self.member.currentData(),
+                                 significant_only=self.significant_only.isChecked())
         names = ({p.ref: p.display_name for p in self._family.members}
                  if self._family is not None else {})
         self.model.set_entries(entries, names)
         self.table.resizeColumnsToContents()
+        self.table.setColumnWidth(SIGNIFICANCE_COLUMN,
+                                  min(self.table.columnWidth(SIGNIFICANCE_COLUMN), 240))
+        if chosen is not None:
+            self.select(chosen.key)
+        marked = sum(1 for e in self._all if e.significance is not None)
+        shown = len(entries)
+        self.count.setText(f"{shown} event{'' if shown == 1 else 's'} shown; {marked} marked "
+                           "significant")
+        self._enable_buttons()
 
     def clear(self) -> None:
         self._all = ()
         self.model.set_entries((), {})
+        self.count.clear()
         self.loaded = False
+        self._enable_buttons()
+
+
+SIGNIFICANCE_FORM = "chronology-significance"
+REASON_MAX = 2_000
+
+
+def event_key(entry_key: tuple[EntryKind, str]) -> str:
+    """The draft key part naming a chronology entry: 'event:note.12'."""
+    kind, record = entry_key
+    return f"event:{kind.value}.{record}"
+
+
+def parse_event(value: str | None) -> tuple[EntryKind, str] | None:
+    """The entry a draft key's 'event:' part names; None when it names none."""
+    kind, sep, record = (value or "").partition(".")
+    if not sep or not record or kind not in {k.value for k in EntryKind}:
+        return None
+    return (EntryKind(kind), record)
+
+
+def _reason_problem(text: str) -> str | None:
+    if not text.strip():
+        return "Type why this event is significant."
+    if len(text) > REASON_MAX:
+        return f"Keep it under {REASON_MAX:,} characters."
+    return None
+
+
+def significance_fields() -> list[FieldSpec]:
+    return [FieldSpec("reason", "&Why it is significant", _reason_problem, multiline=True,
+                      hint="Shown in the Significance column here and in the exported "
+                           "chronology.")]

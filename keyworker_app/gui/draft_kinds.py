@@ -35,6 +35,7 @@ from keyworker_app.gui import breach_view, retention_view, subject_access_view
 from keyworker_app.gui import family_forms as forms
 from keyworker_app.gui import new_family_values as new_family
 from keyworker_app.gui import taf_forms as tf
+from keyworker_app.gui.chronology_page import SIGNIFICANCE_FORM, parse_event
 from keyworker_app.gui.export_dialog import EXPORT_FORM, ExportDialog
 from keyworker_app.gui.indicator_editing import KINDS as INDICATOR_KINDS
 from keyworker_app.gui.note_viewer import AMEND_FORM
@@ -125,6 +126,13 @@ def _in_family(reopen: Callable[[FamilyView, str, Any], object | None]) -> Reope
     return run
 
 
+def _significance(view: FamilyView, record_key: str, values: Any) -> object | None:
+    key = parse_event(key_part(record_key, "event"))
+    if key is None:
+        raise DraftUnreadable("It does not say which event it belongs to.")
+    return view.open_significance_dialog(key, values, restored=True)
+
+
 def _in_taf(reopen: Callable[[Any, str, Any], object | None]) -> Reopen:
     """A form of the family record's TAF tabs (they exist only when a policy is in force)."""
     return _in_family(lambda view, key, data: None if view.taf is None
@@ -213,6 +221,8 @@ KINDS: tuple[DraftKind, ...] = (
     DraftKind(AMEND_FORM, "Amendment to a case note", _in_family(
         lambda view, key, values: view.open_amend_dialog(_required_id(key, "note"), values,
                                                          restored=True))),
+    DraftKind(SIGNIFICANCE_FORM, "Significant event in the chronology",
+              _in_family(_significance)),
     DraftKind(forms.CLOSE_FORM, "Closing the family's case", _in_family(
         lambda view, _k, values: view.open_close_dialog(values, restored=True))),
     *_indicator_kinds(),

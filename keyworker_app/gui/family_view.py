@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from keyworker_app.domain.changes import Changes, RecordKind
-from keyworker_app.domain.chronology import Entry, build_chronology
+from keyworker_app.domain.chronology import Entry, EntryKind, build_chronology
 from keyworker_app.domain.dates import age_on, format_date, format_datetime, parse_date
 from keyworker_app.domain.family import CaseNote, Family
 from keyworker_app.domain.policy import Policy
@@ -37,7 +37,12 @@ from keyworker_app.domain.sources import source_label, unknown_sources
 from keyworker_app.errors import StaleRecordError, UserFacingError
 from keyworker_app.gui import family_forms as forms
 from keyworker_app.gui.changes import ChangeBroadcast
-from keyworker_app.gui.chronology_page import ChronologyPage
+from keyworker_app.gui.chronology_page import (
+    SIGNIFICANCE_FORM,
+    ChronologyPage,
+    event_key,
+    significance_fields,
+)
 from keyworker_app.gui.clipboard import ClipboardGuard
 from keyworker_app.gui.criteria_panel import CriteriaPanel
 from keyworker_app.gui.errors import show_error
@@ -227,7 +232,10 @@ class FamilyView(QWidget):
         # The chronology: built from the record when its tab is first shown.
         self.chronology: ChronologyPage | None = None
         if policy is not None:
-            self.chronology = ChronologyPage(self._chronology_entries, self)
+            self.chronology = ChronologyPage(
+                self._chronology_entries, self,
+                mark=lambda entry: self.open_significance_dialog(entry.key),
+                unmark=self._unmark_significant)
             self.chronology.setAccessibleName("Chronology")
             self.tabs.addTab(self.chronology, "&Key events")
             self.tabs.setTabToolTip(self.tabs.count() - 1,
@@ -355,7 +363,7 @@ class FamilyView(QWidget):
             self.family, meetings.meetings_of_family(self.family_id),
             meetings.consents(self.family_id), meetings.shared_items(self.family_id),
             partner_names={p.id: p.name for p in self._policy.partners},
-            newest_first=newest_first)
+            newest_first=newest_first, marks=self._session.chronology_marks(self.family_id))
 
     def _tab_shown(self, index: int) -> None:
         if self.chronology is not None and self.tabs.widget(index) is self.chronology:
@@ -405,8 +413,10 @@ class FamilyView(QWidget):
         if self.taf is not None and changes.touches(
                 RecordKind.MEETING, RecordKind.ACTION, RecordKind.CONSENT, RecordKind.SHARED):
             self.taf.refresh()
-            if self.chronology is not None and self.chronology.loaded:
-                self.chronology.reload()
+        if self.chronology is not None and self.chronology.loaded and changes.touches(
+                RecordKind.MEETING, RecordKind.CONSENT, RecordKind.SHARED,
+                RecordKind.CHRONOLOGY):
+            self.chronology.reload()
 
     # -- editing --------------------------------------------------------------------------
     def _own_change(self) -> contextlib.AbstractContextManager[None]:
@@ -589,6 +599,43 @@ class FamilyView(QWidget):
                             f"family:{self.family_id}/note:{note_id}/amend",
                             fields=amend_fields(), on_submit=submit,
                             initial=initial or {"text": note.current_text}, restored=restored)
+
+    def open_significance_dialog(self, key: tuple[EntryKind, str],
+                                 initial: dict[str, str] | None = None,
+                                 restored: bool = False) -> FormDialog | None:
+        """Mark a chronology entry significant with a reason (or change the reason)."""
+        if self.chronology is None or not key[1]:
+            return None
+        self.chronology.ensure_loaded()
+        entry = self.chronology.entry_with(key)
+        if entry is None:
+            return None
+        kind, record = key
+
+        def submit(values: dict[str, str]) -> None:
+            with self._own_change():
+                self._session.mark_significant(self.family_id, kind, record, values["reason"])
+            if self.chronology is not None:
+                self.chronology.reload()
+                self.chronology.select(key)
+
+        before = "" if entry.significance is None else entry.significance.reason
+        return self._dialog(f"Significant event: {entry.kind.label}, "
+                            f"{format_date(entry.day)}", SIGNIFICANCE_FORM,
+                            f"family:{self.family_id}/{event_key(key)}",
+                            fields=significance_fields(), on_submit=submit,
+                            initial=initial or {"reason": before}, restored=restored)
+
+    def _unmark_significant(self, entry: Entry) -> None:
+        try:
+            with self._own_change():
+                self._session.unmark_significant(self.family_id, entry.kind, entry.record)
+        except UserFacingError as exc:
+            show_error(self, exc)
+            return
+        if self.chronology is not None:
+            self.chronology.reload()
+            self.chronology.select(entry.key)
 
     def open_close_dialog(self, initial: dict[str, str] | None = None,
                           restored: bool = False) -> FormDialog:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable
 
-from keyworker_app.domain.chronology import Entry, EntryKind
+from keyworker_app.domain.chronology import Entry, EntryKind, significance_text
 from keyworker_app.domain.dates import format_date, format_time
 from keyworker_app.domain.family import Family
 from keyworker_app.reports.blocks import name_of, purpose_notice
@@ -25,7 +25,7 @@ def _row(family: Family, entry: Entry) -> list[str]:
     event = f"{entry.kind.label}: {entry.event}. " + (f"{about}: " if about else "") \
         + entry.summary
     action = entry.summary if entry.kind is EntryKind.DECISION else ""
-    return [when, event, entry.who, "", action]
+    return [when, event, entry.who, significance_text(entry), action]
 
 
 def story(family: Family, entries: tuple[Entry, ...], purpose_label: str,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from keyworker_app.domain.audit import Actor, AuditAction
 from keyworker_app.domain.changes import Changes
+from keyworker_app.domain.chronology import EntryKind, Significance
 from keyworker_app.domain.draft import Draft
 from keyworker_app.domain.family import CaseNote, Family, FamilyStatus, FamilySummary
 from keyworker_app.errors import UserFacingError
@@ -85,6 +86,20 @@ class Session(Protocol):
         ...
 
     def close_family(self, family_id: int, closed_on: date, reason: str) -> Family: ...
+
+    def chronology_marks(self, family_id: int) -> tuple[Significance, ...]:
+        """The entries of the family's chronology the workers marked significant."""
+        ...
+
+    def mark_significant(self, family_id: int, kind: EntryKind, record: str,
+                         reason: str) -> None:
+        """Mark a chronology entry significant (or give its mark a new reason), audited;
+        ``UserFacingError`` without a reason."""
+        ...
+
+    def unmark_significant(self, family_id: int, kind: EntryKind, record: str) -> None:
+        """Take the significance mark off a chronology entry, audited."""
+        ...
 
     def reopen_family(self, family_id: int) -> Family:
         """A closed case made active again, audited."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from keyworker_app.domain.audit import Actor, AuditAction
 from keyworker_app.domain.changes import Changes
+from keyworker_app.domain.chronology import EntryKind, Significance
 from keyworker_app.domain.dates import file_stamp
 from keyworker_app.domain.draft import Draft
 from keyworker_app.domain.family import (
@@ -43,7 +44,7 @@ from keyworker_app.security.audit_keys import CHECKPOINT
 from keyworker_app.security.device_secret import DeviceSecrets
 from keyworker_app.security.kdf import KdfParams
 from keyworker_app.services.clock import Clock, SystemClock
-from keyworker_app.store import change_log, meta
+from keyworker_app.store import change_log, chronology_marks, meta
 from keyworker_app.store.audit import AuditLog
 from keyworker_app.store.audit_checkpoint import (
     Checkpoint,
@@ -271,6 +272,33 @@ class CaseSession:
             self.families().close(family_id, closed_on, reason)
             self.audit().record(AuditAction.UPDATE, "family", family_id, "closed")
         return self.families().get(family_id)
+
+    def chronology_marks(self, family_id: int) -> tuple[Significance, ...]:
+        return chronology_marks.marks(self.connection, family_id)
+
+    def mark_significant(self, family_id: int, kind: EntryKind, record: str,
+                         reason: str) -> None:
+        reason = reason.strip()
+        if not reason:
+            raise UserFacingError("A significant event needs the reason it is significant.",
+                                  "Type the reason, then save again. Nothing was changed.")
+        if not record:
+            raise UserFacingError("This entry is not saved yet, so it cannot be marked.",
+                                  "Save the record first. Nothing was changed.")
+        with transaction(self.connection):
+            self.families().get(family_id)  # refuses a family that is not there
+            mark = Significance(kind, record, reason, self._actor.name, self._clock.now())
+            again = chronology_marks.put(self.connection, family_id, mark)
+            self.audit().record(AuditAction.UPDATE, "family", family_id,
+                                f"chronology {kind.value} {record} "
+                                + ("significance reason changed" if again
+                                   else "marked significant"))
+
+    def unmark_significant(self, family_id: int, kind: EntryKind, record: str) -> None:
+        with transaction(self.connection):
+            if chronology_marks.remove(self.connection, family_id, kind, record):
+                self.audit().record(AuditAction.UPDATE, "family", family_id,
+                                    f"chronology {kind.value} {record} no longer significant")
 
     def reopen_family(self, family_id: int) -> Family:
         """Open a closed case again: active, with no closing date or reason (the closure

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 
+from keyworker_app.domain.chronology import Significance
 from keyworker_app.domain.dates import file_date, local_day
 from keyworker_app.domain.disclosure import (
     NO_BASIS,
@@ -67,6 +68,8 @@ class ExportSession(AuditingSession, Protocol):
     def view_family(self, family_id: int) -> Family: ...
 
     def meetings(self, policy: Policy) -> MeetingService: ...
+
+    def chronology_marks(self, family_id: int) -> tuple[Significance, ...]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +231,7 @@ class ExportService(ExportSteps[ExportRequest, ExportResult]):
         held = meetings.meetings_of_family(request.family_id)
         consents = meetings.consents(request.family_id)
         shared = meetings.shared_items(request.family_id)
+        marks = self._session.chronology_marks(request.family_id)
         names = {p.id: p.name for p in self._policy.partners}
         purpose = self._policy.purpose(request.purpose_id).label
         destination = self._destination_label(request.recipient)
@@ -235,7 +239,8 @@ class ExportService(ExportSteps[ExportRequest, ExportResult]):
         def build(family: Family, _request: ExportRequest, at: datetime, _today: date) -> bytes:
             from keyworker_app.reports import chronology  # reportlab: on first use
 
-            entries = build_chronology(family, held, consents, shared, partner_names=names)
+            entries = build_chronology(family, held, consents, shared, partner_names=names,
+                                       marks=marks)
             meta = self.meta(chronology.TITLE, family.reference, at)
             return chronology.build(family, entries, meta, purpose, destination)
 

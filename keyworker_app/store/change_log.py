@@ -40,7 +40,7 @@ TABLE_KINDS: dict[str, RecordKind] = {
     "consent": RecordKind.CONSENT, "shared_item": RecordKind.SHARED,
     "retention_review": RecordKind.RETENTION, "deletion_marker": RecordKind.RETENTION,
     "subject_access_request": RecordKind.SUBJECT_ACCESS, "breach": RecordKind.BREACH,
-    "draft": RecordKind.DRAFT,
+    "draft": RecordKind.DRAFT, "chronology_mark": RecordKind.CHRONOLOGY,
 }
 UNTRACKED = frozenset({"audit", "store_meta", "vault_meta", "search_term", "sqlite_sequence"})
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")

@@ -33,6 +33,7 @@ from keyworker_app.store.schema_v8 import V8_STATEMENTS
 from keyworker_app.store.schema_v9 import V9_STATEMENTS
 from keyworker_app.store.schema_v10 import V10_STATEMENTS
 from keyworker_app.store.schema_v11 import V11_STATEMENTS
+from keyworker_app.store.schema_v12 import V12_STATEMENTS
 
 log = logging.getLogger("keyworker.store")
 
@@ -253,6 +254,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(10, "breach follow-up: partners told, police, learning, circulation",
               V10_STATEMENTS),
     Migration(11, "the outcome of a TAF meeting and its reason", V11_STATEMENTS),
+    Migration(12, "significant-event marks on a family's chronology", V12_STATEMENTS),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

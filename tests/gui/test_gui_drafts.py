@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from keyworker_app.domain.chronology import FAMILY_DATES, EntryKind
 from keyworker_app.domain.taf import Action, Meeting, MeetingType
 from keyworker_app.gui.breach_view import BreachDialog
 from keyworker_app.gui.draft_kinds import GONE, DraftKinds
@@ -187,6 +188,8 @@ OPENERS: dict[str, Opener] = {
     "family-details": lambda win, fid: _family(win, fid).open_details_dialog(),
     "case-note-amend": lambda win, fid: _family(win, fid).open_amend_dialog(
         _family(win, fid).family.notes[0].id or 0),
+    "chronology-significance": lambda win, fid: _family(win, fid).open_significance_dialog(
+        (EntryKind.ALLOCATION, FAMILY_DATES)),
     "offence": _indicator("offence"),
     "asb": _indicator("asb"),
     "education-term": _indicator("education"),
