@@ -19,7 +19,8 @@ def launch_desktop(store_dir: str | None) -> int:
     found = policy_in_force()
     policy = found.policy
     log.info("policy in force: %s", found.log_text())
-    store = CaseStore(StorePaths(resolve_store_dir(store_dir)))
+    store = CaseStore(StorePaths(resolve_store_dir(store_dir)),
+                      failed_unlocks_to_report=policy.breach.failed_unlocks_to_report)
     settings = LockSettings.from_device_rules(policy.device).with_dev_override()
     return run_app(store, settings, partner_names=[p.name for p in policy.partners],
                    policy=policy, about=about_info(found))

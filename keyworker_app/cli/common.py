@@ -87,11 +87,25 @@ def unlock(args: argparse.Namespace, *, exclusive: bool = True) -> CaseSession:
     (verify, audit, exports) pass False and may run while the app has the store open."""
     store = open_store(args)
     store.require_exists()
+    store.failed_unlocks_to_report = _failed_unlocks_to_report()
     if exclusive:
         refuse_if_open_elsewhere(store)
     session = store.unlock(passphrase(args), exclusive=exclusive)
     tell(session)
     return session
+
+
+def _failed_unlocks_to_report() -> int:
+    """The policy's count of failed unlocks offered as a possible breach; a policy that cannot
+    be read leaves the default (the command that needs the policy says what is wrong)."""
+    from keyworker_app.errors import PolicyError
+    from keyworker_app.services.case_store import FAILED_UNLOCKS_TO_REPORT
+    from keyworker_app.services.policy_loader import find_policy
+
+    try:
+        return find_policy()[0].breach.failed_unlocks_to_report
+    except PolicyError:
+        return FAILED_UNLOCKS_TO_REPORT
 
 
 def tell(session: CaseSession) -> None:

@@ -15,6 +15,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from keyworker_app.domain.dates import format_date
 from keyworker_app.domain.policy import GovernanceContact, Partner, Policy
 from keyworker_app.errors import ValidationError
 
@@ -85,10 +86,74 @@ def partners_notice_overdue(breach: Breach, policy: Policy, now: datetime) -> bo
             and breach.closed_at is None and now > partner_notice_deadline(breach, policy))
 
 
+class FollowUpStep(enum.StrEnum):
+    """A step of the ISA §12 procedure that is late for a breach."""
+
+    PARTNERS = "partners"  # the providing partners not told within partner_notice_hours
+    REGULATOR = "regulator"  # a serious breach neither reported nor decided within 72 hours
+    POLICE = "police"  # no police decision within follow_up_days
+    LEARNING = "learning"  # no learning recorded within follow_up_days, or closed without it
+    CIRCULATION = "circulation"  # closed, but the outcome and learning not circulated
+
+    @property
+    def label(self) -> str:
+        return {"partners": "the partners whose information it was have not been told",
+                "regulator": "not reported to the regulator (ICO) within the deadline, and "
+                             "no decision not to report recorded",
+                "police": "no decision from the police on a criminal investigation",
+                "learning": "no learning from the investigation recorded",
+                "circulation": "the outcome and learning have not been circulated to "
+                               "partners"}[self.value]
+
+
+def follow_up_deadline(breach: Breach, policy: Policy) -> datetime:
+    return breach.found_at + timedelta(days=policy.breach.follow_up_days)
+
+
+def overdue_steps(breach: Breach, policy: Policy, now: datetime) -> list[FollowUpStep]:
+    """The §12 steps that are late for this breach, in the order the procedure takes them."""
+    steps: list[FollowUpStep] = []
+    if partners_notice_overdue(breach, policy, now):
+        steps.append(FollowUpStep.PARTNERS)
+    if breach.closed_at is None and reporting_state(breach, policy, now) is ReportingState.OVERDUE:
+        steps.append(FollowUpStep.REGULATOR)
+    closed = breach.closed_at is not None
+    late = now > follow_up_deadline(breach, policy)
+    if breach.serious and not closed and late and not breach.police_decision.strip():
+        steps.append(FollowUpStep.POLICE)
+    if not breach.learning.strip() and ((breach.serious and late) or closed):
+        steps.append(FollowUpStep.LEARNING)
+    if closed and breach.circulated_at is None:
+        steps.append(FollowUpStep.CIRCULATION)
+    return steps
+
+
 def overdue_follow_ups(breaches: list[Breach], policy: Policy, now: datetime) -> list[Breach]:
-    """Breaches with partners still to be told past the deadline, oldest first."""
-    return sorted((b for b in breaches if partners_notice_overdue(b, policy, now)),
+    """Breaches with a §12 step late (partners not told, regulator, police, learning,
+    circulation), oldest first."""
+    return sorted((b for b in breaches if overdue_steps(b, policy, now)),
                   key=lambda b: b.found_at)
+
+
+def follow_up_notices(breaches: list[Breach], policy: Policy, now: datetime) -> list[str]:
+    """One line per breach with late steps, for Today: ids and categories, no personal data."""
+    lines = []
+    for b in overdue_follow_ups(breaches, policy, now):
+        steps = "; ".join(step.label for step in overdue_steps(b, policy, now))
+        lines.append(f"Breach {breach_reference(b)} ({category_text(b.category, policy)}, found "
+                     f"{format_date(b.found_at)}): {steps}.")
+    return lines
+
+
+def breach_reference(breach: Breach) -> str:
+    return f"BR-{breach.id or 0:04d}"
+
+
+def category_text(category: str, policy: Policy) -> str:
+    try:
+        return category_label(category, policy)
+    except KeyError:
+        return category
 
 
 def contacts(breach: Breach, policy: Policy) -> list[tuple[Partner, tuple[GovernanceContact, ...]]]:

@@ -131,6 +131,14 @@ class BreachRules:
     regulator_deadline_hours: int
     # ISA §12: partners whose information is involved are told of a serious breach within this.
     partner_notice_hours: int = 24
+    # The police's decision and the learning are expected within this many days of finding it.
+    follow_up_days: int = 28
+    # This many failed unlocks since the last opening are offered as a possible breach (§12).
+    failed_unlocks_to_report: int = 3
+
+
+# What a policy file that leaves out a breach key gets (the shipped policy sets each).
+BREACH_DEFAULTS = BreachRules(categories=(), regulator_deadline_hours=72)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,8 @@
 ``KEYWORKER_POLICY`` lets a trainer or a script choose a policy without administrator rights.
 The rules that keep case records safe must not get weaker that way: a candidate may list fewer
 secure e-mail conventions (or narrower ones), a shorter idle time, a shorter clipboard time,
-stronger export passwords, and may switch protections on, never off. Each loosening is named by
+shorter breach deadlines, fewer failed unlocks before one is offered as a breach, stronger export
+passwords, and may switch protections on, never off. Each loosening is named by
 its key so the person can see what to put back. Pure rules, no I/O.
 """
 
@@ -39,6 +40,14 @@ def loosenings(candidate: Policy, baseline: Policy) -> list[str]:
          baseline.device.idle_timeout_minutes),
         ("device.clipboard_clear_seconds", candidate.device.clipboard_clear_seconds,
          baseline.device.clipboard_clear_seconds),
+        ("breach.regulator_deadline_hours", candidate.breach.regulator_deadline_hours,
+         baseline.breach.regulator_deadline_hours),
+        ("breach.partner_notice_hours", candidate.breach.partner_notice_hours,
+         baseline.breach.partner_notice_hours),
+        ("breach.follow_up_days", candidate.breach.follow_up_days,
+         baseline.breach.follow_up_days),
+        ("breach.failed_unlocks_to_report", candidate.breach.failed_unlocks_to_report,
+         baseline.breach.failed_unlocks_to_report),
     ]
     for key, mine, theirs in pairs:
         if mine > theirs:

@@ -132,7 +132,7 @@ class TodayView(_FamilyPage):
     yet finalised, reviews falling due."""
 
     SHOWS = frozenset({RecordKind.ACTION, RecordKind.MEETING, RecordKind.FAMILY,
-                       RecordKind.CASELOAD})
+                       RecordKind.CASELOAD, RecordKind.BREACH})
 
     def __init__(self, service: MeetingService, today: Callable[[], date],
                  parent: QWidget | None = None) -> None:
@@ -158,8 +158,13 @@ class TodayView(_FamilyPage):
         self.action_table = self._table("Actions due or overdue", self.action_model)
         self.meeting_table = self._table("Meetings this week", self.meeting_model)
         self.review_table = self._table("Reviews due", self.review_model)
+        self.breach_label = QLabel()
+        self.breach_label.setObjectName("breachFollowUps")
+        self.breach_label.setWordWrap(True)
+        self.breach_label.hide()
         self.layout_.addWidget(self.date_label)
         self.layout_.addWidget(self.suspension_label)
+        self.layout_.addWidget(self.breach_label)
         for title, table, stretch in (
                 ("Actions due or overdue — yours first", self.action_table, 3),
                 ("Meetings this week", self.meeting_table, 2),
@@ -177,6 +182,7 @@ class TodayView(_FamilyPage):
             return
         self._shown_day = day
         self.show_suspensions(day)
+        self.show_breach_follow_ups()
         self.date_label.setText(f"Today is {weekday_name(day)} {format_date(day)}.")
         self.action_model.set_rows(data.actions)
         self.meeting_model.set_rows(data.meetings)
@@ -184,9 +190,28 @@ class TodayView(_FamilyPage):
         for table in (self.action_table, self.meeting_table, self.review_table):
             table.resizeColumnsToContents()
 
+    def show_breach_follow_ups(self) -> None:
+        """Breaches whose ISA §12 steps are overdue: in words, and in the attention colour."""
+        try:
+            lines = self.service.breach_notices()
+        except UserFacingError:
+            lines = []
+        text = "\n".join(["Breach follow-up overdue (ISA §12) — open Programme → Breach "
+                          "records:", *lines]) if lines else ""
+        self.breach_label.setText(text)
+        self.breach_label.setVisible(bool(lines))
+        if lines:
+            palette = self.breach_label.palette()
+            palette.setColor(self.breach_label.backgroundRole(), attention_background().color())
+            palette.setColor(self.breach_label.foregroundRole(), attention_foreground().color())
+            self.breach_label.setPalette(palette)
+            self.breach_label.setAutoFillBackground(True)
+
     def clear(self) -> None:
         super().clear()
         self.date_label.clear()
+        self.breach_label.clear()
+        self.breach_label.hide()
 
 
 SIZE_FROM_ROWS = 60  # column widths are measured on this many rows

@@ -8,6 +8,7 @@ from datetime import datetime
 from keyworker_app.domain.breach import (
     Breach,
     ReportingState,
+    breach_reference,
     hours_left,
     regulator_deadline,
     reporting_state,
@@ -15,9 +16,7 @@ from keyworker_app.domain.breach import (
 from keyworker_app.domain.dates import format_datetime
 from keyworker_app.domain.policy import Policy
 
-
-def breach_reference(breach: Breach) -> str:
-    return f"BR-{breach.id or 0:04d}"
+__all__ = ["breach_reference", "clock_text"]
 
 
 def clock_text(breach: Breach, policy: Policy, now: datetime) -> str:

@@ -73,7 +73,9 @@ log = logging.getLogger("keyworker.services")
 UPGRADE_BACKUPS = "upgrade-backups"  # inside the store folder: backups made before upgrades
 
 CASELOAD_LIMIT = 1_000_000
-FAILED_UNLOCKS_TO_REPORT = 3  # repeated failures are offered as a possible breach (§12)
+# Repeated failures are offered as a possible breach (§12); the policy's
+# breach.failed_unlocks_to_report sets the number (this is its default).
+FAILED_UNLOCKS_TO_REPORT = 3
 
 
 def require_strong(passphrase: str) -> None:
@@ -427,8 +429,10 @@ class CaseStore:
     """A store on disk. Implements ``services.api.CaseStoreService``."""
 
     def __init__(self, paths: StorePaths, secrets: DeviceSecrets | None = None,
-                 clock: Clock | None = None, kdf: KdfParams | None = None) -> None:
+                 clock: Clock | None = None, kdf: KdfParams | None = None, *,
+                 failed_unlocks_to_report: int = FAILED_UNLOCKS_TO_REPORT) -> None:
         self.paths = paths
+        self.failed_unlocks_to_report = failed_unlocks_to_report
         self.secrets = secrets or DeviceSecrets()
         self.clock = clock or SystemClock()
         self.vault = Vault(paths, self.secrets, kdf=kdf)
@@ -519,7 +523,7 @@ class CaseStore:
         if new:
             log.warning("audit trail: %d new problem(s) found at unlock", len(new))
             session.warnings.append(AuditTrailWarning(new))
-        if len(unlocked.failed_attempts) >= FAILED_UNLOCKS_TO_REPORT:
+        if len(unlocked.failed_attempts) >= self.failed_unlocks_to_report:
             session.warnings.append(UserFacingError(
                 f"{len(unlocked.failed_attempts)} failed attempts to unlock this store were "
                 "made since it was last opened.",

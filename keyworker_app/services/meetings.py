@@ -227,6 +227,15 @@ class MeetingService:
         suspensions = SuspensionRepository(self._conn, self._clock.now).all()
         return suspension_notices(suspensions, self.policy, day)
 
+    def breach_notices(self) -> list[str]:
+        """Breaches with an ISA §12 step overdue (partners, regulator, police, learning,
+        circulation), for Today."""
+        from keyworker_app.domain.breach import follow_up_notices
+        from keyworker_app.store.programme_repo import ProgrammeRepository
+
+        breaches = ProgrammeRepository(self._conn, self._clock.now).breaches()
+        return follow_up_notices(breaches, self.policy, self._clock.now())
+
     def _refuse_suspended(self, item: SharedInformation) -> None:
         """No new information from a suspended partner, nor under its exchanges (§15)."""
         suspensions = SuspensionRepository(self._conn, self._clock.now).all()

@@ -35,6 +35,7 @@ from typing import TypeVar
 
 from keyworker_app.domain.indicators import Benefit, ConcernKind, Disposal
 from keyworker_app.domain.policy import (
+    BREACH_DEFAULTS,
     MAX_IDLE_TIMEOUT_MINUTES,
     PARTNER_KINDS,
     BreachCategory,
@@ -109,8 +110,9 @@ class _Table:
             raise self.fail(key, "must be lower-case letters, digits and hyphens")
         return value
 
-    def integer(self, key: str, low: int, high: int | None = None) -> int:
-        value = self._get(key, int, "a whole number", None)
+    def integer(self, key: str, low: int, high: int | None = None, *,
+                default: int | None = None) -> int:
+        value = self._get(key, int, "a whole number", default)
         if value < low or (high is not None and value > high):
             limit = f"between {low} and {high}" if high is not None else f"at least {low}"
             raise self.fail(key, f"must be {limit}")
@@ -365,6 +367,13 @@ def _build_policy(source: str, data: dict[str, object]) -> Policy:
                 lambda c: c.id,
             ),
             regulator_deadline_hours=breach.integer("regulator_deadline_hours", 1, 720),
+            partner_notice_hours=breach.integer(
+                "partner_notice_hours", 1, 720, default=BREACH_DEFAULTS.partner_notice_hours),
+            follow_up_days=breach.integer("follow_up_days", 1, 365,
+                                          default=BREACH_DEFAULTS.follow_up_days),
+            failed_unlocks_to_report=breach.integer(
+                "failed_unlocks_to_report", 1, 10,
+                default=BREACH_DEFAULTS.failed_unlocks_to_report),
         ),
         criteria=_criteria(root.table("criteria")),
         results=_results(root.table("results")),

@@ -90,3 +90,31 @@ def test_today_lists_own_actions_first_and_only_meetings_still_to_finalise(
     shots = os.environ.get("KEYWORKER_SHOTS")
     if shots:
         today.grab().save(str(Path(shots) / "today.png"))
+
+
+def test_today_shows_overdue_breach_follow_up_until_the_partners_are_told(
+        qtbot: Any, taf: TafStore) -> None:
+    from datetime import timedelta
+
+    from keyworker_app.domain.breach import Breach
+    from keyworker_app.domain.changes import Changes, RecordKind
+
+    rights = taf.session.programme(taf.policy).rights
+    found = taf.clock.now()
+    police = next(p.id for p in taf.policy.partners if "police" in p.id)
+    saved = rights.record_breach(Breach(taf.policy.breach.categories[0].id, found,
+                                        "Letter to the wrong address", (police,), serious=True))
+    view = TodayView(taf.session.meetings(taf.policy), lambda: DAY)
+    qtbot.addWidget(view)
+    assert view.breach_label.isHidden()  # within the hours the policy gives
+    taf.clock.moment = found + timedelta(hours=taf.policy.breach.partner_notice_hours, minutes=5)
+    view.refresh()
+    assert not view.breach_label.isHidden()
+    text = view.breach_label.text()
+    assert "Breach BR-" in text and "have not been told" in text
+    assert "Letter" not in text
+
+    rights.record_breach(replace(saved, partners_told_at=found + timedelta(hours=1),
+                                 partners_told_whom="Information Governance, the police"))
+    view.apply_changes(Changes(frozenset({RecordKind.BREACH})))
+    assert view.breach_label.isHidden()

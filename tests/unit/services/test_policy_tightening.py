@@ -53,6 +53,12 @@ def test_keyworker_policy_adding_gmail_as_secure_is_refused_naming_the_key(
     ("clipboard_clear_seconds = 30", "clipboard_clear_seconds = 300",
      "device.clipboard_clear_seconds"),
     ("min_length = 12", "min_length = 8", "handling.export_password.min_length"),
+    ("partner_notice_hours = 24", "partner_notice_hours = 48", "breach.partner_notice_hours"),
+    ("regulator_deadline_hours = 72", "regulator_deadline_hours = 96",
+     "breach.regulator_deadline_hours"),
+    ("follow_up_days = 28", "follow_up_days = 60", "breach.follow_up_days"),
+    ("failed_unlocks_to_report = 3", "failed_unlocks_to_report = 9",
+     "breach.failed_unlocks_to_report"),
     ('email_domains = ["leicestershire.pnn.police.uk"]',
      'email_domains = ["leicestershire.pnn.police.uk", "example.org"]',
      "partners[2].email_domains[1]"),
@@ -74,12 +80,16 @@ def test_tightening_is_accepted(
     text = text.replace('    "cjsm.net",       # CJSM', '    "probation.gsi.gov.uk",  # CJSM', 1)
     text = text.replace('    "gsi.gov.uk",     # GSi', "    # GSi", 1)
     text = text.replace("idle_timeout_minutes = 5", "idle_timeout_minutes = 2", 1)
+    text = text.replace("partner_notice_hours = 24", "partner_notice_hours = 4", 1)
+    text = text.replace("failed_unlocks_to_report = 3", "failed_unlocks_to_report = 2", 1)
     path = tmp_path / "tight.toml"
     path.write_text(text, encoding="utf-8")
     monkeypatch.setenv(POLICY_ENV, str(path))
     policy, used = find_policy()
     assert used == path
     assert policy.device.idle_timeout_minutes == 2
+    assert policy.breach.partner_notice_hours == 4
+    assert policy.breach.failed_unlocks_to_report == 2
     suffixes = policy.handling.secure_email_suffixes
     assert not is_secure_email("someone@cjsm.net", suffixes)
     assert is_secure_email("someone@leicestershire.probation.gsi.gov.uk", suffixes)
@@ -135,3 +145,31 @@ def test_policy_check_tells_it_would_be_refused_as_a_users_own_file(
     assert "would be refused" in out and "gmail.com" in out
     assert main(["policy", "check", "--personal", str(loose)]) == 2
     assert "handling.secure_email_suffixes[5]" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("old", "new", "problem"), [
+    ("partner_notice_hours = 24", "partner_notice_hours = 0",
+     "breach.partner_notice_hours must be between 1 and 720"),
+    ("partner_notice_hours = 24", 'partner_notice_hours = "soon"',
+     "breach.partner_notice_hours must be a whole number"),
+    ("failed_unlocks_to_report = 3", "failed_unlocks_to_report = 0",
+     "breach.failed_unlocks_to_report must be between 1 and 10"),
+])
+def test_breach_follow_up_keys_are_validated(
+    no_system_policy: Path, tmp_path: Path, old: str, new: str, problem: str
+) -> None:
+    with pytest.raises(PolicyError, match=problem):
+        policy_loader.load_policy(_edited(tmp_path, old, new))
+
+
+def test_the_shipped_policy_documents_the_breach_follow_up_keys() -> None:
+    text = SHIPPED.read_text(encoding="utf-8")
+    policy = policy_loader.load_policy(SHIPPED)
+    assert policy.breach.partner_notice_hours == 24
+    assert policy.breach.failed_unlocks_to_report == 3
+    section = text[text.index("[breach]"):text.index("[[breach.categories]]")]
+    for key in ("partner_notice_hours", "follow_up_days", "failed_unlocks_to_report"):
+        assert f"\n{key} = " in section
+        before = section[:section.index(f"\n{key} = ")]
+        assert before.rstrip().splitlines()[-1].startswith("#")  # a comment says what it is
+    assert "never" in section and "lengthen" in section

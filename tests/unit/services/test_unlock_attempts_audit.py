@@ -63,3 +63,25 @@ def test_failed_unlocks_are_audited_even_after_the_attempts_file_is_deleted(
         store.unlock(PASS)
     fake_clock.advance(300)
     assert any("missing or altered" in d for d in failed_events(store))
+
+
+@pytest.mark.parametrize(("threshold", "offered"), [(2, True), (3, True), (4, False)])
+def test_the_policy_sets_how_many_failed_unlocks_are_offered_as_a_breach(
+    tmp_path: Path, fake_clock: FakeClock, threshold: int, offered: bool
+) -> None:
+    paths = StorePaths(tmp_path / "store")
+    store = CaseStore(paths, DeviceSecrets(MemoryKeyring()), kdf=FAST_TEST_KDF,
+                      failed_unlocks_to_report=threshold)
+    store.vault = Vault(paths, store.secrets, kdf=FAST_TEST_KDF, clock=fake_clock,
+                        boot=fake_clock.boot)
+    store.create(PASS, OWNER)[0].lock()
+    for _ in range(3):
+        with pytest.raises(WrongPassphraseError):
+            store.unlock("a wrong guess")
+        fake_clock.advance(60)
+    opened = store.unlock(PASS)
+    try:
+        assert any("3 failed attempts to unlock" in w.message
+                   for w in opened.warnings) is offered
+    finally:
+        opened.lock()
