@@ -472,7 +472,6 @@ class CaseloadView(QWidget):
         self.criteria_only.toggled.connect(lambda _on: self.apply_search())
         self.model.criteria_worked_out.connect(self._show_criteria_progress)
         self.count_label = QLabel()
-        self.count_label.setAccessibleName("Number of families shown")
         layout = QVBoxLayout(self)
         layout.addWidget(label)
         layout.addWidget(self.search)

@@ -190,7 +190,6 @@ class CriteriaPanel(QWidget):
         self.evaluation: Evaluation | None = None
         self.results: FamilyResults | None = None
         self.verdict = QLabel()
-        self.verdict.setAccessibleName("Does the family qualify")
         self.verdict.setWordWrap(True)
         self.verdict.setTextFormat(Qt.TextFormat.PlainText)
         font = self.verdict.font()

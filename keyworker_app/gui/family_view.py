@@ -91,14 +91,12 @@ class FamilyView(QWidget):
 
         self.heading = QLabel()
         self.heading.setObjectName("familyHeading")
-        self.heading.setAccessibleName("Family")
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
         heading_font = self.heading.font()
         heading_font.setPointSizeF(heading_font.pointSizeF() * 1.4)
         heading_font.setBold(True)
         self.heading.setFont(heading_font)
         self.details = QLabel()
-        self.details.setAccessibleName("Family details")
         self.details.setTextFormat(Qt.TextFormat.PlainText)
         self.details.setWordWrap(True)  # beside three buttons it may need two lines
         # "Close case…" while the case is open, "Reopen case…" once it is closed. No Alt+letter:
@@ -335,7 +333,7 @@ class FamilyView(QWidget):
         self.details.setText("   ·   ".join(parts))
         closed = family.closed_on is not None
         self.close_button.setText("Reopen case…" if closed else "Close case…")
-        self.close_button.setAccessibleName("Reopen this family's case" if closed
+        self.close_button.setAccessibleDescription("Reopen this family's case" if closed
                                             else "Close this family's case")
         people = family.members
         self._rows(self.members, people)

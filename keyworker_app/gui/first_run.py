@@ -68,7 +68,6 @@ class KeyringPage(QWizardPage):
         else:
             text = "The system keyring is available. Keyworker keeps a device secret there."
         self.message = _label(text)
-        self.message.setAccessibleName("Keyring check")
         layout.addWidget(self.message)
 
     def isComplete(self) -> bool:  # noqa: N802
@@ -91,6 +90,9 @@ class OwnerPage(QWizardPage):
         self.organisation.setEditable(True)
         self.organisation.addItems(list(partner_names))
         self.organisation.setAccessibleName("Your organisation")
+        edit = self.organisation.lineEdit()
+        if edit is not None:  # the typing part is a control of its own to a screen reader
+            edit.setAccessibleName("Your organisation")
         form = QFormLayout(self)
         for text, widget in (("Your &name", self.name), ("&Role", self.role),
                              ("&Organisation", self.organisation)):
@@ -124,9 +126,7 @@ class PassphrasePage(QWizardPage):
         self.meter.setTextVisible(False)
         self.meter.setAccessibleName("Passphrase strength")
         self.reason = _label("")
-        self.reason.setAccessibleName("Why the passphrase has this strength")
         self.match = _label("")
-        self.match.setAccessibleName("Do the passphrases match")
         form = QFormLayout(self)
         for text, widget in (("&Passphrase", self.first), ("Passphrase &again", self.second)):
             label = QLabel(text)
@@ -168,15 +168,14 @@ class RecoveryPage(QWizardPage):
         self.busy.setRange(0, 0)
         self.busy.setAccessibleName("Creating the store")
         self.key = QLabel()
-        self.key.setAccessibleName("Recovery key")
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         font.setPointSizeF(font.pointSizeF() * 1.4)
         self.key.setFont(QFont(font))
         self.key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.save_button = QPushButton("&Save as protected file…")
-        self.save_button.setAccessibleName("Save the recovery key to a protected file")
+        self.save_button.setAccessibleDescription("Save the recovery key to a protected file")
         self.print_button = QPushButton("&Print…")
-        self.print_button.setAccessibleName("Print the recovery key")
+        self.print_button.setAccessibleDescription("Print the recovery key")
         self.given = QCheckBox("I have &given this to my information-governance officer")
         self.given.setAccessibleName("I have given this to my information-governance officer")
         buttons = QHBoxLayout()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QPalette, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from keyworker_app.domain.draft_payload import fields_fit
 from keyworker_app.errors import UserFacingError, ValidationError
+from keyworker_app.gui.accessible import announce, describe_problem, style_error, style_hint
 from keyworker_app.gui.errors import show_error
 
 
@@ -123,7 +124,6 @@ class FormDialog(QDialog):
 
         self.general_problem = _wrapping_label()
         self.general_problem.setVisible(False)
-        self.general_problem.setAccessibleName("Problem")
         layout = QFormLayout()
         for spec in self._fields:
             editor = self._make_editor(spec)
@@ -132,14 +132,8 @@ class FormDialog(QDialog):
             label.setBuddy(editor)
             problem = _wrapping_label()
             problem.setObjectName(f"problem_{spec.key}")
-            problem.setAccessibleName(f"Problem with {spec.label.replace('&', '').lower()}")
             problem.setVisible(False)
-            palette = problem.palette()
-            palette.setColor(QPalette.ColorRole.WindowText, Qt.GlobalColor.red)
-            problem.setPalette(palette)
-            font = QFont(problem.font())
-            font.setBold(True)
-            problem.setFont(font)
+            style_error(problem)
             self.problems[spec.key] = problem
             column = QVBoxLayout()
             column.setSpacing(2)
@@ -147,7 +141,7 @@ class FormDialog(QDialog):
             if spec.hint:
                 hint = _wrapping_label(spec.hint)
                 hint.setObjectName(f"hint_{spec.key}")
-                hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+                style_hint(hint)
                 editor.setAccessibleDescription(spec.hint)
                 column.addWidget(hint)
             column.addWidget(problem)
@@ -242,14 +236,17 @@ class FormDialog(QDialog):
 
     def show_problem(self, key: str, message: str) -> None:
         label = self.problems.get(key, self.general_problem)
-        label.setText(message)
         label.setVisible(True)
+        announce(label, message)
+        if key in self.editors:
+            describe_problem(self.editors[key], message)
         fit_wrapped_text(self)
 
     def clear_problems(self) -> None:
-        for label in self.problems.values():
+        for key, label in self.problems.items():
             label.clear()
             label.setVisible(False)
+            describe_problem(self.editors[key], "")
         self.general_problem.clear()
         self.general_problem.setVisible(False)
         fit_wrapped_text(self)

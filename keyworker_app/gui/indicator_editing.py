@@ -25,7 +25,7 @@ from keyworker_app.domain.family import Family
 from keyworker_app.gui import indicator_forms as f
 from keyworker_app.gui.form_dialog import FieldSpec, FormDialog
 from keyworker_app.gui.record_model import RecordTableModel
-from keyworker_app.gui.widgets import confirm_box
+from keyworker_app.gui.widgets import confirm_box, spoken_label
 
 log = logging.getLogger("keyworker.gui.indicator_editing")
 
@@ -162,7 +162,8 @@ class IndicatorEditing(QObject):
             action.triggered.connect(lambda _c=False, run=slot: run())
             table.addAction(action)
             button = QPushButton(text)
-            button.setAccessibleName(accessible)
+            button.setAccessibleName(spoken_label(text))
+            button.setAccessibleDescription(accessible)
             button.setToolTip(f"{accessible} ({QKeySequence(keys[0]).toString()} in the table)")
             button.clicked.connect(lambda _c=False, run=slot: run())
             buttons.append(button)

@@ -66,9 +66,7 @@ class TypedTextDialog(QDialog):
         font = QFont(heading.font())
         font.setBold(True)
         heading.setFont(font)
-        heading.setAccessibleName("Unsaved work")
         saved = _wrapping(f"Kept when the screen locked at {entry.saved}. {entry.reason}")
-        saved.setAccessibleName("Why it was not put back")
         self.text = QPlainTextEdit(entry.text)
         self.text.setReadOnly(True)
         self.text.setAccessibleName("What was typed")
@@ -104,11 +102,9 @@ class KeptDraftsDialog(QDialog):
         self.text_dialog: TypedTextDialog | None = None
         self.confirm: QMessageBox | None = None
         intro = _wrapping(INTRO)
-        intro.setAccessibleName(f"About {TITLE.lower()}")
         self.list = QListWidget()
         self.list.setAccessibleName(TITLE)
         self.reason = _wrapping()
-        self.reason.setAccessibleName("Why it was not put back")
         label = QLabel("&Kept work")
         label.setBuddy(self.list)
         self.show_button = action_button("&Show what was typed",
@@ -117,7 +113,7 @@ class KeptDraftsDialog(QDialog):
         self.dismiss_button = action_button("&Dismiss…", "Dismiss the selected work",
                                             self.ask_dismiss)
         self.close_button = QPushButton("Keep and c&lose")
-        self.close_button.setAccessibleName("Keep it all and close")
+        self.close_button.setAccessibleDescription("Keep it all and close")
         self.close_button.clicked.connect(lambda _c=False: self.reject())
         self.show_button.setDefault(True)
         row = button_row([self.show_button, self.dismiss_button])

@@ -31,6 +31,7 @@ from keyworker_app.errors import (
     UnlockThrottledError,
     UserFacingError,
 )
+from keyworker_app.gui.accessible import announce
 from keyworker_app.gui.errors import CRASH_MESSAGE
 from keyworker_app.gui.worker import run_in_background
 from keyworker_app.services.api import CaseStoreService
@@ -71,11 +72,9 @@ class LockScreen(QWidget):
         font.setBold(True)
         title.setFont(font)
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        title.setAccessibleName("Product name")
         self.user_label = QLabel()
         self.user_label.setObjectName("userName")
         self.user_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.user_label.setAccessibleName("User")
 
         prompt = QLabel("&Passphrase")
         self.passphrase = QLineEdit()
@@ -92,7 +91,7 @@ class LockScreen(QWidget):
         # recover', the recovery key and a new passphrase.
         self.recovery_button = QPushButton("Use &recovery key…")
         self.recovery_button.setObjectName("recoveryButton")
-        self.recovery_button.setAccessibleName("Use the recovery key")
+        self.recovery_button.setAccessibleDescription("Use the recovery key")
         self.recovery_button.setAutoDefault(False)
         self.recovery_button.setFlat(True)
         self.recovery_button.clicked.connect(lambda _c=False: self.open_recovery())
@@ -106,11 +105,9 @@ class LockScreen(QWidget):
         self.message = QLabel()
         self.message.setObjectName("unlockMessage")
         self.message.setWordWrap(True)
-        self.message.setAccessibleName("Unlock message")
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.countdown = QLabel()
         self.countdown.setObjectName("countdown")
-        self.countdown.setAccessibleName("Wait before trying again")
         self.countdown.setVisible(False)
 
         card = QFrame()
@@ -183,8 +180,8 @@ class LockScreen(QWidget):
 
     def say(self, text: str) -> None:
         """Show a message, as tall as its wrapped lines need (a nested layout does not ask
-        a wrapping label's height for its width by itself)."""
-        self.message.setText(text)
+        a wrapping label's height for its width by itself), read out by a screen reader."""
+        announce(self.message, text)
         width = CARD_WIDTH - 2 * CARD_MARGIN - 2  # inside the card's frame
         self.message.setMinimumHeight(max(0, self.message.heightForWidth(width)) if text else 0)
 
@@ -332,4 +329,8 @@ class LockScreen(QWidget):
             self.unlock_button.setEnabled(not self.busy)
             return
         unit = "second" if left == 1 else "seconds"
-        self.countdown.setText(f"You can try again in {left} {unit}.")
+        text = f"You can try again in {left} {unit}."
+        if not self.countdown.text():  # read out once when the wait starts, not every second
+            announce(self.countdown, text)
+        else:
+            self.countdown.setText(text)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStackedWidget,
-    QTabWidget,
     QWidget,
 )
 
@@ -32,6 +31,7 @@ from keyworker_app.domain.handling import Recipient
 from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.progress import Progress
 from keyworker_app.errors import UserFacingError
+from keyworker_app.gui.accessible import ClosableTabs, focus_into
 from keyworker_app.gui.caseload import BackgroundCriteria, CaseloadView
 from keyworker_app.gui.changes import ChangeBroadcast
 from keyworker_app.gui.clipboard import ClipboardGuard
@@ -127,9 +127,7 @@ class MainWindow(QMainWindow):
         # Queued: the problem is met inside a paint, where no dialog may open.
         self.caseload.model.problem.connect(lambda exc: show_error(self, exc),
                                             Qt.ConnectionType.QueuedConnection)
-        self.family_tabs = QTabWidget()
-        self.family_tabs.setAccessibleName("Open family records")
-        self.family_tabs.setTabsClosable(True)
+        self.family_tabs = ClosableTabs("Open family records")
         self.family_tabs.setDocumentMode(True)
         self.family_tabs.tabCloseRequested.connect(self.close_family_tab)
         self.work = QSplitter(Qt.Orientation.Horizontal)
@@ -591,7 +589,7 @@ class MainWindow(QMainWindow):
             return None
         page.family_chosen.connect(self.open_family)
         self.family_tabs.setCurrentIndex(self.family_tabs.addTab(page, title))
-        page.focusNextChild()
+        focus_into(page)  # Ctrl+1 / Ctrl+2 take the keyboard into the page they show
         return page
 
     def close_family_tab(self, index: int) -> None:

@@ -127,12 +127,10 @@ class MeetingEditor(QDialog):
 
         self.problem = QLabel()
         self.problem.setObjectName("meetingProblem")
-        self.problem.setAccessibleName("Problem")
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #b00020; font-weight: bold;")
         self.problem.setVisible(False)
         self.status = QLabel()
-        self.status.setAccessibleName("Record status")
         self.status.setWordWrap(True)
 
         self.kind = QComboBox()

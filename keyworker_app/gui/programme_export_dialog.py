@@ -68,7 +68,7 @@ class ProgrammeExportDialog(SecureExportDialog[PreparedProgrammeExport, Programm
         if self.is_csv:
             self.FILE_FILTER = "CSV files (*.csv)"
         self.path.setText(str(request.destination))
-        self.browse_button.setAccessibleName("Choose the file")
+        self.browse_button.setAccessibleDescription("Choose the file")
         self.export_button.setAccessibleName("Export")
 
         form = QFormLayout()
@@ -83,7 +83,6 @@ class ProgrammeExportDialog(SecureExportDialog[PreparedProgrammeExport, Programm
                            self.reminder):
                 form.setRowVisible(widget, False)
             header = QLabel(CSV_NOTE)
-            header.setAccessibleName("About the CSV file")
         if header is not None:
             header.setWordWrap(True)
         self.setMinimumWidth(520)

@@ -104,7 +104,6 @@ class SecureExportDialog(QDialog, Generic[PreparedT, ResultT]):
         self.address.setPlaceholderText(self.ADDRESS_HINT)
         self.recipient_note = QLabel()
         self.recipient_note.setWordWrap(True)
-        self.recipient_note.setAccessibleName("Recipient rule")
 
         self.protect = QCheckBox(self.PROTECT_LABEL)
         self.password = QLineEdit()
@@ -114,7 +113,6 @@ class SecureExportDialog(QDialog, Generic[PreparedT, ResultT]):
         self.password_again.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_again.setAccessibleName("Password again")
         self.strength = QLabel()
-        self.strength.setAccessibleName("Password strength")
         self.reminder = QLabel(PASSWORD_REMINDER)
         self.reminder.setWordWrap(True)
 
@@ -125,7 +123,6 @@ class SecureExportDialog(QDialog, Generic[PreparedT, ResultT]):
 
         self.problem = QLabel()
         self.problem.setWordWrap(True)
-        self.problem.setAccessibleName("Problem")
         self.problem.setStyleSheet("color: #a4262c;")
         self.problem.setVisible(False)
 

@@ -92,7 +92,6 @@ class StoreTaskDialog(QDialog):
             problem = QLabel()
             problem.setWordWrap(True)
             problem.setStyleSheet("color: #b00020; font-weight: bold")
-            problem.setAccessibleName(f"Problem with {spec.label.replace('&', '').lower()}")
             problem.setVisible(False)
             column = QVBoxLayout()
             row = QHBoxLayout()
@@ -108,7 +107,6 @@ class StoreTaskDialog(QDialog):
         self.general = QLabel()
         self.general.setWordWrap(True)
         self.general.setStyleSheet("color: #b00020; font-weight: bold")
-        self.general.setAccessibleName("Problem")
         self.general.setVisible(False)
         self.problems[""] = self.general
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)

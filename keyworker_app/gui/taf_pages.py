@@ -183,7 +183,6 @@ class TafPages(QObject):
                                     "Record information a partner shared",
                                     self.open_shared_dialog)
         legend = QLabel("Overdue actions are highlighted and marked “Overdue”.")
-        legend.setAccessibleName("About the family plan")
         self.meetings_page = page(self.meeting_table,
                                   [self.new_meeting_button, self.open_meeting_button,
                                    self.export_meeting_button])

@@ -142,7 +142,7 @@ class TodayView(_FamilyPage):
         policy = service.policy
 
         self.action_model = DueActionModel([
-            ("Due", lambda d: format_date(d.action.due)), ("", due_state),
+            ("Due", lambda d: format_date(d.action.due)), ("Overdue", due_state),
             ("Family", lambda d: f"{d.family_reference} {d.family_name}"),
             ("What", lambda d: d.action.what), ("Who", lambda d: d.action.owner),
             ("Agency", lambda d: agency_label(policy, d.action.agency))], self)
@@ -154,7 +154,6 @@ class TodayView(_FamilyPage):
             ("Review due", lambda r: format_date(r.due)),
             ("Family", lambda r: f"{r.family_reference} {r.family_name}")], self)
         self.date_label = QLabel()
-        self.date_label.setAccessibleName("Today's date")
         self.action_table = self._table("Actions due or overdue", self.action_model)
         self.meeting_table = self._table("Meetings this week", self.meeting_model)
         self.review_table = self._table("Reviews due", self.review_model)

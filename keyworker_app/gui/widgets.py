@@ -42,13 +42,22 @@ def record_table(name: str, model: QAbstractItemModel, *, object_name: str = "",
 
 def action_button(text: str, accessible: str, slot: Callable[[], object], *,
                   auto_default: bool | None = None) -> QPushButton:
-    """A push button labelled ``text`` (with its mnemonic) that calls ``slot()``."""
+    """A push button labelled ``text`` (with its mnemonic) that calls ``slot()``. A screen
+    reader speaks its label, in step when the text changes (WCAG 2.5.3: the spoken name
+    holds the visible one), and gives ``accessible``, the longer wording, as its
+    description."""
     button = QPushButton(text)
-    button.setAccessibleName(accessible)
+    if accessible and accessible != spoken_label(text):
+        button.setAccessibleDescription(accessible)
     if auto_default is not None:
         button.setAutoDefault(auto_default)
     button.clicked.connect(lambda _checked=False: slot())
     return button
+
+
+def spoken_label(text: str) -> str:
+    """A button's or tab's visible text as spoken: no mnemonic ``&``, no trailing ellipsis."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…").strip()
 
 
 def button_row(buttons: Sequence[QPushButton]) -> QHBoxLayout:
