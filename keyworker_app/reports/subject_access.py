@@ -9,14 +9,14 @@ bar) carry the request reference only, never the person's name.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
 from reportlab.platypus import Flowable
 
 from keyworker_app.domain.dates import format_date, format_datetime
-from keyworker_app.domain.provenance import SPECIAL_SOURCES, Source
+from keyworker_app.domain.provenance import OTHER_NAMED, SPECIAL_SOURCES, Source
 from keyworker_app.reports.case_summary import _benefit
 from keyworker_app.reports.meta import ReportMeta
 from keyworker_app.reports.page import render
@@ -33,6 +33,7 @@ from keyworker_app.reports.styles import (
 
 if TYPE_CHECKING:
     from keyworker_app.domain.subject_access_pack import SubjectAccessPack
+    from keyworker_app.domain.taf import SharedInformation
 
 TITLE = "Subject access disclosure"
 HOUSEHOLD = "Household (review before release)"
@@ -41,14 +42,48 @@ REVIEW_NOTICE = ("Items marked 'Household' are about the whole household and may
                  "the person, before this disclosure is released.")
 
 
+def _controller(item: SharedInformation, partner_ids: Sequence[str],
+                partner_name: Callable[[str], str]) -> str:
+    """The data controller by name: a partner's, the one given for 'other (named)', or the
+    text typed before controllers were chosen from the agreement."""
+    if item.data_controller == OTHER_NAMED:
+        return item.data_controller_name
+    if item.data_controller in partner_ids:
+        return partner_name(item.data_controller)
+    return item.data_controller
+
+
 def _who(pack: SubjectAccessPack, ref: str) -> str:
     if not ref:
         return HOUSEHOLD
     return "This person" if pack.about_them(ref) else f"Household member {ref}"
 
 
+CONSULT_NOTICE = ("The agreement (section 17) asks that the partners whose information a "
+                  "disclosure holds are consulted before it is released: they may ask for an "
+                  "exemption to be considered.")
+
+
+def consult_section(pack: SubjectAccessPack, partner_ids: Sequence[str],
+                    partner_name: Callable[[str], str]) -> list[Flowable]:
+    rows = [[partner_name(pid), ", ".join(kinds)]
+            for pid, kinds in pack.partners_to_consult(partner_ids)]
+    out: list[Flowable] = [heading("Partners to consult before release"),
+                           para(CONSULT_NOTICE, NOTE),
+                           data_table(["Partner", "Their information in this disclosure"],
+                                      rows, [5, 7],
+                                      empty="No partner's information is held in it.")]
+    unknown = pack.unknown_sources()
+    if unknown:
+        out.append(para(f"{unknown} record(s) in it do not say where they came from "
+                        "(\"Unknown (to complete)\"): complete their sources in the family "
+                        "record, then consult those partners too.", NOTE))
+    return out
+
+
 def story(pack: SubjectAccessPack, request_label: str, *, received_on: date, due_on: date,
-          partner_name: Callable[[str], str]) -> list[Flowable]:
+          partner_name: Callable[[str], str],
+          partner_ids: Sequence[str] = ()) -> list[Flowable]:
     p = pack.person
     facts = [("Request", request_label), ("Received", format_date(received_on)),
              ("Due", format_date(due_on)), ("Name", p.display_name),
@@ -90,7 +125,8 @@ def story(pack: SubjectAccessPack, request_label: str, *, received_on: date, due
         views = " ".join(v.views for v in m.members if pack.about_them(v.person_ref))
         meetings.append([format_datetime(m.held_at), m.kind.label, m.venue, m.chair,
                          views or "Not recorded", "Finalised" if m.finalised_at else "Draft"])
-    shared = [[format_date(s.received_on), partner_name(s.from_partner), s.data_controller,
+    shared = [[format_date(s.received_on), partner_name(s.from_partner),
+               _controller(s, partner_ids, partner_name),
                s.method.label, "This person" if s.about else HOUSEHOLD, s.summary]
               for s in sorted(pack.shared, key=lambda s: s.received_on)]
     return [
@@ -99,6 +135,7 @@ def story(pack: SubjectAccessPack, request_label: str, *, received_on: date, due
         gap(),
         heading("The person"),
         key_values(facts, TABLE_WIDTH),
+        *consult_section(pack, partner_ids, partner_name),
         heading("Relationships"),
         data_table(["Person", "Relationship", "To"], relationships, [3, 2, 3]),
         heading("Addresses (the household's)"),
@@ -134,6 +171,8 @@ def story(pack: SubjectAccessPack, request_label: str, *, received_on: date, due
 
 
 def build(pack: SubjectAccessPack, meta: ReportMeta, request_label: str, *, received_on: date,
-          due_on: date, partner_name: Callable[[str], str]) -> bytes:
+          due_on: date, partner_name: Callable[[str], str],
+          partner_ids: Sequence[str] = ()) -> bytes:
+    """``partner_ids``: the policy's partners, in order (those to consult are listed)."""
     return render(meta, story(pack, request_label, received_on=received_on, due_on=due_on,
-                              partner_name=partner_name))
+                              partner_name=partner_name, partner_ids=partner_ids))

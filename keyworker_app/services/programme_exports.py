@@ -182,16 +182,22 @@ class ProgrammeExportService(ExportSteps[ProgrammeExportRequest, ProgrammeExport
                     "Find the person and link them to the request first.")
             pack = rights.gather(sar.person_id, sar.id)
             meta = self.meta(label, sar.subject_label, at)
+            partner_ids = [p.id for p in self.policy.partners]
+            # The partners whose information it holds, consulted before release (§17).
+            consult = [pid for pid, _kinds in pack.partners_to_consult(partner_ids)]
 
             def build_sar() -> bytes:
                 from keyworker_app.reports import subject_access
 
                 return subject_access.build(pack, meta, sar.subject_label,
                                             received_on=sar.received_on, due_on=sar.due_on,
-                                            partner_name=self._partner_name)
+                                            partner_name=self._partner_name,
+                                            partner_ids=partner_ids)
 
             return self._file(request, "subject-access-request", str(sar.id),
-                              f"request={sar.id} person={sar.person_id}", build_sar)
+                              f"request={sar.id} person={sar.person_id} "
+                              f"sources={','.join(consult) or 'none'} "
+                              f"unknown-sources={pack.unknown_sources()}", build_sar)
         if request.report is ProgrammeReport.BREACH_RECORD:
             assert request.breach_id is not None
             breach = rights.breach(request.breach_id)

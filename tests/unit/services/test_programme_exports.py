@@ -119,9 +119,14 @@ def test_subject_access_pdf_is_protected_marked_and_complete(
                      "Marker concern", "Visited Marker", "Marker shared", "Marker views",
                      POLICY.partners[0].name, "Given", "Household"):
         assert has_words(text, expected), expected
+    consult = " ".join(text.split())
+    consult = consult[consult.index("Partners to consult before release"):
+                      consult.index("Relationships")]
+    assert has_words(consult, f"{POLICY.partners[0].name} Shared information")
     [event] = export_events(p)
     assert event.startswith(f"subject-access-request:{request_id} report=subject-access "
                             f"format=pdf request={request_id} person={person_id} "
+                            f"sources={POLICY.partners[0].id} unknown-sources=3 "
                             "recipient=not-secure protected=yes purpose=subject-access-request "
                             f"sha256={result.sha256}")
     for secret in (STRONG, NAME, "Marker", INSECURE, "example.com"):
