@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from keyworker_app import PRODUCT_NAME
 from keyworker_app.cli import (
     export_commands,
+    handover_commands,
     policy_commands,
     programme_commands,
     store_commands,
@@ -61,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     for commands in (store_commands, export_commands, programme_commands, policy_commands,
-                     suspension_commands):
+                     suspension_commands, handover_commands):
         commands.register(add)
     return parser
 

@@ -47,6 +47,13 @@ class AuditAction(enum.StrEnum):
     AUDIT_HEAD_CAUGHT_UP = "audit-head-caught-up"
     AUDIT_CHECKPOINT = "audit-checkpoint"
     SCHEMA_UPGRADED = "schema-upgraded"
+    # Handover between stores: the store's keys, colleagues' cards, bundles sent and taken
+    # in, and TAF-preparation copies deleted on their day.
+    IDENTITY_CREATED = "identity-created"
+    CONTACT_ADDED = "contact-added"
+    BUNDLE_SENT = "bundle-sent"
+    BUNDLE_RECEIVED = "bundle-received"
+    COPY_EXPIRED = "copy-expired"
 
 
 @dataclass(frozen=True, slots=True)

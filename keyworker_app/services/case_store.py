@@ -64,6 +64,7 @@ from keyworker_app.store.vault import Unlocked, Vault
 from keyworker_app.store.verify import VerifyReport, verify_store
 
 if TYPE_CHECKING:  # loaded on first use, not while the app starts
+    from keyworker_app.services.handover import HandoverService
     from keyworker_app.services.meetings import MeetingService
     from keyworker_app.services.programme import ProgrammeService
     from keyworker_app.services.suspensions import SuspensionService
@@ -200,6 +201,19 @@ class CaseSession:
             raise UserFacingError(reason, "Nothing was saved. Record it when the suspension "
                                   "ends or is lifted.")
 
+    def _refuse_read_only(self, family_id: int) -> None:
+        """A copy from another store, or a case handed over from this one, takes no changes."""
+        from keyworker_app.services.handover import refuse_read_only
+        from keyworker_app.store.handover_repo import HandoverRepository
+
+        refuse_read_only(HandoverRepository(self.connection, self._clock.now), family_id)
+
+    def handover(self, policy: Policy) -> HandoverService:
+        """This store's contact card, colleagues' cards, and handover bundles."""
+        from keyworker_app.services.handover import HandoverService
+
+        return HandoverService(self.connection, self.audit, self._clock, self._actor, policy)
+
     def add_family(self, family: Family) -> Family:
         self._refuse_suspended_sources(family)
         with transaction(self.connection):
@@ -235,6 +249,7 @@ class CaseSession:
         nothing is saved. Returns the family as stored now."""
         if family.id is None:
             raise ValueError("update_family needs a saved family")
+        self._refuse_read_only(family.id)
         self._refuse_suspended_sources(family)
         with transaction(self.connection):
             saved = self.families().update(family, base)
@@ -243,6 +258,7 @@ class CaseSession:
 
     def add_note(self, family_id: int, note: CaseNote) -> Family:
         """Add one contact-log entry to a family; nothing else of the record is written."""
+        self._refuse_read_only(family_id)
         with transaction(self.connection):
             repo = self.families()
             current = repo.get(family_id)
@@ -259,6 +275,7 @@ class CaseSession:
         if not reason or not text:
             raise UserFacingError("An amendment needs the amended text and a reason for it.",
                                   "Type both, then save again. Nothing was changed.")
+        self._refuse_read_only(family_id)
         with transaction(self.connection):
             self.families().add_amendment(
                 family_id, note_id, NoteAmendment(self._clock.now(), self._actor.name, reason,
@@ -268,6 +285,7 @@ class CaseSession:
         return self.families().get(family_id)
 
     def close_family(self, family_id: int, closed_on: date, reason: str) -> Family:
+        self._refuse_read_only(family_id)
         require_valid(closure_problems(self.families().get(family_id), closed_on, reason,
                                        self._clock.today()))
         with transaction(self.connection):
@@ -305,6 +323,7 @@ class CaseSession:
     def reopen_family(self, family_id: int) -> Family:
         """Open a closed case again: active, with no closing date or reason (the closure
         stays in the audit trail)."""
+        self._refuse_read_only(family_id)
         with transaction(self.connection):
             repo = self.families()
             current = repo.get(family_id)
@@ -512,6 +531,7 @@ class CaseStore:
         head.attach(conn)
         new = findings.new_problems(head.known())
         self._audit_opening(session, unlocked, findings, new, first_event)
+        self._identity_and_copies(conn, owner)
         if upgraded is not None:
             old, backup = upgraded
             session.record(AuditAction.SCHEMA_UPGRADED, "store", "-",
@@ -531,6 +551,15 @@ class CaseStore:
                 "unauthorised access, ISA §12) under Programme → Breach records and tell "
                 "your information-governance officer."))
         return session
+
+    def _identity_and_copies(self, conn: Connection, owner: Actor) -> None:
+        """The store's key pairs, made once (at init, or on the first opening after the
+        upgrade to schema 13); and TAF-preparation copies deleted when their day has come."""
+        from keyworker_app.services.handover import ensure_identity, expire_copies
+
+        audit = AuditLog(conn, owner, self.clock.now)
+        ensure_identity(conn, audit, self.clock)
+        expire_copies(conn, audit, self.clock)
 
     @staticmethod
     def _audit_opening(session: CaseSession, unlocked: Unlocked, findings: Findings,
@@ -583,6 +612,7 @@ class CaseStore:
             meta.set_value(conn, HEAD_KEPT, "1")
             AuditLog(conn, owner, self.clock.now).record(
                 AuditAction.STORE_CREATED, "store", created.store_id)
+        self._identity_and_copies(conn, owner)
         log.info("store created id=%s", created.store_id)
         session = CaseSession(conn, owner, self.clock, on_close=release, head=head)
         return session, created.recovery_key

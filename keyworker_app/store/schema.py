@@ -34,6 +34,7 @@ from keyworker_app.store.schema_v9 import V9_STATEMENTS
 from keyworker_app.store.schema_v10 import V10_STATEMENTS
 from keyworker_app.store.schema_v11 import V11_STATEMENTS
 from keyworker_app.store.schema_v12 import V12_STATEMENTS
+from keyworker_app.store.schema_v13 import V13_STATEMENTS
 
 log = logging.getLogger("keyworker.store")
 
@@ -255,6 +256,7 @@ MIGRATIONS: tuple[Migration, ...] = (
               V10_STATEMENTS),
     Migration(11, "the outcome of a TAF meeting and its reason", V11_STATEMENTS),
     Migration(12, "significant-event marks on a family's chronology", V12_STATEMENTS),
+    Migration(13, "the store's identity keys, contacts and handed-over cases", V13_STATEMENTS),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
