@@ -246,6 +246,7 @@ class DueAction:
     overdue: bool
     own: bool = False  # the store owner's own action
     days_overdue: int = 0
+    family_postcode: str = ""  # the current address's, to tell families with one name apart
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +261,7 @@ class UpcomingMeeting:
     previous_finalised: bool | None  # None: no earlier meeting
     open_actions: int
     new_information: int  # shared since the previous meeting (or ever, if none)
+    family_postcode: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "held_at", as_utc(self.held_at))
@@ -271,6 +273,7 @@ class ReviewDue:
     family_reference: str
     family_name: str
     due: date
+    family_postcode: str = ""
 
 
 @dataclass(frozen=True, slots=True)

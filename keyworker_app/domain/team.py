@@ -23,6 +23,7 @@ class TeamFamily:
     next_review: date | None  # from the latest meeting, else the family record
     meetings_ahead: int  # booked in the window
     meetings_ready: int  # of those, the previous meeting's record is finalised (or none)
+    postcode: str = ""  # the current address's, to tell families with one name apart
 
     @property
     def worker(self) -> str:

@@ -107,23 +107,31 @@ class ChronologyPage(QWidget):
         kind_label = QLabel("Kind of &event")
         kind_label.setBuddy(self.kind)
         self.member = QComboBox()
+        for combo in (self.kind, self.member):  # long names never widen the family record
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(16)
         member_label = QLabel("&Who it is about")
         member_label.setBuddy(self.member)
-        self.significant_only = QCheckBox("&Significant events only")
+        self.significant_only = QCheckBox("&Just the significant events")
         self.order = QComboBox()
         self.order.addItem("Oldest first", False)
         self.order.addItem("Newest first", True)
-        order_label = QLabel("&Order")
+        order_label = QLabel("Or&der")
         order_label.setBuddy(self.order)
-        row = QHBoxLayout()
-        for widget in (kind_label, self.kind, member_label, self.member, self.significant_only,
-                       order_label, self.order):
+        row = QHBoxLayout()  # what to show, then how: two rows, so a narrow window fits
+        for widget in (kind_label, self.kind, member_label, self.member):
             row.addWidget(widget)
         row.addStretch(1)
-        self.mark_button = action_button("&Mark as significant…",
+        second = QHBoxLayout()
+        second.addWidget(self.significant_only)
+        second.addWidget(order_label)
+        second.addWidget(self.order)
+        second.addStretch(1)
+        self.mark_button = action_button("Mark as sig&nificant…",
                                          "Mark the chosen event as significant",
                                          self.mark_selected)
-        self.unmark_button = action_button("&Not significant", "Take the significance mark "
+        self.unmark_button = action_button("&Unmark", "Take the significance mark "
                                            "off the chosen event", self.unmark_selected)
         self.count = QLabel()
         buttons = QHBoxLayout()
@@ -133,6 +141,7 @@ class ChronologyPage(QWidget):
         buttons.addWidget(self.count)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
+        layout.addLayout(second)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         self.kind.currentIndexChanged.connect(lambda _i: self._show())
@@ -183,9 +192,9 @@ class ChronologyPage(QWidget):
         entry = self.selected()
         can = entry is not None and entry.can_be_marked
         self.mark_button.setEnabled(can and self._mark is not None)
-        self.mark_button.setText("Change the &reason…" if entry is not None
+        self.mark_button.setText("Edit the reaso&n…" if entry is not None
                                  and entry.significance is not None
-                                 else "&Mark as significant…")
+                                 else "Mark as sig&nificant…")
         self.unmark_button.setEnabled(entry is not None and entry.significance is not None
                                       and self._unmark is not None)
 

@@ -36,6 +36,7 @@ from keyworker_app.domain.input_checks import (
     postcode_problem,
     required_problem,
 )
+from keyworker_app.domain.member_labels import member_choices
 from keyworker_app.domain.problems import InvalidRecordError
 from keyworker_app.domain.validation import canonical_postcode
 from keyworker_app.gui.form_dialog import FieldSpec
@@ -155,7 +156,7 @@ def apply_address(family: Family, values: dict[str, str], today: date) -> Family
 
 
 def note_fields(family: Family) -> list[FieldSpec]:
-    about = (("", "The whole family"),) + tuple((p.ref, p.display_name) for p in family.members)
+    about = (("", "The whole family"), *member_choices(family.members))
     return [
         FieldSpec("kind", "&Kind of contact",
                   choices=tuple((k.value, k.label) for k in ContactKind)),

@@ -54,6 +54,7 @@ from keyworker_app.domain.input_checks import (
     percentage_problem,
     postcode_problem,
 )
+from keyworker_app.domain.member_labels import member_choices
 from keyworker_app.domain.problems import FieldPath
 from keyworker_app.domain.validation import canonical_postcode
 from keyworker_app.errors import ValidationError
@@ -96,8 +97,8 @@ def _long_text(what: str) -> Callable[[str], str | None]:
 
 def _member_choices(family: Family, roles: frozenset[HouseholdRole] | None = None,
                     household: str = "") -> tuple[tuple[str, str], ...]:
-    people = tuple((p.ref, p.display_name) for p in family.members
-                   if roles is None or p.household_role in roles)
+    people = member_choices(p for p in family.members
+                            if roles is None or p.household_role in roles)
     if household:
         return ((HOUSEHOLD, household), *people)
     return people or ((HOUSEHOLD, "No one suitable in this family"),)

@@ -12,6 +12,7 @@ from datetime import date
 from keyworker_app.domain.dates import parse_date
 from keyworker_app.domain.family import Family
 from keyworker_app.domain.input_checks import date_problem, required_problem
+from keyworker_app.domain.member_labels import member_choices
 from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.problems import InvalidRecordError, Problem
 from keyworker_app.domain.provenance import OTHER_NAMED
@@ -92,7 +93,7 @@ def apply_attendee(values: dict[str, str]) -> Attendee:
 def member_fields(family: Family) -> list[FieldSpec]:
     return [
         FieldSpec("person_ref", "&Family member",
-                  choices=tuple((p.ref, p.display_name) for p in family.members)),
+                  choices=member_choices(family.members)),
         FieldSpec("views", "Their &views, in their own words", multiline=True),
     ]
 
@@ -158,8 +159,7 @@ def shared_fields(policy: Policy, family: Family, today: Callable[[], date]) -> 
                            (OTHER_NAMED, "Other (named)"))),
         FieldSpec("data_controller_name", "Data controller's &name (if other)"),
         FieldSpec("about", "&About", choices=(("", "The household as a whole"),
-                                              *((p.ref, p.display_name)
-                                                for p in family.members))),
+                                              *member_choices(family.members))),
         FieldSpec("lawful_basis", "&Lawful basis", choices=gateways),
         FieldSpec("basis_reason", "R&eason for the lawful basis"),
     ]
@@ -196,8 +196,7 @@ def apply_shared(values: dict[str, str], policy: Policy, family: Family,
 
 def consent_fields(policy: Policy, family: Family) -> list[FieldSpec]:
     return [
-        FieldSpec("person_ref", "&Family member",
-                  choices=tuple((p.ref, p.display_name) for p in family.members)),
+        FieldSpec("person_ref", "&Family member", choices=member_choices(family.members)),
         FieldSpec("state", "&Consent", choices=tuple((s.value, s.label) for s in ConsentState)),
         FieldSpec("recorded_on", "&Date", date_problem, placeholder="DD/MM/YYYY"),
         FieldSpec("scope", "&Partners it covers (all, or ids separated by commas)",

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTableView, QVBoxL
 
 from keyworker_app.domain.changes import Changes, RecordKind
 from keyworker_app.domain.dates import format_date, format_datetime, weekday_name
-from keyworker_app.domain.taf import DueAction, UpcomingMeeting, due_state
+from keyworker_app.domain.member_labels import family_label, shared_names, with_postcode
+from keyworker_app.domain.taf import DueAction, ReviewDue, UpcomingMeeting, due_state
 from keyworker_app.domain.team import TeamFamily, TeamOverview, WorkerLoad, worker_loads
 from keyworker_app.errors import UserFacingError
 from keyworker_app.gui.attention import (
@@ -68,6 +69,7 @@ class _FamilyPage(QWidget):
         self.service = service
         self._today = today
         self._shown_day: date | None = None
+        self._shared: frozenset[str] = frozenset()  # family names two listed families share
         self.models: list[RecordTableModel[Any]] = []
         self.layout_ = QVBoxLayout(self)
         self.suspension_label = QLabel()
@@ -143,16 +145,16 @@ class TodayView(_FamilyPage):
 
         self.action_model = DueActionModel([
             ("Due", lambda d: format_date(d.action.due)), ("Overdue", due_state),
-            ("Family", lambda d: f"{d.family_reference} {d.family_name}"),
+            ("Family", self._family),
             ("What", lambda d: d.action.what), ("Who", lambda d: d.action.owner),
             ("Agency", lambda d: agency_label(policy, d.action.agency))], self)
         self.meeting_model = RecordTableModel[Any]([
             ("When", lambda m: format_datetime(m.held_at)),
-            ("Family", lambda m: f"{m.family_reference} {m.family_name}"),
+            ("Family", self._family),
             ("Type", lambda m: m.kind.label), ("Chair", lambda m: m.chair)], self)
         self.review_model = RecordTableModel[Any]([
             ("Review due", lambda r: format_date(r.due)),
-            ("Family", lambda r: f"{r.family_reference} {r.family_name}")], self)
+            ("Family", self._family)], self)
         self.date_label = QLabel()
         self.action_table = self._table("Actions due or overdue", self.action_model)
         self.meeting_table = self._table("Meetings this week", self.meeting_model)
@@ -172,6 +174,10 @@ class TodayView(_FamilyPage):
             self.layout_.addWidget(table, stretch)
         self.refresh()
 
+    def _family(self, row: DueAction | UpcomingMeeting | ReviewDue) -> str:
+        return family_label(row.family_reference, row.family_name, row.family_postcode,
+                            self._shared)
+
     def refresh(self) -> None:
         day = self._today()
         try:
@@ -183,6 +189,9 @@ class TodayView(_FamilyPage):
         self.show_suspensions(day)
         self.show_breach_follow_ups()
         self.date_label.setText(f"Today is {weekday_name(day)} {format_date(day)}.")
+        rows: list[DueAction | UpcomingMeeting | ReviewDue] = [
+            *data.actions, *data.meetings, *data.reviews]
+        self._shared = shared_names((r.family_reference, r.family_name) for r in rows)
         self.action_model.set_rows(data.actions)
         self.meeting_model.set_rows(data.meetings)
         self.review_model.set_rows(data.reviews)
@@ -269,7 +278,7 @@ class TeamView(_FamilyPage):
             ("Record finalised", _ready),
             ("Meet criteria", _criteria_text)], self)
         self.family_model = RecordTableModel[TeamFamily]([
-            ("Reference", lambda f: f.reference), ("Family", lambda f: f.family_name),
+            ("Reference", lambda f: f.reference), ("Family", self._team_family),
             ("Key worker", lambda f: f.worker),
             ("Overdue actions", lambda f: str(f.actions_overdue) if f.actions_overdue else ""),
             ("Next review", self._review_text),
@@ -278,7 +287,8 @@ class TeamView(_FamilyPage):
             ("Meets criteria", self._meets_text)], self)
         self.model = HighlightTableModel([
             ("When", lambda m: format_datetime(m.held_at)),
-            ("Family", lambda m: f"{m.family_reference} {m.family_name}"),
+            ("Family", lambda m: family_label(m.family_reference, m.family_name,
+                                              m.family_postcode, self._shared)),
             ("Type", lambda m: m.kind.label), ("Chair", lambda m: m.chair),
             ("Last record finalised?", lambda m: _yes_no(m.previous_finalised)),
             ("Open actions", lambda m: str(m.open_actions)),
@@ -370,6 +380,10 @@ class TeamView(_FamilyPage):
         answer = self._criteria.meets(family.family_id)
         return "Working out…" if answer is None else "Yes" if answer else "No"
 
+    def _team_family(self, family: TeamFamily) -> str:
+        """The family's name, with its postcode when another open family has that name."""
+        return with_postcode(family.family_name, family.postcode, self._shared)
+
     def _review_text(self, family: TeamFamily) -> str:
         if family.next_review is None:
             return "None set"
@@ -383,6 +397,7 @@ class TeamView(_FamilyPage):
         worker = self.chosen_worker()
         families = overview.of_worker(worker)
         ids = {f.family_id for f in families}
+        self._shared = shared_names((f.reference, f.family_name) for f in overview.families)
         loads = self.loads()
         self._unknown = sum(w.criteria_unknown for w in loads)
         self.worker_model.set_rows(loads)

@@ -196,18 +196,25 @@ def family_shared(conn: Connection, family_id: int, since: date | None = None) -
 # -- across the caseload ------------------------------------------------------------------------
 
 _OPEN_FAMILY = "f.status <> 'closed'"
+# The family's current postcode ('' with no current address): shown beside a family's name
+# where two listed families share it.
+CURRENT_POSTCODE = (
+    "coalesce((SELECT ca.postcode FROM address ca WHERE ca.family_id = f.id "
+    "AND ca.to_date IS NULL ORDER BY ca.position DESC, ca.id DESC LIMIT 1), '')")
 
 
 def due_actions(conn: Connection, today: date, until: date) -> list[DueAction]:
     rows = conn.execute(
         f"SELECT a.id, a.meeting_id, {_A_ACTION_COLUMNS}, "
-        "f.reference, f.family_name FROM action a JOIN family f ON f.id = a.family_id "
+        f"f.reference, f.family_name, {CURRENT_POSTCODE} "
+        "FROM action a JOIN family f ON f.id = a.family_id "
         f"WHERE a.status = 'open' AND a.due <= ? AND {_OPEN_FAMILY} "
         "ORDER BY a.due, f.reference, a.id", (until.isoformat(),))
     out = []
     for r in rows:
         action = action_from_row(tuple(r[:10]))
-        out.append(DueAction(int(r[2]), r[10], r[11], action, action.due < today))
+        out.append(DueAction(int(r[2]), r[10], r[11], action, action.due < today,
+                             family_postcode=r[12]))
     return out
 
 
@@ -220,6 +227,7 @@ def upcoming_meetings(conn: Connection, start: datetime, end: datetime, *,
     """
     rows = conn.execute(
         "WITH up AS (SELECT m.id, m.family_id, f.reference, f.family_name, m.kind, m.held_at, "
+        f" {CURRENT_POSTCODE} AS postcode, "
         " m.chair, (SELECT p.finalised_at IS NOT NULL FROM meeting p WHERE p.family_id = "
         "  m.family_id AND p.held_at < m.held_at ORDER BY p.held_at DESC LIMIT 1) AS prev_final, "
         " (SELECT substr(p.held_at, 1, 10) FROM meeting p WHERE p.family_id = m.family_id "
@@ -236,9 +244,9 @@ def upcoming_meetings(conn: Connection, start: datetime, end: datetime, *,
         (moment_text(start), moment_text(end))).fetchall()
     return [UpcomingMeeting(
         meeting_id=int(r[0]), family_id=int(r[1]), family_reference=r[2], family_name=r[3],
-        kind=MeetingType(r[4]), held_at=datetime.fromisoformat(r[5]), chair=r[6],
-        previous_finalised=None if r[7] is None else bool(r[7]), open_actions=int(r[9]),
-        new_information=int(r[10])) for r in rows]
+        kind=MeetingType(r[4]), held_at=datetime.fromisoformat(r[5]), family_postcode=r[6],
+        chair=r[7], previous_finalised=None if r[8] is None else bool(r[8]),
+        open_actions=int(r[10]), new_information=int(r[11])) for r in rows]
 
 
 def reviews_due(conn: Connection, now: datetime, until: date) -> list[ReviewDue]:
@@ -247,8 +255,10 @@ def reviews_due(conn: Connection, now: datetime, until: date) -> list[ReviewDue]
     rows = conn.execute(
         "SELECT f.id, f.reference, f.family_name, coalesce("
         " (SELECT m.next_review FROM meeting m WHERE m.family_id = f.id "
-        "  AND m.next_review IS NOT NULL ORDER BY m.held_at DESC LIMIT 1), f.review_due) AS due "
+        "  AND m.next_review IS NOT NULL ORDER BY m.held_at DESC LIMIT 1), f.review_due) AS due, "
+        f"{CURRENT_POSTCODE} "
         f"FROM family f WHERE {_OPEN_FAMILY} AND due IS NOT NULL AND due <= ? "
         "AND NOT EXISTS (SELECT 1 FROM meeting b WHERE b.family_id = f.id AND b.held_at >= ?) "
         "ORDER BY due, f.reference", (until.isoformat(), moment_text(now)))
-    return [ReviewDue(int(r[0]), r[1], r[2], date.fromisoformat(r[3])) for r in rows]
+    return [ReviewDue(int(r[0]), r[1], r[2], date.fromisoformat(r[3]), family_postcode=r[4])
+            for r in rows]

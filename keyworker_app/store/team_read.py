@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from keyworker_app.domain.team import TeamFamily
 from keyworker_app.store.connection import Connection
-from keyworker_app.store.taf_read import moment_text
+from keyworker_app.store.taf_read import CURRENT_POSTCODE, moment_text
 
 
 def team_families(conn: Connection, today: date, start: datetime,
@@ -25,11 +25,13 @@ def team_families(conn: Connection, today: date, start: datetime,
         " (SELECT count(*) FROM meeting u WHERE u.family_id = f.id AND u.held_at >= ? "
         "  AND u.held_at < ? AND coalesce((SELECT p.finalised_at IS NOT NULL FROM meeting p "
         "   WHERE p.family_id = u.family_id AND p.held_at < u.held_at "
-        "   ORDER BY p.held_at DESC LIMIT 1), 1)) "
+        "   ORDER BY p.held_at DESC LIMIT 1), 1)), "
+        f" {CURRENT_POSTCODE} "
         "FROM family f WHERE f.status <> 'closed' ORDER BY f.reference",
         (today.isoformat(), moment_text(start), moment_text(end), moment_text(start),
          moment_text(end))).fetchall()
     return [TeamFamily(family_id=int(r[0]), reference=r[1], family_name=r[2], key_worker=r[3],
                        actions_overdue=int(r[4]),
                        next_review=None if r[5] is None else date.fromisoformat(r[5]),
-                       meetings_ahead=int(r[6]), meetings_ready=int(r[7])) for r in rows]
+                       meetings_ahead=int(r[6]), meetings_ready=int(r[7]),
+                       postcode=r[8]) for r in rows]

@@ -76,7 +76,7 @@ def test_worker_marks_an_event_significant_and_filters_to_significant_ones(
     assert shown is not None and shown.key == chosen.key  # the cursor stays on it
     text = str(page.model.index(page.table.currentIndex().row(), 3).data())
     assert text == "Significant: Dad named the risk to the children for the first time"
-    assert page.mark_button.text() == "Change the &reason…" and page.unmark_button.isEnabled()
+    assert page.mark_button.text() == "Edit the reaso&n…" and page.unmark_button.isEnabled()
     page.significant_only.setChecked(True)
     assert page.model.rowCount() == 1 and "1 marked significant" in page.count.text()
     if SHOTS:
