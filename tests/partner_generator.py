@@ -107,6 +107,10 @@ class PartnerFiles:
         return sum(len(r) for r in self.rows.values())
 
 
+def _year(start: int) -> str:
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
 def _typo(rng: random.Random, text: str) -> str:
     if len(text) < 4:
         return text
@@ -224,8 +228,8 @@ def _files(rng: random.Random, made: list[Household]) -> PartnerFiles:
             files.qualifying.add(h.hid)
             add(YOS, children[0], h, [offence_day, "Youth caution"])
             for t in terms:
-                add(SCHOOL, children[rng.randrange(len(children))], h, [f"{t.academic_year}/{(t.academic_year + 1) % 100}",
-                                              t.term.value.capitalize(), "21.5", "0"])
+                add(SCHOOL, children[rng.randrange(len(children))], h,
+                    [_year(t.academic_year), t.term.value.capitalize(), "21.5", "0"])
             add(DWP, adults[0], h, ["JSA", (AS_OF - timedelta(days=400)).isoformat()])
             if rng.random() < 0.5:
                 add(POLICE, adults[-1], h, [offence_day, "Caution"])

@@ -10,6 +10,7 @@ from keyworker_app import PRODUCT_NAME
 from keyworker_app.cli import (
     export_commands,
     handover_commands,
+    partner_commands,
     policy_commands,
     programme_commands,
     store_commands,
@@ -62,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     for commands in (store_commands, export_commands, programme_commands, policy_commands,
-                     suspension_commands, handover_commands):
+                     suspension_commands, handover_commands, partner_commands):
         commands.register(add)
     return parser
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from keyworker_app.domain.dates import parse_date
+from keyworker_app.domain.dates import iso_text, parse_date, parse_iso_date
 from keyworker_app.domain.indicators import (
     AsbIntervention,
     AsbKind,
@@ -246,21 +246,21 @@ def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
-        return value.date().isoformat()
+        return iso_text(date(value.year, value.month, value.day))
     if isinstance(value, date):
-        return value.isoformat()
+        return iso_text(value)
     return str(value).strip()
 
 
 def read_day(value: Any) -> date:
     """A date cell: a spreadsheet date, DD/MM/YYYY or YYYY-MM-DD. ValueError otherwise."""
     if isinstance(value, datetime):
-        return value.date()
+        return date(value.year, value.month, value.day)
     if isinstance(value, date):
         return value
     text = _text(value)
     if _ISO_DAY.fullmatch(text):
-        return date.fromisoformat(text)
+        return parse_iso_date(text)
     shape = _DMY.fullmatch(text)
     if shape:
         try:
@@ -307,7 +307,7 @@ def _canonical(fld: PartnerField, value: Any) -> str:
         if fld is F.END_DATE and not text:
             return ""
         try:
-            return read_day(value).isoformat()
+            return iso_text(read_day(value))
         except ValueError:
             raise ValueError("not a date (DD/MM/YYYY)") from None
     enums: dict[PartnerField, type[enum.StrEnum]] = {
@@ -353,7 +353,8 @@ def check_table(headers: Sequence[str], rows: Sequence[Sequence[Any]],
     index = {h: i for i, h in enumerate(headers)}
     for fld in required:
         if fld not in mapping:
-            problems.append(f"no column is mapped to {fld.label}")
+            problems.append(f"no column is mapped to {fld.label} (no header such as "
+                            f"'{_ALIASES[fld][0].capitalize()}')")
         elif mapping[fld] not in index:
             problems.append(f"column '{mapping[fld]}' ({fld.label}) is missing")
     for fld, column in mapping.items():
@@ -388,7 +389,7 @@ def check_table(headers: Sequence[str], rows: Sequence[Sequence[Any]],
                 continue
             if fld is F.DATE_OF_BIRTH:
                 try:
-                    values[fld] = read_day(raw).isoformat()
+                    values[fld] = iso_text(read_day(raw))
                 except ValueError:
                     problems.append(f"{where}: not a date (DD/MM/YYYY)")
                     bad = True
@@ -404,7 +405,7 @@ def check_table(headers: Sequence[str], rows: Sequence[Sequence[Any]],
                       + KIND_FIELDS[kind][1] if fld in values)
         checked.append(PartnerRow(
             number, values[F.GIVEN_NAMES], values[F.FAMILY_NAME],
-            date.fromisoformat(values[F.DATE_OF_BIRTH]), values.get(F.ADDRESS, ""),
+            parse_iso_date(values[F.DATE_OF_BIRTH]), values.get(F.ADDRESS, ""),
             values.get(F.TOWN, ""), normalise_postcode(values.get(F.POSTCODE, "")),
             values.get(F.PARTNER_REF, ""), facts))
     if problems:
@@ -432,7 +433,7 @@ def indicator(row: PartnerRow, kind: FileKind, source: Source) -> (
 
     def day(name: PartnerField) -> date | None:
         text = facts.get(name.value, "")
-        return date.fromisoformat(text) if text else None
+        return parse_iso_date(text) if text else None
 
     if kind is FileKind.OFFENCES:
         when = day(F.OFFENCE_DATE)
@@ -461,4 +462,4 @@ def indicator(row: PartnerRow, kind: FileKind, source: Source) -> (
 def identity_text(row: PartnerRow) -> str:
     """Normalised name and date of birth: what a review decision is remembered by."""
     return (f"{normalise_name(row.given_names)}|{normalise_name(row.family_name)}|"
-            f"{row.date_of_birth.isoformat()}")
+            f"{iso_text(row.date_of_birth)}")

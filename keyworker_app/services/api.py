@@ -21,6 +21,7 @@ from keyworker_app.errors import UserFacingError
 if TYPE_CHECKING:
     from keyworker_app.domain.policy import Policy
     from keyworker_app.services.meetings import MeetingService
+    from keyworker_app.services.partner_data import PartnerService
     from keyworker_app.services.programme import ProgrammeService
     from keyworker_app.services.suspensions import SuspensionService
 
@@ -121,6 +122,10 @@ class Session(Protocol):
 
     def suspensions(self, policy: Policy) -> SuspensionService:
         """Suspensions of the agreement, ISA §15 (services.suspensions)."""
+        ...
+
+    def partners(self, policy: Policy) -> PartnerService:
+        """Partner data sets (ISA §4.3.1)."""
         ...
 
     def programme(self, policy: Policy) -> ProgrammeService:

@@ -66,6 +66,7 @@ from keyworker_app.store.verify import VerifyReport, verify_store
 if TYPE_CHECKING:  # loaded on first use, not while the app starts
     from keyworker_app.services.handover import HandoverService
     from keyworker_app.services.meetings import MeetingService
+    from keyworker_app.services.partner_data import PartnerService
     from keyworker_app.services.programme import ProgrammeService
     from keyworker_app.services.suspensions import SuspensionService
 
@@ -346,6 +347,13 @@ class CaseSession:
         from keyworker_app.services.suspensions import SuspensionService
 
         return SuspensionService(self.connection, self.audit, self._clock, self._actor, policy)
+
+    def partners(self, policy: Policy) -> PartnerService:
+        """Partner data sets: import, matching, evaluation and finishing (ISA §4.3.1)."""
+        from keyworker_app.services.partner_data import PartnerService
+
+        return PartnerService(self.connection, self.audit, self._clock, policy,
+                              role=self._actor.role)
 
     def programme(self, policy: Policy) -> ProgrammeService:
         """Criteria, results and claims; retention review; subject access; breaches."""

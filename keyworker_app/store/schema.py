@@ -35,6 +35,7 @@ from keyworker_app.store.schema_v10 import V10_STATEMENTS
 from keyworker_app.store.schema_v11 import V11_STATEMENTS
 from keyworker_app.store.schema_v12 import V12_STATEMENTS
 from keyworker_app.store.schema_v13 import V13_STATEMENTS
+from keyworker_app.store.schema_v14 import V14_STATEMENTS
 
 log = logging.getLogger("keyworker.store")
 
@@ -257,6 +258,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(11, "the outcome of a TAF meeting and its reason", V11_STATEMENTS),
     Migration(12, "significant-event marks on a family's chronology", V12_STATEMENTS),
     Migration(13, "the store's identity keys, contacts and handed-over cases", V13_STATEMENTS),
+    Migration(14, "partner data sets received for matching, their mappings and decisions",
+              V14_STATEMENTS),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
