@@ -15,6 +15,8 @@ from keyworker_app.domain.validation import is_valid_uk_postcode
 NAME_PREFIX = "n:"
 REFERENCE_PREFIX = "r:"
 POSTCODE_PREFIX = "p:"
+UPN_PREFIX = "u:"
+NHS_PREFIX = "h:"
 
 # Letters NFKD leaves whole, spelled the way an English keyboard user would type them.
 _LETTER_FOLDS = str.maketrans(
@@ -102,8 +104,15 @@ def postcode_terms(postcode: str) -> list[str]:
     return terms
 
 
+def normalise_identifier(text: str) -> str:
+    """A UPN or NHS number as compared: letters and digits only, upper case
+    ("943 476 5919" -> "9434765919")."""
+    return "".join(ch for ch in text if ch.isascii() and ch.isalnum()).upper()
+
+
 def search_terms_for(family: Family) -> set[str]:
-    """Every term a family is found by: names (family and members), reference, postcode.
+    """Every term a family is found by: names (family and members), reference, postcode,
+    and members' UPN and NHS number.
 
     Only the current address's postcode: the caseload shows that one, and a hit on a
     postcode the row does not show would look like a wrong result.
@@ -115,6 +124,8 @@ def search_terms_for(family: Family) -> set[str]:
         _prefixed(NAME_PREFIX, (t for name in names for t in name_tokens(name)))
         + _prefixed(REFERENCE_PREFIX, [normalise_reference(family.reference)])
         + (postcode_terms(current.postcode) if (current := family.current_address) else [])
+        + _prefixed(UPN_PREFIX, [normalise_identifier(p.upn) for p in family.members])
+        + _prefixed(NHS_PREFIX, [normalise_identifier(p.nhs_number) for p in family.members])
     )
 
 

@@ -16,6 +16,7 @@ from keyworker_app.domain.changes import Changes
 from keyworker_app.domain.chronology import EntryKind, Significance
 from keyworker_app.domain.draft import Draft
 from keyworker_app.domain.family import CaseNote, Family, FamilyStatus, FamilySummary
+from keyworker_app.domain.record_text import RecordHit
 from keyworker_app.errors import UserFacingError
 
 if TYPE_CHECKING:
@@ -50,6 +51,11 @@ class Session(Protocol):
     def summaries(self, ids: Sequence[int]) -> list[FamilySummary]: ...
 
     def search(self, text: str) -> list[int]: ...
+
+    def search_records(self, text: str, limit: int = ...) -> list[RecordHit]:
+        """Records (notes, amendments, TAF meetings, concerns, offences...) holding every
+        word typed, the last word as a prefix; never an error for odd input."""
+        ...
 
     def view_family(self, family_id: int) -> Family:
         """Read a whole family record; an audited 'view' event."""

@@ -29,6 +29,7 @@ from keyworker_app.domain.family_rules import closure_problems
 from keyworker_app.domain.passphrase import assess
 from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.problems import require_valid
+from keyworker_app.domain.record_text import RecordHit
 from keyworker_app.domain.references import next_reference, reference_prefix
 from keyworker_app.errors import (
     AuditTrailWarning,
@@ -75,6 +76,7 @@ log = logging.getLogger("keyworker.services")
 UPGRADE_BACKUPS = "upgrade-backups"  # inside the store folder: backups made before upgrades
 
 CASELOAD_LIMIT = 1_000_000
+RECORD_HITS = 200  # full-text hits shown at most: a key worker then adds a word
 # Repeated failures are offered as a possible breach (§12); the policy's
 # breach.failed_unlocks_to_report sets the number (this is its default).
 FAILED_UNLOCKS_TO_REPORT = 3
@@ -181,8 +183,14 @@ class CaseSession:
         return self.families().summaries(ids)
 
     def search(self, text: str) -> list[int]:
-        # Every match: the caseload shows "N of M families", so a cap would mislead.
-        return self.families().search(text, limit=CASELOAD_LIMIT)
+        # Every match, unsorted (the caseload shows them in its own order): the caseload
+        # shows "N of M families", so a cap would mislead.
+        return self.families().search(text, limit=CASELOAD_LIMIT, ordered=False)
+
+    def search_records(self, text: str, limit: int = RECORD_HITS) -> list[RecordHit]:
+        from keyworker_app.store.fulltext import search_records
+
+        return search_records(self.connection, text, limit)
 
     def view_family(self, family_id: int) -> Family:
         family = self.families().get(family_id)

@@ -8,7 +8,7 @@ transaction, so a rollback forgets what it noted. After ``COMMIT`` the transacti
 
 Because the triggers are made from the schema itself, a table added later is covered
 without anyone remembering to report it: it counts as ``OTHER`` until it is named below.
-The audit trail, the store's own metadata and the search index are not tracked: an audited
+The audit trail, the store's own metadata and the search indexes are not tracked: an audited
 view must not look like a change (pages would read again, audit again, and so on), and the
 search index changes only with its family.
 """
@@ -43,6 +43,8 @@ TABLE_KINDS: dict[str, RecordKind] = {
     "draft": RecordKind.DRAFT, "chronology_mark": RecordKind.CHRONOLOGY,
 }
 UNTRACKED = frozenset({"audit", "store_meta", "vault_meta", "search_term", "sqlite_sequence"})
+# The full-text index (an FTS5 table and its shadow tables) changes only with its records.
+UNTRACKED_PREFIXES = ("sqlite_", "record_text")
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 _LOG_TABLE = "temp.kw_changed"
 
@@ -69,7 +71,7 @@ def _note(kind: str, family: str) -> str:
 def _tables(conn: Connection) -> list[str]:
     rows = conn.execute("SELECT name FROM main.sqlite_master WHERE type = 'table'").fetchall()
     return sorted(str(r[0]) for r in rows
-                  if str(r[0]) not in UNTRACKED and not str(r[0]).startswith("sqlite_"))
+                  if str(r[0]) not in UNTRACKED and not str(r[0]).startswith(UNTRACKED_PREFIXES))
 
 
 def track(conn: Connection) -> None:

@@ -229,8 +229,8 @@ class FamilyRepository:
     def summaries(self, ids: Sequence[int]) -> list[FamilySummary]:
         return rd.load_summaries(self._conn, ids)
 
-    def search(self, text: str, limit: int = 200) -> list[int]:
-        return search_ids(self._conn, text, limit)
+    def search(self, text: str, limit: int = 200, *, ordered: bool = True) -> list[int]:
+        return search_ids(self._conn, text, limit, ordered=ordered)
 
     # -- internals ---------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from keyworker_app.domain.indicators import (
 )
 from keyworker_app.errors import UserFacingError
 from keyworker_app.store.connection import Connection, scalar, transaction
+from keyworker_app.store.schema_fulltext import FULLTEXT_STATEMENTS
 from keyworker_app.store.schema_utc_times import UTC_TIMES_STATEMENTS
 from keyworker_app.store.schema_v2 import V2_STATEMENTS
 from keyworker_app.store.schema_v3 import V3_STATEMENTS
@@ -260,6 +261,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(13, "the store's identity keys, contacts and handed-over cases", V13_STATEMENTS),
     Migration(14, "partner data sets received for matching, their mappings and decisions",
               V14_STATEMENTS),
+    Migration(15, "a full-text index of notes, meetings and indicator details; UPN and NHS "
+              "number in the caseload search", FULLTEXT_STATEMENTS),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -34,6 +34,7 @@ from keyworker_app.domain.taf import (
 )
 from keyworker_app.errors import ValidationError
 from keyworker_app.store.connection import transaction
+from keyworker_app.store.fulltext import indexed_words
 from keyworker_app.store.taf_repo import MeetingRepository
 from tests.unit.services.programme_fixtures import POLICY, Programme
 from tests.unit.services.sqlcipher_pages import found_in, plaintext_pages
@@ -88,15 +89,23 @@ def test_deletion_leaves_no_byte_of_the_family(programme: Programme) -> None:
     assert gone.id is not None and keep.id is not None
     plant_taf(p, gone.id, CANARY)
     p.session.connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
-    # Positive control: the decryption sees the canary before deletion.
+    # Positive control: the decryption sees the canary before deletion, and so does the
+    # full-text index (its terms are kept folded to lower case, in its shadow tables).
     assert found_in(p.path, p.key, CANARY)
+    assert indexed_words(p.session.connection, CANARY) >= 5
+    assert found_in(p.path, p.key, CANARY.lower())
     assert any(b"SQLite format 3" in page or b"CREATE TABLE" in page
                for page in plaintext_pages(p.path, p.key))
 
     review = delete(p, gone.id)
 
     assert not found_in(p.path, p.key, CANARY)
+    assert not found_in(p.path, p.key, CANARY.lower())  # nor in the full-text index
+    assert indexed_words(p.session.connection, CANARY) == 0
+    assert p.session.search_records(CANARY) == []
     assert found_in(p.path, p.key, "Keepsake")  # the other family is untouched
+    assert found_in(p.path, p.key, "keepsake")
+    assert {h.family_id for h in p.session.search_records("keepsake")} == {keep.id}
     conn = p.session.connection
     assert conn.execute("PRAGMA freelist_count").fetchone()[0] == 0
     assert not p.path.with_name(p.path.name + "-wal").exists() or (
@@ -165,3 +174,18 @@ def test_the_scan_would_catch_a_deletion_without_compaction(
     monkeypatch.setattr(type(p.service), "secure_erase", lambda self: None)
     delete(p, gone.id or 0)
     assert found_in(p.path, p.key, CANARY)
+
+
+def test_the_scan_would_catch_index_words_left_by_a_plain_delete(programme: Programme) -> None:
+    """Negative control for the full-text index: without FTS5's secure-delete a deletion
+    only adds a tombstone, and the scan still finds the word in the index's pages."""
+    p = programme
+    conn = p.session.connection
+    with transaction(conn):
+        conn.execute("INSERT INTO record_text (record_text, rank) VALUES ('secure-delete', 0)")
+    p.session.add_family(canary_family("TF-KEEP", "Keepsake"))
+    gone = p.session.add_family(canary_family("TF-GONE", CANARY))
+    delete(p, gone.id or 0)
+    assert not found_in(p.path, p.key, CANARY)  # the rows are gone...
+    assert indexed_words(conn, CANARY) == 0
+    assert found_in(p.path, p.key, CANARY.lower())  # ...but not the index's copy of the word

@@ -104,3 +104,44 @@ def test_update_and_delete_refresh_the_index(conn: Connection, ids: dict[str, in
     with transaction(conn):
         repo.delete(ids["smith"])
     assert repo.search("jock") == []
+
+
+def test_upn_and_nhs_number_find_the_family(conn: Connection, ids: dict[str, int]) -> None:
+    repo = FamilyRepository(conn)
+    smith = repo.get(ids["smith"])
+    child = replace(smith.members[1], upn="A123456789012", nhs_number="943 476 5919")
+    with transaction(conn):
+        repo.update(replace(smith, members=(smith.members[0], child)), smith)
+    for typed in ("A123456789012", "a1234567", "943 476 5919", "9434765919", "943 47"):
+        assert repo.search(typed) == [ids["smith"]], typed
+    assert repo.search("943 477") == []
+
+
+@pytest.mark.parametrize("sort_at_most", [0, 1, 3, 2000])
+def test_the_first_page_is_the_same_whichever_way_it_is_found(
+        conn: Connection, monkeypatch: pytest.MonkeyPatch, sort_at_most: int) -> None:
+    """Few matches are sorted, many are walked in name order: both give the page the full
+    sort of every match would."""
+    import random
+
+    from keyworker_app.store import search
+
+    rng = random.Random(5)
+    surnames = ["Smith", "Smart", "Small", "Jones", "Jonas", "Patel", "Palmer", "Ali"]
+    given = ["Sam", "Sara", "Jo", "John", "Priya", "Pat", "Ada"]
+    repo = FamilyRepository(conn)
+    with transaction(conn):
+        for i in range(120):
+            name = rng.choice(surnames)
+            repo.add(family(f"REF-{i:03d}", name,
+                            [(rng.choice(given), name), (rng.choice(given),
+                                                         rng.choice(surnames))],
+                            f"LE{rng.randint(1, 9)} {rng.randint(1, 9)}AB"))
+    monkeypatch.setattr(search, "SORT_AT_MOST", sort_at_most)
+    order = {fid: (str(name).casefold(), str(ref)) for fid, name, ref in conn.execute(
+        "SELECT id, family_name, reference FROM family")}
+    for query in ("s", "sm", "sa smith", "jo", "p", "pat palmer", "le1", "LE3 5", "ref-01",
+                  "ali", "zz", "ada ali"):
+        every = repo.search(query, ordered=False)
+        expected = sorted(every, key=order.__getitem__)[:25]
+        assert repo.search(query, limit=25) == expected, query
