@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from keyworker_app.domain.dates import iso_text
+from keyworker_app.domain.family import Family
 from keyworker_app.domain.policy import Policy
+from keyworker_app.domain.provenance import OTHER_NAMED
+from keyworker_app.domain.sources import sourced_records
 from keyworker_app.domain.taf import SharedInformation
 from keyworker_app.errors import UserFacingError, ValidationError
 
@@ -51,22 +54,64 @@ def check_basis(basis: DisclosureBasis, policy: Policy) -> None:
         raise ValidationError("Statutory obligation", "choose one of the policy's gateways")
 
 
-def sources_needing_consent(shared: Iterable[SharedInformation], to_org: str | None,
-                            policy: Policy) -> tuple[str, ...]:
+@dataclass(frozen=True, slots=True)
+class Provided:
+    """One piece of a file's content as §5 sees it: whose it is, and the exchange it came
+    under (None for a record that names none: any exchange its partner provides under)."""
+
+    partner: str
+    exchange: str | None = None
+
+
+def provided_by_shared(shared: Iterable[SharedInformation]) -> list[Provided]:
+    return [Provided(item.from_partner, item.exchange) for item in shared]
+
+
+def provided_by_records(family: Family) -> list[Provided]:
+    """The family's indicator records and case notes, by source partner and by data
+    controller where that is another partner."""
+    provided: list[Provided] = []
+    for _path, source in sourced_records(family):
+        provided.append(Provided(source.partner))
+        if source.controller and source.controller not in (source.partner, OTHER_NAMED):
+            provided.append(Provided(source.controller))
+    return provided
+
+
+def source_partners(provided: Iterable[Provided], policy: Policy) -> tuple[str, ...]:
+    """The policy partners whose information the file holds, in the policy's order."""
+    held = {p.partner for p in provided}
+    return tuple(p.id for p in policy.partners if p.id in held)
+
+
+def _parties(item: Provided, policy: Policy) -> set[str]:
+    if item.exchange is None:
+        exchanges = [x for x in policy.exchanges if item.partner in x.from_partners]
+    else:
+        exchanges = [x for x in policy.exchanges if x.id == item.exchange]
+    return {p for x in exchanges for p in (*x.from_partners, *x.to_partners)}
+
+
+def needing_consent(provided: Iterable[Provided], to_org: str | None,
+                    policy: Policy) -> tuple[str, ...]:
     """Partners whose information would reach ``to_org`` (a partner id, None: an organisation
-    outside the agreement) though it is neither them nor a party to the exchange it came under."""
-    exchanges = {x.id: x for x in policy.exchanges}
+    outside the agreement) though it is neither them nor a party to the exchange it came under
+    (for a record naming no exchange: to any exchange the partner provides under)."""
     partners = {p.id for p in policy.partners}
     needing: list[str] = []
-    for item in shared:
-        source = item.from_partner
+    for item in provided:
+        source = item.partner
         if source not in partners or source == to_org or source in needing:
             continue
-        exchange = exchanges.get(item.exchange)
-        parties = (set(exchange.from_partners) | set(exchange.to_partners)) if exchange else set()
-        if to_org is None or to_org not in parties:
+        if to_org is None or to_org not in _parties(item, policy):
             needing.append(source)
     return tuple(needing)
+
+
+def sources_needing_consent(shared: Iterable[SharedInformation], to_org: str | None,
+                            policy: Policy) -> tuple[str, ...]:
+    """``needing_consent`` for shared information only."""
+    return needing_consent(provided_by_shared(shared), to_org, policy)
 
 
 class FurtherDisclosureError(UserFacingError):

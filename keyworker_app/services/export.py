@@ -21,9 +21,13 @@ from keyworker_app.domain.dates import file_date, local_day
 from keyworker_app.domain.disclosure import (
     NO_BASIS,
     DisclosureBasis,
+    Provided,
     check_basis,
+    needing_consent,
+    provided_by_records,
+    provided_by_shared,
     require_basis,
-    sources_needing_consent,
+    source_partners,
 )
 from keyworker_app.domain.family import Family
 from keyworker_app.domain.handling import (
@@ -152,20 +156,34 @@ class ExportService(ExportSteps[ExportRequest, ExportResult]):
         self.check_handling(request)
         self._disclosure(request)
 
-    def _disclosure(self, request: ExportRequest) -> str:
-        """ISA §5 for a file holding partners' shared information going by e-mail: refused
-        unless each source is the recipient, a party to its exchange, or a basis is recorded.
-        Returns the audit text: the sources the file holds and the basis."""
-        if request.report not in (ReportKind.TAF_PACK, ReportKind.CHRONOLOGY):
-            return ""
-        shared = self._session.meetings(self._policy).shared_items(request.family_id)
-        sources = sorted({s.from_partner for s in shared})
+    def _provided(self, request: ExportRequest, family: Family | None) -> list[Provided]:
+        """What partners' information the report holds: shared information (TAF pack,
+        chronology, the meeting's own for a meeting record) and the family's sourced records
+        (case summary, TAF pack, chronology; only once the family is read)."""
+        provided: list[Provided] = []
+        if request.report in (ReportKind.TAF_PACK, ReportKind.CHRONOLOGY):
+            provided += provided_by_shared(
+                self._session.meetings(self._policy).shared_items(request.family_id))
+        if request.report is ReportKind.MEETING_RECORD and request.meeting_id is not None:
+            meetings = self._session.meetings(self._policy)
+            if meetings.meeting_family(request.meeting_id) == request.family_id:
+                provided += provided_by_shared(meetings.view_meeting(request.meeting_id).shared)
+        if family is not None and request.report is not ReportKind.MEETING_RECORD:
+            provided += provided_by_records(family)
+        return provided
+
+    def _disclosure(self, request: ExportRequest, family: Family | None = None) -> str:
+        """ISA §5 for a file holding partners' information going by e-mail: refused unless
+        each source is the recipient, a party to its exchange, or a basis is recorded.
+        Returns the audit text: the source partners the file holds and the basis."""
+        provided = self._provided(request, family)
+        sources = source_partners(provided, self._policy)
         text = f"sources={','.join(sources) or 'none'}"
         if request.recipient.kind not in (RecipientKind.SECURE_EMAIL, RecipientKind.OTHER_EMAIL):
             return text
         check_basis(request.basis, self._policy)
         org = recipient_organisation(request.recipient.address, self._policy.partners)
-        needing = sources_needing_consent(shared, org.id if org else None, self._policy)
+        needing = needing_consent(provided, org.id if org else None, self._policy)
         require_basis(needing, request.basis, self._policy)
         if needing:
             text += f" further-disclosure={','.join(needing)} {request.basis.audit_text()}"
@@ -176,7 +194,7 @@ class ExportService(ExportSteps[ExportRequest, ExportResult]):
         builder = self._builder(request)
         assert family.id is not None
         family_id, reference = family.id, family.reference
-        disclosure = self._disclosure(request)
+        disclosure = self._disclosure(request, family)
 
         def finish(digest: str) -> ExportResult:
             return ExportResult(

@@ -209,11 +209,14 @@ class ProgrammeExportService(ExportSteps[ProgrammeExportRequest, ProgrammeExport
 
                 return breach_record.build(breach, policy, meta, at)
 
-            return self._file(request, "breach", str(breach.id), f"breach={breach.id}",
-                              build_breach)
+            # The IG officer's own account of a breach: it names the partners involved (who
+            # are told) but holds none of their records.
+            return self._file(request, "breach", str(breach.id),
+                              f"breach={breach.id} sources=none", build_breach)
         as_of = request.as_of or local_day(at)
         rows = self._programme.claim(as_of, progress)
-        detail = f"as-of={iso_text(as_of)} families={len(rows)}"
+        # References and which results were met: no partner's records are in a claim.
+        detail = f"as-of={iso_text(as_of)} families={len(rows)} sources=none"
         if request.is_csv:
             marking = self.policy.handling.protective_marking
 

@@ -30,7 +30,7 @@ def test_meeting_record_and_taf_pack_from_the_terminal(harness: CliHarness) -> N
     ids = add_meetings(harness)
     result = harness.run("export", "--family", "CANARY-0001", "--report", "meeting-record",
                          "--meeting", str(ids[0]), "--purpose", "support", "--out",
-                         str(out / "m.pdf"), "--recipient", "officer@leics.pnn.police.uk",
+                         str(out / "m.pdf"), "--recipient", "early.help@leicester.gcsx.gov.uk",
                          KEYWORKER_PASSPHRASE=PASS)
     assert result.code == 0, result.err
     assert "TAF meeting record for CANARY-0001 written to" in result.out

@@ -49,7 +49,7 @@ def test_secure_recipient_may_get_it_unprotected(export_env: ExportEnv) -> None:
     [event] = env.export_events()
     assert event == (f"family:{env.family_id} report=case-summary ref=KW-0099 recipient=secure "
                      "protected=no purpose=support to-domain=leics.pnn.police.uk to-org=unknown "
-                     f"sha256={result.sha256} " + POLICY_IN_AUDIT)
+                     f"sources=none sha256={result.sha256} " + POLICY_IN_AUDIT)
 
 
 # The policy in force, by name, version and the SHA-256 of its file as any sha256 tool gives it.

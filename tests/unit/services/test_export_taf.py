@@ -37,7 +37,12 @@ def test_meeting_record_export_is_marked_and_audited_with_the_meeting(
     [event] = env.export_events()
     assert event.startswith(f"family:{env.family_id} report=meeting-record ref=KW-0099 "
                             "recipient=print protected=no purpose=support copy=unprotected "
-                            f"meeting={ids[1]} sha256=")
+                            f"meeting={ids[1]} sources=")
+    # the partners whose information was shared at that meeting
+    sources = env.session.meetings(env.policy).view_meeting(ids[1]).shared
+    assert event.split("sources=")[1].split()[0] == (
+        ",".join(p.id for p in env.policy.partners if p.id in {s.from_partner for s in sources})
+        or "none")
     assert CANARY not in event
     draft = env.service.export(request(env, ReportKind.MEETING_RECORD, "d.pdf", ids[2],
                                        STRONG))

@@ -188,8 +188,8 @@ def test_claim_pdf_and_csv_list_references_and_no_names(programme: Programme,
         assert QUALIFY_CANARY not in file_text and NAME not in file_text
         assert "Notqualifying" not in file_text
     events = export_events(p)
-    assert any("report=pbr-claim format=pdf as-of=2025-03-15 families=3 recipient=secure "
-               "protected=no purpose=measure-outcomes" in e for e in events)
+    assert any("report=pbr-claim format=pdf as-of=2025-03-15 families=3 sources=none "
+               "recipient=secure protected=no purpose=measure-outcomes" in e for e in events)
     assert any("format=csv" in e and "families=3" in e for e in events)
     with pytest.raises(UserFacingError, match="not a secure e-mail address"):
         exports.claim_csv(out / "c2.csv", exports.recipient_for(INSECURE))
@@ -218,7 +218,7 @@ def test_breach_record_for_the_ig_officer(programme: Programme, out: Path) -> No
         assert has_words(text, expected), expected
     [event] = export_events(p)
     assert event.startswith(f"breach:{breach.id} report=breach-record format=pdf "
-                            f"breach={breach.id} recipient=not-secure protected=yes "
+                            f"breach={breach.id} sources=none recipient=not-secure protected=yes "
                             "purpose=breach-management")
     assert "wrong school" not in event
 
