@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from datetime import date
 
+    from keyworker_app.domain.policy import Policy
     from keyworker_app.gui.form_dialog import DraftRegistry
     from keyworker_app.gui.new_family_dialog import NewFamilyDialog
     from keyworker_app.gui.store_dialogs import StoreTaskDialog
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 
 class FileHost(Protocol):
     """The main window, as these actions need it."""
+
+    policy: Policy | None
 
     @property
     def lock(self) -> DraftRegistry: ...
@@ -57,8 +60,11 @@ class FileActions:
         self.backup_action.triggered.connect(lambda _c=False: self.back_up())
         self.passwd_action = QAction("Change &passphrase…", window)
         self.passwd_action.triggered.connect(lambda _c=False: self.change_passphrase())
-        self.actions = [self.new_family_action, self.import_action, self.backup_action,
-                        self.passwd_action]
+        from keyworker_app.gui.handover_actions import HandoverActions
+
+        self.handover = HandoverActions(window, host)
+        self.actions = [self.new_family_action, self.import_action, *self.handover.actions,
+                        self.backup_action, self.passwd_action]
         self.file_dialog: QFileDialog | None = None
         self.progress: QProgressDialog | None = None
         self.result_box: QMessageBox | None = None

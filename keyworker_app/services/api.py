@@ -21,6 +21,7 @@ from keyworker_app.errors import UserFacingError
 
 if TYPE_CHECKING:
     from keyworker_app.domain.policy import Policy
+    from keyworker_app.services.handover import HandoverService
     from keyworker_app.services.meetings import MeetingService
     from keyworker_app.services.partner_data import PartnerService
     from keyworker_app.services.programme import ProgrammeService
@@ -121,6 +122,10 @@ class Session(Protocol):
         ...
 
     def discard_draft(self, draft_id: int) -> None: ...
+
+    def handover(self, policy: Policy) -> HandoverService:
+        """The store's contact card, colleagues' cards and handover bundles."""
+        ...
 
     def meetings(self, policy: Policy) -> MeetingService:
         """TAF meetings, the family plan, consent and shared information (services.meetings)."""
