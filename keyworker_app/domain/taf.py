@@ -19,6 +19,8 @@ from keyworker_app.domain.problems import FieldPath, Problem, require_valid
 from keyworker_app.errors import UserFacingError, ValidationError
 
 OTHER_AGENCY = "other"  # an attendee or source that is not one of the policy's partners
+FAMILY_AGENCY = "family"  # an attendee or action owner from the family itself
+SCHOOL_AGENCY = "school"  # a school (named in agency_name): most TAFs have one at the table
 OUTSIDE_EXCHANGES = "outside-agreed-exchanges"  # not one of the agreement's Appendix B rows
 CURRENCY_PROMPT = "Check with the source that this is still current"
 
@@ -115,10 +117,10 @@ class ShareMethod(enum.StrEnum):
 @dataclass(frozen=True, slots=True)
 class Attendee:
     name: str
-    agency: str  # a policy partner id, or OTHER_AGENCY
+    agency: str  # a policy partner id, FAMILY_AGENCY, SCHOOL_AGENCY or OTHER_AGENCY
     role: str
     attendance: Attendance = Attendance.ATTENDED
-    agency_name: str = ""  # the organisation's name when agency is OTHER_AGENCY
+    agency_name: str = ""  # the school's or organisation's name (SCHOOL_ / OTHER_AGENCY)
     id: int | None = field(default=None, compare=False)
 
 
@@ -474,7 +476,25 @@ def attendee_problems(attendee: Attendee) -> list[Problem]:
     if attendee.agency == OTHER_AGENCY and not attendee.agency_name.strip():
         problems.append(Problem(("agency_name",), "Name the organisation of an attendee from "
                                                   "outside the agreement."))
+    if attendee.agency == SCHOOL_AGENCY and not attendee.agency_name.strip():
+        problems.append(Problem(("agency_name",), "Name the school."))
     return problems
+
+
+def agency_text(policy: Policy, agency: str, agency_name: str = "",
+                gone: str = "Partner no longer in the agreement") -> str:
+    """An attendee's or action's agency as people say it: the partner's name, "The family",
+    the school's or other organisation's name."""
+    if agency == OTHER_AGENCY:
+        return agency_name or "Other organisation"
+    if agency == SCHOOL_AGENCY:
+        return agency_name or "School"
+    if agency == FAMILY_AGENCY:
+        return "The family"
+    try:
+        return policy.partner(agency).name
+    except KeyError:
+        return gone
 
 
 def decision_problems(decision: Decision) -> list[Problem]:

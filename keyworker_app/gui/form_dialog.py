@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from keyworker_app.domain.draft_payload import fields_fit
 from keyworker_app.errors import UserFacingError, ValidationError
 from keyworker_app.gui.accessible import announce, describe_problem, style_error, style_hint
+from keyworker_app.gui.choice_widgets import TickList, refill, wrap_choices
 from keyworker_app.gui.errors import show_error
 
 
@@ -44,6 +45,11 @@ class FieldSpec:
     multiline: bool = False
     placeholder: str = ""
     hint: str = ""  # shown under the field and read out as its description
+    ticks: bool = False  # choices as a tick list; the value is the ticked ones, comma-joined
+    # Choices that depend on another field's value: ``choices_for(that value)``.
+    follows: str = ""
+    choices_for: Callable[[str], tuple[tuple[str, str], ...]] | None = None
+    wrap: bool = False  # long choices wrap in the list, and the chosen one shows in full below
 
 
 def fit_wrapped_text(dialog: QWidget, *, shrink: bool = False) -> None:
@@ -119,7 +125,8 @@ class FormDialog(QDialog):
         self._ask_before_discard = ask_before_discard
         self._for_lock = False
         self.discard_box: QMessageBox | None = None
-        self.editors: dict[str, QLineEdit | QComboBox | QPlainTextEdit] = {}
+        self.editors: dict[str, QLineEdit | QComboBox | QPlainTextEdit | TickList] = {}
+        self.whole_texts: dict[str, QLabel] = {}  # the chosen choice in full (wrap fields)
         self.problems: dict[str, QLabel] = {}
 
         self.general_problem = _wrapping_label()
@@ -138,6 +145,14 @@ class FormDialog(QDialog):
             column = QVBoxLayout()
             column.setSpacing(2)
             column.addWidget(editor)
+            if spec.wrap and isinstance(editor, QComboBox):
+                whole = _wrapping_label(editor.currentText())
+                whole.setObjectName(f"whole_{spec.key}")
+                style_hint(whole)
+                self.whole_texts[spec.key] = whole
+                editor.currentIndexChanged.connect(
+                    lambda _i, w=whole, e=editor: self._show_whole(w, e))
+                column.addWidget(whole)
             if spec.hint:
                 hint = _wrapping_label(spec.hint)
                 hint.setObjectName(f"hint_{spec.key}")
@@ -158,6 +173,8 @@ class FormDialog(QDialog):
         outer.addLayout(layout)
         outer.addWidget(buttons)
         self.setMinimumWidth(460)
+        for spec in self._fields:
+            self._follow(spec)
         chain: list[QWidget] = [*self.editors.values(), buttons]
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
@@ -166,16 +183,38 @@ class FormDialog(QDialog):
             registry.register_editor(self)
             self.finished.connect(lambda _code: registry.unregister_editor(self))
 
-    def _make_editor(self, spec: FieldSpec) -> QLineEdit | QComboBox | QPlainTextEdit:
+    def _show_whole(self, label: QLabel, combo: QComboBox) -> None:
+        label.setText(combo.currentText())
+        if self.isVisible():
+            fit_wrapped_text(self)
+
+    def _follow(self, spec: FieldSpec) -> None:
+        """Offer ``spec``'s choices for the value of the field it follows, now and on every
+        change of that field (what was chosen stays chosen while it is still offered)."""
+        if not spec.follows or spec.choices_for is None:
+            return
+        source, target = self.editors[spec.follows], self.editors[spec.key]
+        assert isinstance(source, QComboBox) and isinstance(target, QComboBox)
+        choices_for = spec.choices_for
+        refill(target, choices_for(str(source.currentData())),
+               self._initial.get(spec.key) or None)
+        source.currentIndexChanged.connect(
+            lambda _i: refill(target, choices_for(str(source.currentData())), None))
+
+    def _make_editor(self, spec: FieldSpec) -> QLineEdit | QComboBox | QPlainTextEdit | TickList:
         name = spec.label.replace("&", "")
         value = self._initial.get(spec.key, "")
-        editor: QLineEdit | QComboBox | QPlainTextEdit
-        if spec.choices:
+        editor: QLineEdit | QComboBox | QPlainTextEdit | TickList
+        if spec.ticks:
+            editor = TickList(spec.choices, value)
+        elif spec.choices:
             editor = QComboBox()
             for choice, text in spec.choices:
                 editor.addItem(text, choice)
             found = editor.findData(value)
             editor.setCurrentIndex(max(found, 0))
+            if spec.wrap:
+                wrap_choices(editor)
         elif spec.multiline:
             editor = QPlainTextEdit(value)
             editor.setTabChangesFocus(True)
@@ -192,6 +231,8 @@ class FormDialog(QDialog):
         for key, editor in self.editors.items():
             if isinstance(editor, QComboBox):
                 out[key] = str(editor.currentData())
+            elif isinstance(editor, TickList):
+                out[key] = editor.value()
             elif isinstance(editor, QPlainTextEdit):
                 out[key] = editor.toPlainText()
             else:
@@ -202,6 +243,8 @@ class FormDialog(QDialog):
         editor = self.editors[key]
         if isinstance(editor, QComboBox):
             editor.setCurrentIndex(max(editor.findData(value), 0))
+        elif isinstance(editor, TickList):
+            editor.set_value(value)
         elif isinstance(editor, QPlainTextEdit):
             editor.setPlainText(value)
         else:

@@ -13,13 +13,15 @@ from keyworker_app.domain.dates import parse_date
 from keyworker_app.domain.family import Family
 from keyworker_app.domain.input_checks import date_problem, required_problem
 from keyworker_app.domain.member_labels import member_choices
-from keyworker_app.domain.policy import Policy
+from keyworker_app.domain.policy import Exchange, Policy
 from keyworker_app.domain.problems import InvalidRecordError, Problem
 from keyworker_app.domain.provenance import OTHER_NAMED
 from keyworker_app.domain.sources import INFORMATION_CATEGORIES
 from keyworker_app.domain.taf import (
+    FAMILY_AGENCY,
     OTHER_AGENCY,
     OUTSIDE_EXCHANGES,
+    SCHOOL_AGENCY,
     Action,
     ActionStatus,
     Attendance,
@@ -32,6 +34,7 @@ from keyworker_app.domain.taf import (
     SharedInformation,
     ShareMethod,
     action_problems,
+    agency_text,
     attendee_problems,
     check_shared_item,
     decision_problems,
@@ -55,21 +58,22 @@ def partner_choices(policy: Policy, other: str = "Other (not in the agreement)")
 
 
 def agency_label(policy: Policy, agency: str, agency_name: str = "") -> str:
-    if agency == OTHER_AGENCY:
-        return agency_name or "Other"
-    if agency == "family":
-        return "The family"
-    try:
-        return policy.partner(agency).name
-    except KeyError:
-        return agency
+    return agency_text(policy, agency, agency_name, gone=agency)
+
+
+def attendee_agencies(policy: Policy) -> tuple[tuple[str, str], ...]:
+    """Who can sit at a TAF meeting: the family, the school, the agreement's partners, or
+    another organisation named by the user."""
+    return ((FAMILY_AGENCY, "The family"), (SCHOOL_AGENCY, "School (name it below)"),
+            *((p.id, p.name) for p in policy.partners),
+            (OTHER_AGENCY, "Other organisation (name it below)"))
 
 
 def attendee_fields(policy: Policy) -> list[FieldSpec]:
     return [
         FieldSpec("name", "&Name", lambda t: required_problem(t, "the attendee's name")),
-        FieldSpec("agency", "A&gency", choices=partner_choices(policy)),
-        FieldSpec("agency_name", "Organisation (if &other)"),
+        FieldSpec("agency", "A&gency", choices=attendee_agencies(policy)),
+        FieldSpec("agency_name", "School or organisation's name (if &other)"),
         FieldSpec("attendance", "A&ttendance", choices=tuple((a.value, a.label)
                                                              for a in Attendance)),
         FieldSpec("role", "&Role"),
@@ -84,8 +88,8 @@ def _checked(problems: list[Problem]) -> None:
 def apply_attendee(values: dict[str, str]) -> Attendee:
     attendee = Attendee(values["name"].strip(), values["agency"], values["role"].strip(),
                         Attendance(values["attendance"]),
-                        values["agency_name"].strip() if values["agency"] == OTHER_AGENCY
-                        else "")
+                        values["agency_name"].strip()
+                        if values["agency"] in (OTHER_AGENCY, SCHOOL_AGENCY) else "")
     _checked(attendee_problems(attendee))
     return attendee
 
@@ -138,14 +142,35 @@ def action_update_fields() -> list[FieldSpec]:
     ]
 
 
+def exchange_text(policy: Policy, exchange: Exchange) -> str:
+    """An Appendix B row in full: from whom, to whom, what, how often and how."""
+    def names(ids: Sequence[str]) -> str:
+        return ", ".join(agency_label(policy, i) for i in ids)
+
+    return (f"{names(exchange.from_partners)} → {names(exchange.to_partners)}: "
+            f"{exchange.information} ({exchange.frequency}; {exchange.method})")
+
+
+def exchange_choices(policy: Policy, from_partner: str) -> tuple[tuple[str, str], ...]:
+    """The agreed exchanges the partner chosen in "From" sends, each in full, then "outside
+    the agreed exchanges" (the only choice for an organisation outside the agreement)."""
+    rows = tuple((e.id, exchange_text(policy, e)) for e in policy.exchanges
+                 if from_partner in e.from_partners)
+    outside = ("Outside the agreed exchanges" if rows
+               else "Outside the agreed exchanges (none agreed from this partner)")
+    return (*rows, (OUTSIDE_EXCHANGES, outside))
+
+
 def shared_fields(policy: Policy, family: Family, today: Callable[[], date]) -> list[FieldSpec]:
     gateways = ((NO_BASIS, "None needed (consent covers it)"),
                 *((g.id, f"{g.label} ({g.citation})") for g in policy.gateways))
-    exchanges = (*((e.id, e.information[:70]) for e in policy.exchanges),
-                 (OUTSIDE_EXCHANGES, "Outside the agreed exchanges"))
     return [
         FieldSpec("from_partner", "&From", choices=partner_choices(policy)),
-        FieldSpec("exchange", "Agreed e&xchange", choices=exchanges),
+        FieldSpec("exchange", "Agreed e&xchange",
+                  choices=exchange_choices(policy, policy.partners[0].id)
+                  if policy.partners else ((OUTSIDE_EXCHANGES, "Outside the agreed exchanges"),),
+                  follows="from_partner",
+                  choices_for=lambda partner: exchange_choices(policy, partner), wrap=True),
         FieldSpec("outside_reason", "Reason outside the agreed exchan&ges"),
         FieldSpec("summary", "S&ummary", lambda t: required_problem(t, "a summary"),
                   multiline=True),
@@ -199,8 +224,9 @@ def consent_fields(policy: Policy, family: Family) -> list[FieldSpec]:
         FieldSpec("person_ref", "&Family member", choices=member_choices(family.members)),
         FieldSpec("state", "&Consent", choices=tuple((s.value, s.label) for s in ConsentState)),
         FieldSpec("recorded_on", "&Date", date_problem, placeholder="DD/MM/YYYY"),
-        FieldSpec("scope", "&Partners it covers (all, or ids separated by commas)",
-                  placeholder="all"),
+        FieldSpec("scope", "&Partners it covers", ticks=True,
+                  choices=tuple((p.id, p.name) for p in policy.partners),
+                  hint="Tick each partner the family agreed may share with the key worker."),
         FieldSpec("how", "&How it was recorded",
                   choices=tuple((m.value, m.label) for m in ConsentMethod)),
     ]
@@ -209,13 +235,17 @@ def consent_fields(policy: Policy, family: Family) -> list[FieldSpec]:
 def apply_consent(values: dict[str, str], policy: Policy, recorded_by: str) -> Consent:
     text = values["scope"].strip()
     known = [p.id for p in policy.partners]
-    if not text or text.lower() == "all":
+    state = ConsentState(values["state"])
+    if text.lower() == "all":  # a draft from before the tick list
         scope = tuple(known)
     else:
-        scope = tuple(part.strip() for part in text.split(",") if part.strip())
-        if set(scope) - set(known):
-            raise ValidationError("scope", "Use partner ids from the agreement, or 'all'.")
-    state = ConsentState(values["state"])
+        chosen = {part.strip() for part in text.split(",") if part.strip()}
+        scope = tuple(k for k in known if k in chosen)  # in the agreement's order
+        if chosen - set(known):
+            raise ValidationError("scope", "A partner ticked is no longer in the agreement: "
+                                           "untick it.")
+        if not scope and state is ConsentState.GIVEN:
+            raise ValidationError("scope", "Tick at least one partner the consent covers.")
     return Consent(values["person_ref"], state, parse_date(values["recorded_on"]),
                    scope if state is ConsentState.GIVEN else (), ConsentMethod(values["how"]),
                    recorded_by)

@@ -19,10 +19,10 @@ from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.sources import controller_label
 from keyworker_app.domain.taf import (
     CURRENCY_PROMPT,
-    OTHER_AGENCY,
     OUTSIDE_EXCHANGES,
     Action,
     SharedInformation,
+    agency_text,
     is_overdue,
     needs_currency_check,
 )
@@ -33,14 +33,7 @@ EXCHANGE_TEXT_LIMIT = 110  # the start of the row's "information" column identif
 
 
 def agency_label(policy: Policy, agency: str, agency_name: str = "") -> str:
-    if agency == OTHER_AGENCY:
-        return agency_name or "Other organisation"
-    if agency == "family":
-        return "The family"
-    try:
-        return policy.partner(agency).name
-    except KeyError:
-        return "Partner no longer in the agreement"
+    return agency_text(policy, agency, agency_name)
 
 
 def _shorten(value: str, limit: int) -> str:
