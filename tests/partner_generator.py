@@ -266,3 +266,25 @@ def _files(rng: random.Random, made: list[Household]) -> PartnerFiles:
                 if both or rng.random() < 0.5:
                     add(DWP, p, h, ["JSA", "2024-01-10"])
     return files
+
+
+def person_scores(truth: dict[str, int], people: list[tuple[str, ...]]) -> tuple[float, float]:
+    """(precision, recall) of the pairs of records found to be one person, counting one
+    record per person per file (``truth`` maps each record's key, "EXCHANGE:ROW", to its
+    person; ``people`` are the matcher's persons as tuples of those keys)."""
+    chosen: dict[tuple[str, int], str] = {}
+    for key, pid in sorted(truth.items()):
+        chosen.setdefault((key.split(":", 1)[0], pid), key)
+    kept = set(chosen.values())
+    found = true_pairs = agreed = 0
+    for person in people:
+        mine = [k for k in person if k in kept]
+        for i, a in enumerate(mine):
+            for b in mine[i + 1:]:
+                found += 1
+                agreed += truth[a] == truth[b]
+    by_pid: dict[int, int] = {}
+    for key in kept:
+        by_pid[truth[key]] = by_pid.get(truth[key], 0) + 1
+    true_pairs = sum(n * (n - 1) // 2 for n in by_pid.values())
+    return (agreed / found if found else 1.0, agreed / true_pairs if true_pairs else 1.0)

@@ -30,7 +30,8 @@ from keyworker_app.domain.indicators import (
     Provision,
     Term,
 )
-from keyworker_app.domain.normalise import normalise_name, normalise_postcode
+from keyworker_app.domain.normalise import normalise_postcode
+from keyworker_app.domain.partner_names import folded
 from keyworker_app.domain.policy import Exchange, Policy
 from keyworker_app.domain.provenance import Source
 from keyworker_app.errors import UserFacingError
@@ -300,49 +301,78 @@ _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0", ""}
 
 
+def _day_text(value: Any) -> str:
+    try:
+        return iso_text(read_day(value))
+    except ValueError:
+        raise ValueError("not a date (DD/MM/YYYY)") from None
+
+
+def _optional_day_text(value: Any) -> str:
+    return _day_text(value) if _text(value) else ""
+
+
+def _enum_text(enum_type: type[enum.StrEnum], blank: str = "") -> Any:
+    def convert(value: Any) -> str:
+        text = _text(value)
+        if blank and not text:
+            return blank
+        return str(_enum_value(enum_type, text).value)
+    return convert
+
+
+_YEAR = re.compile(r"(\d{4})(?:\s*[/-]\s*\d{2,4})?")
+
+
+def _year_text(value: Any) -> str:
+    match = _YEAR.fullmatch(_text(value))
+    if not match:
+        raise ValueError("not an academic year (e.g. 2024/25)")
+    return match[1]
+
+
+def _pct_text(value: Any) -> str:
+    try:
+        pct = float(_text(value).rstrip("%").strip())
+    except ValueError:
+        raise ValueError("not a percentage") from None
+    if not 0 <= pct <= 100:
+        raise ValueError("not between 0 and 100")
+    return f"{pct:g}"
+
+
+def _count_text(value: Any) -> str:
+    text = _text(value)
+    if not text:
+        return "0"
+    if not text.isdigit():
+        raise ValueError("not a whole number")
+    return str(int(text))
+
+
+def _yes_no_text(value: Any) -> str:
+    text = _text(value).casefold()
+    if text in _YES:
+        return "yes"
+    if text in _NO:
+        return "no"
+    raise ValueError("not yes or no")
+
+
+_CONVERT: dict[PartnerField, Any] = {
+    F.DATE_OF_BIRTH: _day_text, F.OFFENCE_DATE: _day_text, F.START_DATE: _day_text,
+    F.END_DATE: _optional_day_text, F.DISPOSAL: _enum_text(Disposal),
+    F.ASB_KIND: _enum_text(AsbKind), F.TERM: _enum_text(Term),
+    F.PROVISION: _enum_text(Provision, Provision.MAINSTREAM.value),
+    F.BENEFIT: _enum_text(Benefit), F.ACADEMIC_YEAR: _year_text, F.ABSENCE_PCT: _pct_text,
+    F.FIXED_EXCLUSIONS: _count_text, F.PERMANENT_EXCLUSION: _yes_no_text,
+}
+
+
 def _canonical(fld: PartnerField, value: Any) -> str:
     """The field's canonical text, or ValueError with a message that repeats no value."""
-    text = _text(value)
-    if fld in (F.OFFENCE_DATE, F.START_DATE, F.END_DATE):
-        if fld is F.END_DATE and not text:
-            return ""
-        try:
-            return iso_text(read_day(value))
-        except ValueError:
-            raise ValueError("not a date (DD/MM/YYYY)") from None
-    enums: dict[PartnerField, type[enum.StrEnum]] = {
-        F.DISPOSAL: Disposal, F.ASB_KIND: AsbKind, F.TERM: Term, F.PROVISION: Provision,
-        F.BENEFIT: Benefit}
-    if fld in enums:
-        if fld is F.PROVISION and not text:
-            return Provision.MAINSTREAM.value
-        return str(_enum_value(enums[fld], text).value)
-    if fld is F.ACADEMIC_YEAR:
-        match = re.fullmatch(r"(\d{4})(?:\s*[/-]\s*\d{2,4})?", text)
-        if not match:
-            raise ValueError("not an academic year (e.g. 2024/25)")
-        return match[1]
-    if fld is F.ABSENCE_PCT:
-        try:
-            pct = float(text.rstrip("%").strip())
-        except ValueError:
-            raise ValueError("not a percentage") from None
-        if not 0 <= pct <= 100:
-            raise ValueError("not between 0 and 100")
-        return f"{pct:g}"
-    if fld is F.FIXED_EXCLUSIONS:
-        if not text:
-            return "0"
-        if not text.isdigit():
-            raise ValueError("not a whole number")
-        return str(int(text))
-    if fld is F.PERMANENT_EXCLUSION:
-        if text.casefold() in _YES:
-            return "yes"
-        if text.casefold() in _NO:
-            return "no"
-        raise ValueError("not yes or no")
-    return text
+    convert = _CONVERT.get(fld)
+    return _text(value) if convert is None else str(convert(value))
 
 
 def check_table(headers: Sequence[str], rows: Sequence[Sequence[Any]],
@@ -369,45 +399,42 @@ def check_table(headers: Sequence[str], rows: Sequence[Sequence[Any]],
     if len(rows) > MAX_ROWS:
         raise PartnerImportError([f"the file has more than {MAX_ROWS:,} rows"],
                                  "Ask the partner to send it in parts.")
-    used = [(fld, mapping[fld], index[mapping[fld]]) for fld in required + optional
-            if fld in mapping]
+    # (name, column, index, converter or None, must be non-empty), worked out once
+    used = [(fld.value, mapping[fld], index[mapping[fld]], _CONVERT.get(fld),
+             fld in required and fld is not F.ADDRESS, fld.label)
+            for fld in required + optional if fld in mapping]
+    fact_names = [f.value for f in KIND_FIELDS[kind][0] + KIND_FIELDS[kind][1]]
     checked: list[PartnerRow] = []
     for number, cells in enumerate(rows, start=2):
-        values: dict[PartnerField, str] = {}
+        values: dict[str, str] = {}
         bad = False
-        for fld, column, at in used:
-            raw = cells[at] if at < len(cells) else None
-            where = f"row {number}, column '{column}'"
-            text = _text(raw)
+        width = len(cells)
+        for name, column, at, convert, needed, label in used:
+            raw = cells[at] if at < width else None
+            text = raw.strip() if type(raw) is str else _text(raw)
             if len(text) > MAX_CELL_CHARS:
-                problems.append(f"{where}: longer than {MAX_CELL_CHARS} characters")
+                problems.append(f"row {number}, column '{column}': longer than "
+                                f"{MAX_CELL_CHARS} characters")
                 bad = True
-                continue
-            if fld in required and not text and fld is not F.ADDRESS:
-                problems.append(f"{where}: empty ({fld.label} is needed)")
+            elif needed and not text:
+                problems.append(f"row {number}, column '{column}': empty ({label} is needed)")
                 bad = True
-                continue
-            if fld is F.DATE_OF_BIRTH:
+            elif convert is None:
+                values[name] = text
+            else:
                 try:
-                    values[fld] = iso_text(read_day(raw))
-                except ValueError:
-                    problems.append(f"{where}: not a date (DD/MM/YYYY)")
+                    values[name] = convert(raw)
+                except ValueError as exc:
+                    problems.append(f"row {number}, column '{column}': {exc}")
                     bad = True
-                continue
-            try:
-                values[fld] = _canonical(fld, raw)
-            except ValueError as exc:
-                problems.append(f"{where}: {exc}")
-                bad = True
         if bad:
             continue
-        facts = tuple((fld.value, values[fld]) for fld in KIND_FIELDS[kind][0]
-                      + KIND_FIELDS[kind][1] if fld in values)
+        facts = tuple((n, values[n]) for n in fact_names if n in values)
         checked.append(PartnerRow(
-            number, values[F.GIVEN_NAMES], values[F.FAMILY_NAME],
-            parse_iso_date(values[F.DATE_OF_BIRTH]), values.get(F.ADDRESS, ""),
-            values.get(F.TOWN, ""), normalise_postcode(values.get(F.POSTCODE, "")),
-            values.get(F.PARTNER_REF, ""), facts))
+            number, values["given_names"], values["family_name"],
+            parse_iso_date(values["date_of_birth"]), values.get("address", ""),
+            values.get("town", ""), normalise_postcode(values.get("postcode", "")),
+            values.get("partner_ref", ""), facts))
     if problems:
         raise PartnerImportError(problems)
     return checked
@@ -461,5 +488,4 @@ def indicator(row: PartnerRow, kind: FileKind, source: Source) -> (
 
 def identity_text(row: PartnerRow) -> str:
     """Normalised name and date of birth: what a review decision is remembered by."""
-    return (f"{normalise_name(row.given_names)}|{normalise_name(row.family_name)}|"
-            f"{iso_text(row.date_of_birth)}")
+    return f"{folded(row.given_names)}|{folded(row.family_name)}|{iso_text(row.date_of_birth)}"

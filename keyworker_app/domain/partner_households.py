@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from keyworker_app.domain.criteria import Evaluation, evaluate
-from keyworker_app.domain.dates import age_on
+from keyworker_app.domain.dates import age_on, parse_iso_date
 from keyworker_app.domain.family import Address, Family, FamilyStatus, HouseholdRole, Person
 from keyworker_app.domain.indicators import (
     AsbIntervention,
@@ -27,7 +27,7 @@ from keyworker_app.domain.indicators import (
     Offence,
 )
 from keyworker_app.domain.normalise import format_postcode, normalise_name
-from keyworker_app.domain.partner_data import FileKind, PartnerRow, indicator
+from keyworker_app.domain.partner_data import FileKind, PartnerField, PartnerRow, indicator
 from keyworker_app.domain.partner_match import Household
 from keyworker_app.domain.periods import add_months
 from keyworker_app.domain.policy import Criteria, Exchange
@@ -78,11 +78,33 @@ def _row_id(key: str) -> int | None:
     return int(key.split(":", 1)[1]) if key.startswith("row:") else None
 
 
+def core_criterion(row: PartnerRow, kind: FileKind, as_of: date,
+                   criteria: Criteria) -> str:
+    """The core criterion a row could count towards ('' for none): a youth's offence or an
+    ASB intervention to crime, a school term to education, an adult's benefit to work. An
+    adult's offence adds local discretion only."""
+    if kind is FileKind.OFFENCES:
+        when = row.fact(PartnerField.OFFENCE_DATE)
+        if when and age_on(row.date_of_birth, parse_iso_date(when)) < criteria.youth_age_below:
+            return "crime"
+        return ""
+    if kind is FileKind.BENEFITS:
+        return "work" if age_on(row.date_of_birth, as_of) >= criteria.youth_age_below else ""
+    return {FileKind.ASB: "crime", FileKind.EDUCATION: "education"}.get(kind, "")
+
+
+def could_qualify(core: set[str], criteria: Criteria) -> bool:
+    """Whether rows counting towards these core criteria could qualify the household: all
+    three, or the local-discretion minimum."""
+    return len(core - {""}) >= min(3, max(1, criteria.local_discretion_min_criteria))
+
+
 def build_candidate(household: Household, rows: Mapping[int, PartnerRow],
                     sources: Mapping[int, RowSource], *, as_of: date, criteria: Criteria,
                     markers: Sequence[DeletionMarker] = (),
                     existing: Sequence[str] = ()) -> Candidate:
     marked = {(normalise_name(m.name), m.date_of_birth) for m in markers}
+    born_marked = {d for _, d in marked}
     members: list[Person] = []
     keys: list[tuple[str, ...]] = []
     asb: list[AsbIntervention] = []
@@ -124,7 +146,8 @@ def build_candidate(household: Household, rows: Mapping[int, PartnerRow],
                               offences=tuple(sorted(offences, key=lambda o: o.offence_date)),
                               education=tuple(education), benefits=tuple(benefits)))
         keys.append(person_keys)
-        if (normalise_name(f"{given} {family_name}"), born) in marked:
+        if born in born_marked and (normalise_name(f"{given} {family_name}"),
+                                    born) in marked:
             flagged.append(ref)
     home = max(addresses, key=lambda r: (bool(r.postcode), r.id or 0))
     family = Family(f"PD-{household.number:05d}",

@@ -4,8 +4,10 @@ Record linkage in the Fellegi-Sunter manner with explicit blocking, on ``rapidfu
 (Jaro-Winkler) and ``jellyfish`` (Metaphone):
 
 * **Blocking**: only records sharing a block key are compared: the date of birth with day
-  and month in either order; the family name's Metaphone code with the birth year; the
-  postcode with the first initial. Every noise the partners' files show (a typo, a nickname,
+  and month in either order; the family name's Metaphone code with the birth year and the
+  first initial; the
+  postcode with the first initial (of the given name as a register holds it: "Bill" is
+  filed under W). Every noise the partners' files show (a typo, a nickname,
   a transposed day and month, a move, a missing postcode) leaves at least one key intact.
 * **Scoring**: each field's agreement level adds a weight (a log-likelihood ratio, rounded);
   the sum becomes a confidence in 0..1 through the logistic function. The weights were
@@ -186,16 +188,12 @@ def score(a: _Prepared, b: _Prepared) -> tuple[float, tuple[str, ...]]:
     return 1.0 / (1.0 + math.exp(_MIDPOINT - total)), tuple(p[1] for p in parts)
 
 
-def _blocks(prepared: Sequence[_Prepared]) -> Iterable[list[int]]:
-    keyed: dict[tuple[object, ...], list[int]] = defaultdict(list)
-    for i, p in enumerate(prepared):
-        d = p.dob
-        keyed[("d", d.year, min(d.day, d.month), max(d.day, d.month))].append(i)
-        if p.code:
-            keyed[("n", p.code, d.year)].append(i)
-        if p.postcode:
-            keyed[("p", p.postcode, p.given[:1])].append(i)
-    return keyed.values()
+def _block_keys(p: _Prepared) -> tuple[tuple[object, ...], ...]:
+    d = p.dob
+    initial = p.canon[:1]
+    return (("d", d.year, min(d.day, d.month), max(d.day, d.month)),
+            ("n", p.code, d.year, initial) if p.code else (),
+            ("p", p.postcode, initial) if p.postcode else ())
 
 
 def pair_key(left: str, right: str) -> tuple[str, str]:
@@ -227,27 +225,33 @@ def link(records: Sequence[LinkRecord],
     ``decisions`` maps a pair of identities (sorted) to True (same person) or False."""
     decisions = decisions or {}
     prepared = [_prepare(r) for r in records]
-    seen: set[tuple[int, int]] = set()
+    keys = [_block_keys(p) for p in prepared]
     pairs: list[PairScore] = []
-    for block in _blocks(prepared):
-        if len(block) < 2:
-            continue
-        for n, i in enumerate(block):
-            for j in block[n + 1:]:
-                pair = (i, j) if i < j else (j, i)
-                if pair in seen:
-                    continue
-                seen.add(pair)
-                a, b = records[pair[0]], records[pair[1]]
-                if a.dataset == b.dataset == STORE:
-                    continue  # the store's own families are not re-matched here
-                confidence, evidence = score(prepared[pair[0]], prepared[pair[1]])
-                decided = decisions.get(pair_key(a.identity, b.identity)) if (
-                    a.identity and b.identity) else None
-                if decided is not None:
-                    confidence = 1.0 if decided else 0.0
-                    evidence = (*evidence, "decided by a person")
-                if confidence >= REVIEW or decided is False:
+    for kind in range(3):
+        blocks: dict[tuple[object, ...], list[int]] = defaultdict(list)
+        for i, k in enumerate(keys):
+            if k[kind]:
+                blocks[k[kind]].append(i)
+        for block in blocks.values():
+            for n, i in enumerate(block):
+                ki, a, pa = keys[i], records[i], prepared[i]
+                for j in block[n + 1:]:
+                    kj = keys[j]
+                    # A pair sharing an earlier kind of key was compared there already.
+                    if (kind > 0 and ki[0] == kj[0]) or (kind > 1 and ki[1] and
+                                                          ki[1] == kj[1]):
+                        continue
+                    b = records[j]
+                    if a.dataset == b.dataset == STORE:
+                        continue  # the store's own families are not re-matched here
+                    confidence, evidence = score(pa, prepared[j])
+                    if confidence < REVIEW:
+                        continue
+                    if a.identity and b.identity:
+                        decided = decisions.get(pair_key(a.identity, b.identity))
+                        if decided is not None:
+                            confidence = 1.0 if decided else 0.0
+                            evidence = (*evidence, "decided by a person")
                     left, right = pair_key(a.key, b.key)
                     pairs.append(PairScore(left, right, round(confidence, 4), evidence))
     pairs.sort(key=lambda p: (-p.confidence, p.left, p.right))

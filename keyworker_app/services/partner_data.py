@@ -48,6 +48,8 @@ from keyworker_app.domain.partner_households import (
     LogEntry,
     RowSource,
     build_candidate,
+    core_criterion,
+    could_qualify,
     log_entry,
 )
 from keyworker_app.domain.partner_match import (
@@ -88,6 +90,9 @@ class MatchResult:
     candidates: tuple[Candidate, ...]
     records: Mapping[str, LinkRecord]
     as_of: date
+    # Households whose rows come from one kind of data set only: they cannot meet enough
+    # criteria to qualify, so they are counted, not evaluated (their rows go at finish).
+    single_source: int = 0
 
     @property
     def qualifying(self) -> tuple[Candidate, ...]:
@@ -98,6 +103,7 @@ class MatchResult:
         return {"as_of": iso_text(self.as_of), "rows": sum(
                     1 for k in self.records if k.startswith("row:")),
                 "households": len(self.candidates), "qualifying": len(self.qualifying),
+                "single_source_households": self.single_source,
                 "uncertain_matches": len(self.linkage.uncertain),
                 "sure_matches": len(self.linkage.taken),
                 "candidates": [c.to_json() for c in self.candidates]}
@@ -224,26 +230,34 @@ class PartnerService:
         progress.step(2, 4)
         sources: dict[int, RowSource] = {}
         exchanges = {e.id: e for e in self.policy.exchanges}
+        per_file = {f.id: RowSource(file_kind(exchanges[f.exchange_id]),
+                                    source_of(exchanges[f.exchange_id]), f.exchange_id)
+                    for f in files if f.exchange_id in exchanges}
         for r in rows:
-            f = by_id[r.file_id or 0]
-            exchange = exchanges.get(f.exchange_id)
-            if exchange is None:
-                continue
-            sources[r.id or 0] = RowSource(file_kind(exchange), source_of(exchange),
-                                           f.exchange_id)
+            if (r.file_id or 0) in per_file:
+                sources[r.id or 0] = per_file[r.file_id or 0]
         markers = ProgrammeRepository(self._conn, self._clock.now).markers()
         by_key = {r.key: r for r in records + members}
         row_map = {r.id or 0: r for r in rows if (r.id or 0) in sources}
         references = {fid: repo.family_reference(fid)
                       for h in linkage.households for fid in h.family_ids}
         as_of = self.today()
-        candidates = tuple(
-            build_candidate(h, row_map, sources, as_of=as_of, criteria=self.policy.criteria,
-                            markers=markers, existing=[references[f] for f in h.family_ids])
-            for h in linkage.households
-            if any(k.startswith("row:") and int(k[4:]) in row_map for k in h.keys))
+        criteria = self.policy.criteria
+        candidates: list[Candidate] = []
+        single = 0
+        for h in linkage.households:
+            ids = [int(k[4:]) for k in h.keys if k.startswith("row:") and int(k[4:]) in row_map]
+            if not ids:
+                continue
+            core = {core_criterion(row_map[i], sources[i].kind, as_of, criteria) for i in ids}
+            if not h.family_ids and not could_qualify(core, criteria):
+                single += 1
+                continue
+            candidates.append(build_candidate(
+                h, row_map, sources, as_of=as_of, criteria=criteria, markers=markers,
+                existing=[references[f] for f in h.family_ids]))
         progress.step(4, 4)
-        return MatchResult(linkage, candidates, by_key, as_of)
+        return MatchResult(linkage, tuple(candidates), by_key, as_of, single)
 
     def decide(self, result: MatchResult, pair: PairScore, same: bool) -> None:
         """Keep a person's decision on an uncertain pair (for this and later files)."""
@@ -279,7 +293,10 @@ class PartnerService:
     # -- finishing -----------------------------------------------------------------------
     def finish(self, *, undecided_as_different: bool = False,
                progress: Progress = NO_PROGRESS) -> list[FileOutcome]:
-        """Delete everything about people whose households do not meet the criteria."""
+        """Delete everything about people whose households do not meet the criteria.
+
+        Matches again first, so what is deleted follows the rows and decisions as they are
+        now, whatever screen or report the team lead looked at."""
         require(self.role, LeadAction.PARTNER_IMPORT)
         result = self.match()
         if result.linkage.uncertain and not undecided_as_different:

@@ -106,10 +106,9 @@ class PartnerRepository:
         found = self._conn.execute(
             f"SELECT {_ROW} FROM partner_row WHERE file_id IN ({marks}) ORDER BY id",
             ids).fetchall()
-        return [PartnerRow(int(r[2]), str(r[3]), str(r[4]), date.fromisoformat(str(r[5])),
-                           str(r[6]), str(r[7]), str(r[8]), str(r[9]),
-                           tuple(json.loads(str(r[10])).items()), id=int(r[0]),
-                           file_id=int(r[1])) for r in found]
+        return [PartnerRow(r[2], r[3], r[4], date.fromisoformat(r[5]), r[6], r[7], r[8],
+                           r[9], tuple(json.loads(r[10]).items()), id=r[0], file_id=r[1])
+                for r in found]
 
     def identities(self, file_ids: Iterable[int]) -> dict[int, str]:
         ids = list(file_ids)
@@ -145,12 +144,11 @@ class PartnerRepository:
 
     def forget_decisions(self, identities: set[str]) -> int:
         """Remove every decision about any of ``identities``."""
-        gone = 0
-        for ident in identities:
-            gone += self._conn.execute(
-                "DELETE FROM partner_decision WHERE left_identity = ? OR right_identity = ?",
-                (ident, ident)).rowcount
-        return gone
+        doomed = [pair for pair in self.decisions()
+                  if pair[0] in identities or pair[1] in identities]
+        self._conn.executemany("DELETE FROM partner_decision WHERE left_identity = ? AND "
+                               "right_identity = ?", doomed)
+        return len(doomed)
 
     # -- the store's own families, to match against ----------------------------------------
     def member_records(self) -> list[LinkRecord]:
