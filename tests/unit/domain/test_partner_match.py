@@ -39,7 +39,7 @@ def test_precision_and_recall_on_generated_files() -> None:
     assert recall >= 0.95
 
 
-def person(key: str, given: str, family: str, born: date, address: str = "12 Mere Road",
+def person(key: str, given: str, family: str, born: date, *, address: str = "12 Mere Road",
            postcode: str = "LE2 1AB", dataset: str = "a") -> LinkRecord:
     return LinkRecord(key, dataset, given, family, born, address, "Leicester", postcode)
 
@@ -54,8 +54,8 @@ def test_twins_stay_two_people_in_one_household() -> None:
 
 def test_nickname_swapped_date_and_missing_postcode_are_one_person() -> None:
     linkage = link([person("a", "William", "Hughes", date(1984, 3, 7)),
-                    person("b", "Bill", "Hughes", date(1984, 7, 3), "12 Mere Rd", "",
-                           dataset="b")])
+                    person("b", "Bill", "Hughes", date(1984, 7, 3), address="12 Mere Rd",
+                           postcode="", dataset="b")])
     assert len(linkage.taken) == 1
     evidence = linkage.taken[0].evidence
     assert "given name: nickname" in evidence
@@ -64,24 +64,26 @@ def test_nickname_swapped_date_and_missing_postcode_are_one_person() -> None:
 
 def test_a_move_joins_the_old_and_new_address_into_one_household() -> None:
     born = date(1990, 1, 20)
-    linkage = link([person("a", "Priya", "Mistry", born, "4 Fosse Road", "LE3 5AA"),
-                    person("b", "Priya", "Mistry", born, "88 Welford Road", "LE2 7AB", "b"),
-                    person("c", "Ruby", "Mistry", date(2013, 2, 2), "88 Welford Road",
-                           "LE2 7AB", "c")])
+    welford = {"address": "88 Welford Road", "postcode": "LE2 7AB"}
+    linkage = link([person("a", "Priya", "Mistry", born, address="4 Fosse Road",
+                           postcode="LE3 5AA"),
+                    person("b", "Priya", "Mistry", born, **welford, dataset="b"),
+                    person("c", "Ruby", "Mistry", date(2013, 2, 2), **welford, dataset="c")])
     assert len(linkage.households) == 1
     assert any("moved" in e for e in linkage.households[0].evidence)
 
 
 def test_one_surname_in_one_street_is_two_households() -> None:
-    linkage = link([person("a", "Craig", "Patel", date(1980, 1, 1), "10 Mere Road"),
-                    person("b", "Wayne", "Patel", date(1982, 6, 6), "14 Mere Road",
+    linkage = link([person("a", "Craig", "Patel", date(1980, 1, 1), address="10 Mere Road"),
+                    person("b", "Wayne", "Patel", date(1982, 6, 6), address="14 Mere Road",
                            dataset="b")])
     assert len(linkage.households) == 2
 
 
 def test_a_decision_wins_over_the_score() -> None:
     a = person("a", "Jon", "Smyth", date(2001, 7, 4), postcode="")
-    b = person("b", "Jonathon", "Smith", date(2001, 7, 4), "12 Mere Rd", dataset="b")
+    b = person("b", "Jonathon", "Smith", date(2001, 7, 4), address="12 Mere Rd",
+               dataset="b")
     a, b = replace(a, identity="ia"), replace(b, identity="ib")
     assert len(link([a, b]).uncertain) == 1
     assert len(link([a, b], {("ia", "ib"): True}).taken) == 1
