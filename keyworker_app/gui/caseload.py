@@ -457,7 +457,7 @@ class CaseloadView(QWidget):
         self.search = QLineEdit()
         self.search.setObjectName("caseloadSearch")
         self.search.setAccessibleName("Search the caseload")
-        self.search.setPlaceholderText("Type a name, reference or postcode")
+        self.search.setPlaceholderText("A name, reference, postcode, UPN or NHS number")
         self.search.setClearButtonEnabled(True)
         label.setBuddy(self.search)
         self.table = record_table("Caseload", self.proxy, object_name="caseloadTable",

@@ -31,7 +31,7 @@ from keyworker_app.domain.draft_payload import (
     shaped,
 )
 from keyworker_app.errors import UserFacingError
-from keyworker_app.gui import breach_view, retention_view, subject_access_view
+from keyworker_app.gui import breach_view, record_search, retention_view, subject_access_view
 from keyworker_app.gui import family_forms as forms
 from keyworker_app.gui import new_family_values as new_family
 from keyworker_app.gui import taf_forms as tf
@@ -77,6 +77,8 @@ class DraftHost(Protocol):
 
     def new_family(self, initial: dict[str, str] | None = None,
                    restored: bool = False) -> object | None: ...
+
+    def search_records(self, initial: str = "") -> object | None: ...
 
 
 # Reopens the form from the decoded draft: the dialog shown, or None when its record is gone.
@@ -249,6 +251,8 @@ KINDS: tuple[DraftKind, ...] = (
     DraftKind(subject_access_view.FIND_FORM, "Finding the person for a subject access request",
               _subject_access("open_find")),
     DraftKind(SUSPENSION_FORM, "Suspension of the agreement", _suspension),
+    DraftKind(record_search.FORM, "Search of the records",
+              lambda host, _k, values: host.search_records(values.get("query", ""))),
     DraftKind(breach_view.BREACH_FORM, "Breach record", _breach,
               version=breach_view.DRAFT_VERSION, decode=decode_breach),
     DraftKind(EXPORT_FORM, "Exporting a family report", _in_family(

@@ -39,6 +39,7 @@ from keyworker_app.gui.errors import show_error
 from keyworker_app.gui.file_actions import FileActions
 from keyworker_app.gui.lock import LockController, LockSettings
 from keyworker_app.gui.lock_screen import PRODUCT_NAME, LockScreen
+from keyworker_app.gui.record_search import RecordSearch, RecordSearchDialog
 from keyworker_app.gui.session_watch import SessionWatcher
 from keyworker_app.gui.system_idle import IdleSource
 from keyworker_app.gui.win_session import SessionNotifications
@@ -187,6 +188,8 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _c=False, show=slot: show())
             view_menu.addAction(action)
             self.session_actions.append(action)
+        self.record_search = RecordSearch(self, view_menu, self.store_work, lambda: self._session)
+        self.session_actions.append(self.record_search.action)
         self._build_programme_menu()
         help_menu = self.menuBar().addMenu("&Help")
         self.about_action = QAction(f"&About {PRODUCT_NAME}", self)
@@ -547,6 +550,10 @@ class MainWindow(QMainWindow):
                    restored: bool = False) -> NewFamilyDialog | None:
         """File → New family (referral) (Ctrl+N)."""
         return self.file_actions.new_family(initial, restored)
+
+    def search_records(self, initial: str = "") -> RecordSearchDialog | None:
+        """View → Search records (Ctrl+Shift+F): any word in notes, meetings, indicators."""
+        return self.record_search.open(initial)
 
     def family_views(self) -> list[FamilyView]:
         from keyworker_app.gui.family_view import FamilyView

@@ -33,6 +33,7 @@ from keyworker_app.gui.kept_drafts import KeptDraftsDialog, TypedTextDialog
 from keyworker_app.gui.main_window import MainWindow
 from keyworker_app.gui.meeting_editor import MeetingEditor
 from keyworker_app.gui.new_family_dialog import NewFamilyDialog
+from keyworker_app.gui.record_search import RecordSearchDialog
 from keyworker_app.gui.secure_export_base import SecureExportDialog
 from keyworker_app.gui.subject_access_view import FindPersonDialog
 from tests.gui.conftest import flush_deletes, unlock
@@ -214,6 +215,7 @@ OPENERS: dict[str, Opener] = {
     "export-pbr-claim": lambda win, _fid: win.export_claim(),
     "new-family": lambda win, _fid: win.new_family(),
     "suspension-record": lambda win, _fid: _suspension(win),
+    "record-search": lambda win, _fid: win.search_records(),
 }
 PASSWORD = "correct horse battery staple"
 
@@ -228,7 +230,7 @@ def _type_into(dialog: QWidget, form: str) -> Any:
         dialog.venue.setText("Typed venue, Room 4")
         dialog.worries.setPlainText("Typed worry about mornings.")
         return dialog.texts()
-    if isinstance(dialog, FindPersonDialog):
+    if isinstance(dialog, FindPersonDialog | RecordSearchDialog):
         dialog.query.setText("Jordan Fair")
         return dialog.query.text()
     if isinstance(dialog, SecureExportDialog):
@@ -261,7 +263,7 @@ def _holds(dialog: QWidget) -> Any:
         return dialog.texts()
     if isinstance(dialog, BreachDialog):
         return dialog.state()
-    if isinstance(dialog, FindPersonDialog):
+    if isinstance(dialog, FindPersonDialog | RecordSearchDialog):
         return dialog.query.text()
     if isinstance(dialog, SecureExportDialog):
         assert dialog.password.text() == ""  # never kept: typed again after the lock
