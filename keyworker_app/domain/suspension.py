@@ -9,7 +9,7 @@ Pure rules: whether a suspension is in force is worked out from the day the call
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from keyworker_app.domain.audit import Role
@@ -188,3 +188,42 @@ def suspension_notices(suspensions: Iterable[Suspension], policy: Policy | None,
                      f"{_day(s.ends_on)} (ISA §15). The Risk Assessment and Resolution "
                      f"meeting is {due} {_day(s.meeting_due_on)}.")
     return lines
+
+
+SUSPENDED_MARK = " (suspended)"  # after a partner's name while the agreement is suspended for it
+
+
+def suspended_partners(suspensions: Iterable[Suspension], policy: Policy,
+                       today: date) -> frozenset[str]:
+    """The policy's partners under a suspension in force today (all of them for the whole
+    agreement)."""
+    running = in_force(suspensions, today)
+    return frozenset(p.id for p in policy.partners if any(s.covers(p.id) for s in running))
+
+
+def marked_policy(policy: Policy, suspended: frozenset[str]) -> Policy:
+    """The policy for showing records: each suspended partner's name ends "(suspended)", so
+    every source, shared item, chronology entry and report that names it says so."""
+    if not suspended:
+        return policy
+    return replace(policy, partners=tuple(
+        replace(p, name=p.name + SUSPENDED_MARK) if p.id in suspended else p
+        for p in policy.partners))
+
+
+def record_banner(suspensions: Iterable[Suspension], policy: Policy, today: date,
+                  partners_in_record: Iterable[str]) -> str:
+    """What a family record shows while its information from a partner is under suspension:
+    empty when none of its partners is suspended."""
+    held = set(partners_in_record)
+    lines = []
+    for s in in_force(suspensions, today):
+        covered = sorted(p.id for p in policy.partners if s.covers(p.id) and p.id in held)
+        if not covered:
+            continue
+        names = ", ".join(partner_label(policy, pid) for pid in covered)
+        lines.append(f"Suspended until {_day(s.ends_on)} (ISA §15): the agreement for "
+                     f"{partner_label(policy, s.partner_id)}. Information here from {names} is "
+                     "marked \"(suspended)\": record nothing new from it, and share nothing "
+                     "under its exchanges.")
+    return "\n".join(lines)

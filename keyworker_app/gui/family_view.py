@@ -33,7 +33,8 @@ from keyworker_app.domain.dates import age_on, format_date, format_datetime, par
 from keyworker_app.domain.family import CaseNote, Family
 from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.provenance import SPECIAL_SOURCES, Source
-from keyworker_app.domain.sources import source_label, unknown_sources
+from keyworker_app.domain.sources import source_label, sourced_records, unknown_sources
+from keyworker_app.domain.suspension import marked_policy
 from keyworker_app.errors import StaleRecordError, UserFacingError
 from keyworker_app.gui import family_forms as forms
 from keyworker_app.gui.changes import ChangeBroadcast
@@ -83,6 +84,8 @@ class FamilyView(QWidget):
         self._today = today
         self._now = now
         self._policy = policy
+        # The policy as records are shown: a suspended partner's name says "(suspended)".
+        self._shown_policy = policy
         self.export_dialog: ExportDialog | None = None
         self.family: Family = session.view_family(family_id)
         self.family_id = family_id
@@ -245,8 +248,15 @@ class FamilyView(QWidget):
             self.tabs.addTab(self.criteria, "Pr&ogramme")  # Alt+G is the menu
             self.tabs.currentChanged.connect(self._tab_shown)
 
+        self.suspension_banner = QLabel()
+        self.suspension_banner.setObjectName("suspensionBanner")
+        self.suspension_banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.suspension_banner.setWordWrap(True)
+        self.suspension_banner.setStyleSheet("font-weight: bold")
+        self.suspension_banner.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.suspension_banner)
         layout.addWidget(self.tabs, 1)
         self.show_family(self.family)
 
@@ -305,12 +315,32 @@ class FamilyView(QWidget):
 
     def _source(self, source: Source) -> str:
         """Where a record came from, by the agreement's partner names."""
-        if self._policy is None:
+        if self._shown_policy is None:
             return SPECIAL_SOURCES.get(source.partner, source.partner)
-        return source_label(self._policy, source)
+        return source_label(self._shown_policy, source)
+
+    def _show_suspensions(self, family: Family) -> None:
+        """Mark a suspended partner's information (ISA §15), with a banner saying why."""
+        if self._policy is None:
+            return
+        meetings = self._session.meetings(self._policy)
+        try:
+            suspended = meetings.suspended_partners()
+            banner = meetings.suspension_banner(
+                [*(src.partner for _path, src in sourced_records(family)),
+                 *(s.from_partner for s in meetings.shared_items(self.family_id))]
+            ) if suspended else ""
+        except UserFacingError:
+            suspended, banner = frozenset(), ""
+        self._shown_policy = marked_policy(self._policy, suspended)
+        if self.taf is not None:
+            self.taf.policy = self._shown_policy
+        self.suspension_banner.setText(banner)
+        self.suspension_banner.setVisible(bool(banner))
 
     def show_family(self, family: Family) -> None:
         self.family = family
+        self._show_suspensions(family)
         if getattr(self, "criteria", None) is not None:
             assert self.criteria is not None
             self.criteria.invalidate()
@@ -360,7 +390,7 @@ class FamilyView(QWidget):
         return build_chronology(
             self.family, meetings.meetings_of_family(self.family_id),
             meetings.consents(self.family_id), meetings.shared_items(self.family_id),
-            partner_names={p.id: p.name for p in self._policy.partners},
+            partner_names={p.id: p.name for p in (self._shown_policy or self._policy).partners},
             newest_first=newest_first, marks=self._session.chronology_marks(self.family_id))
 
     def _tab_shown(self, index: int) -> None:

@@ -214,7 +214,7 @@ class ExportService(ExportSteps[ExportRequest, ExportResult]):
         """The renderer for the request; store reads the report needs happen here, on the
         caller's thread, so the returned builder touches no store."""
         if request.report is ReportKind.CASE_SUMMARY:
-            return self._case_summary
+            return self._case_summary_builder(request)
         if request.report is ReportKind.MEETING_RECORD:
             return self._meeting_record_builder(request)
         if request.report is ReportKind.TAF_PACK:
@@ -232,15 +232,25 @@ class ExportService(ExportSteps[ExportRequest, ExportResult]):
             return "E-mail as a password-protected attachment"
         return recipient.kind.label
 
-    def _case_summary(self, family: Family, request: ExportRequest, at: datetime,
-                      today: date) -> bytes:
-        from keyworker_app.reports import case_summary  # reportlab: on first use
+    def _shown_policy(self) -> Policy:
+        """The policy as the report names partners: a suspended one's name says so (§15)."""
+        from keyworker_app.domain.suspension import marked_policy
 
-        meta = self.meta(case_summary.TITLE, family.reference, at)
-        return case_summary.build(family, meta, today,
-                                  self._policy.purpose(request.purpose_id).label,
-                                  self._destination_label(request.recipient),
-                                  policy=self._policy)
+        suspended = self._session.meetings(self._policy).suspended_partners()
+        return marked_policy(self._policy, suspended)
+
+    def _case_summary_builder(self, request: ExportRequest) -> Builder:
+        shown = self._shown_policy()
+        purpose = self._policy.purpose(request.purpose_id).label
+        destination = self._destination_label(request.recipient)
+
+        def build(family: Family, _request: ExportRequest, at: datetime, today: date) -> bytes:
+            from keyworker_app.reports import case_summary  # reportlab: on first use
+
+            meta = self.meta(case_summary.TITLE, family.reference, at)
+            return case_summary.build(family, meta, today, purpose, destination, policy=shown)
+
+        return build
 
     def _chronology_builder(self, request: ExportRequest) -> Builder:
         from keyworker_app.domain.chronology import build_chronology
@@ -250,7 +260,7 @@ class ExportService(ExportSteps[ExportRequest, ExportResult]):
         consents = meetings.consents(request.family_id)
         shared = meetings.shared_items(request.family_id)
         marks = self._session.chronology_marks(request.family_id)
-        names = {p.id: p.name for p in self._policy.partners}
+        names = {p.id: p.name for p in self._shown_policy().partners}
         purpose = self._policy.purpose(request.purpose_id).label
         destination = self._destination_label(request.recipient)
 
@@ -272,6 +282,7 @@ class ExportService(ExportSteps[ExportRequest, ExportResult]):
             raise ValidationError("Meeting", f"meeting {request.meeting_id} belongs to another "
                                   "family: choose one of this family's meetings")
         meeting = meetings.view_meeting(request.meeting_id)
+        shown = self._shown_policy()
         purpose = self._policy.purpose(request.purpose_id).label
         destination = self._destination_label(request.recipient)
 
@@ -279,7 +290,7 @@ class ExportService(ExportSteps[ExportRequest, ExportResult]):
             from keyworker_app.reports import meeting_record  # reportlab: on first use
 
             meta = self.meta(meeting_record.title_for(meeting), family.reference, at)
-            return meeting_record.build(meeting, family, self._policy, meta, today,
+            return meeting_record.build(meeting, family, shown, meta, today,
                                         purpose_label=purpose, destination_label=destination)
 
         return build
@@ -290,6 +301,7 @@ class ExportService(ExportSteps[ExportRequest, ExportResult]):
         held = meetings.meetings_of_family(family_id)
         plan = meetings.family_plan(family_id)
         shared = meetings.shared_items(family_id)
+        shown = self._shown_policy()
         purpose = self._policy.purpose(request.purpose_id).label
         destination = self._destination_label(request.recipient)
 
@@ -298,7 +310,7 @@ class ExportService(ExportSteps[ExportRequest, ExportResult]):
 
             meta = self.meta(taf_pack.TITLE, family.reference, at)
             return taf_pack.build(taf_pack.PackRecords(family, held, plan, shared),
-                                  self._policy, meta, at, purpose_label=purpose,
+                                  shown, meta, at, purpose_label=purpose,
                                   destination_label=destination)
 
         return build

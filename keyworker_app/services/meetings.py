@@ -10,7 +10,7 @@ the read methods here: ``view_meeting``, ``meetings_of_family``, ``family_plan``
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -226,6 +226,21 @@ class MeetingService:
         """What Today and Team show while the agreement is suspended for a partner."""
         suspensions = SuspensionRepository(self._conn, self._clock.now).all()
         return suspension_notices(suspensions, self.policy, day)
+
+    def suspended_partners(self) -> frozenset[str]:
+        """The partners under a suspension in force today (ISA §15): shown marked."""
+        from keyworker_app.domain.suspension import suspended_partners
+
+        suspensions = SuspensionRepository(self._conn, self._clock.now).all()
+        return suspended_partners(suspensions, self.policy, self._clock.today())
+
+    def suspension_banner(self, partners_in_record: Iterable[str]) -> str:
+        """The family record's banner while a partner whose information it holds is
+        suspended, or ""."""
+        from keyworker_app.domain.suspension import record_banner
+
+        suspensions = SuspensionRepository(self._conn, self._clock.now).all()
+        return record_banner(suspensions, self.policy, self._clock.today(), partners_in_record)
 
     def breach_notices(self) -> list[str]:
         """Breaches with an ISA §12 step overdue (partners, regulator, police, learning,

@@ -133,3 +133,19 @@ def test_notes_from_a_suspended_partner_wait_until_it_ends(taf: TafStore) -> Non
     taf.clock.set_day(start + timedelta(days=45))
     after = taf.session.add_note(taf.family_id, note)
     assert "Police called about a call-out." in [n.summary for n in after.notes]
+
+
+def test_nothing_is_shared_under_a_suspended_partners_exchanges(taf: TafStore) -> None:
+    """Rutland receives the police's allocated-families exchange: while it is suspended,
+    nothing is recorded under that exchange, though the police themselves are not suspended."""
+    start = date(2025, 3, 10)
+    team_lead(taf).record("rutland", start, "IG-2025-015")
+    meetings = taf.session.meetings(taf.policy)
+    taf.clock.set_day(start + timedelta(days=1))
+    with pytest.raises(UserFacingError, match="suspended for Rutland"):
+        meetings.record_shared_item(taf.family_id, basis_item())
+    assert meetings.shared_items(taf.family_id) == []
+    assert meetings.suspended_partners() == frozenset({"rutland"})
+    taf.clock.set_day(start + timedelta(days=45))
+    assert meetings.record_shared_item(taf.family_id, basis_item()).id is not None
+    assert meetings.suspended_partners() == frozenset()
