@@ -306,7 +306,7 @@ def work(family: Family, as_of: date, rules: Criteria) -> CriterionResult:
         adult = person.age_on(as_of) >= rules.youth_age_below
         for spell in person.benefits:
             listed = spell.benefit in rules.out_of_work_benefits
-            name = spell.benefit.value.replace("-", " ")
+            name = spell.benefit.label
             ev_args = ("out-of-work-benefit", "benefit-spell", _ids([spell]), person.ref)
             if spell.active_on(as_of):
                 if listed and adult:

@@ -68,6 +68,8 @@ class OutcomeResult:
     applicable: bool  # the family had this problem at entry (or: could achieve it)
     achieved: bool
     detail: str  # plain English, no names
+    # Per member the result is about (their ref, what falls short): the screen names them.
+    by_person: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +144,7 @@ def _asb(family: Family, first: date, last: date) -> int:
 def _education(family: Family, as_of: date, criteria: Criteria, results: Results,
                applicable: bool) -> OutcomeResult:
     window = {t.key for t in last_complete_terms(as_of, criteria.terms_window)}
-    failing: list[str] = []
+    failing: list[tuple[str, str]] = []
     children = 0
     for person in family.members:
         records = [r for r in person.education if r.sort_key in window]
@@ -152,17 +154,18 @@ def _education(family: Family, as_of: date, criteria: Criteria, results: Results
         exclusions = sum(r.fixed_exclusions + int(r.permanent_exclusion) for r in records)
         absence = round(sum(r.unauthorised_absence_pct for r in records) / len(records), 2)
         if exclusions >= results.exclusions_below or absence >= results.absence_pct_below:
-            failing.append(f"{person.ref}: {exclusions} exclusions, {absence:g}% unauthorised "
-                           "absence")
+            failing.append((person.ref, f"{exclusions} exclusions, {absence:g}% unauthorised "
+                                        "absence"))
     achieved = children > 0 and not failing
     if not children:
         detail = "No school records for the last terms"
     elif failing:
-        detail = "Not yet: " + "; ".join(failing)
+        detail = "Not yet: " + ("1 child" if len(failing) == 1
+                                else f"{len(failing)} children") + " above the thresholds"
     else:
         detail = (f"Every child under {results.exclusions_below} exclusions and "
                   f"{results.absence_pct_below:g}% unauthorised absence")
-    return OutcomeResult(Outcome.EDUCATION, applicable, achieved, detail)
+    return OutcomeResult(Outcome.EDUCATION, applicable, achieved, detail, tuple(failing))
 
 
 def _crime(family: Family, as_of: date, criteria: Criteria, results: Results,

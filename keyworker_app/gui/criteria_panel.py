@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 from keyworker_app.domain.criteria import CriterionResult, Evaluation
 from keyworker_app.domain.dates import format_date
 from keyworker_app.domain.family import Family
-from keyworker_app.domain.outcomes import FamilyResults
+from keyworker_app.domain.outcomes import FamilyResults, OutcomeResult
 from keyworker_app.domain.sources import evidence_source_text
 from keyworker_app.errors import UserFacingError
 from keyworker_app.gui.errors import show_error
@@ -44,36 +45,62 @@ WARN = QColor("#a4262c")
 GRID = QColor("#b8c2cc")
 
 
+Names = Callable[[str], str]  # a member's ref to how the screen names them ('' for none)
+
+
 def _evidence(result: CriterionResult, near: bool,
-              sources: Callable[[str, tuple[int, ...]], str] = lambda _k, _i: "") -> str:
-    """Each record's explanation, and where it came from (ISA §9)."""
+              sources: Callable[[str, tuple[int, ...]], str] = lambda _k, _i: "",
+              names: Names = lambda _r: "") -> str:
+    """Each record's explanation, whom it is about and where it came from (ISA §9); a line
+    said twice (two records with one explanation) is shown once."""
     items = result.near_misses if near else result.evidence
-    lines = []
+    lines: list[str] = []
     for e in items:
+        who = names(e.person_ref) if e.person_ref else ""
+        line = f"{who}: {e.explanation}" if who else e.explanation
         source = sources(e.record_kind, e.record_ids)
-        lines.append(f"{e.explanation} ({source})" if source else e.explanation)
+        line = f"{line} ({source})" if source else line
+        if line not in lines:
+            lines.append(line)
     return "\n".join(lines) or ("—" if near else "None")
 
 
-def criteria_columns(sources: Callable[[str, tuple[int, ...]], str]) -> tuple[
+def criteria_columns(sources: Callable[[str, tuple[int, ...]], str],
+                     names: Names = lambda _r: "") -> tuple[
         tuple[str, Callable[[CriterionResult], str]], ...]:
     return (
         ("Criterion", lambda r: r.criterion.label),
         ("Met", lambda r: "Yes" if r.met else "No"),
-        ("Evidence", lambda r: _evidence(r, False, sources)),
-        ("Near misses", lambda r: _evidence(r, True, sources)),
+        ("Evidence", lambda r: _evidence(r, False, sources, names)),
+        ("Near misses", lambda r: _evidence(r, True, sources, names)),
     )
-RESULT_COLUMNS = (
-    ("Result", lambda r: r.outcome.label),
-    ("Applies", lambda r: "Yes" if r.applicable else "No"),
-    ("Achieved", lambda r: "Yes" if r.achieved else "No"),
-    ("Detail", lambda r: r.detail),
-)
+
+
+def result_detail(result: OutcomeResult, names: Names) -> str:
+    if not result.by_person:
+        return result.detail
+    return "Not yet: " + "; ".join(f"{names(ref) or 'A family member'}: {what}"
+                                   for ref, what in result.by_person)
+
+
+def result_columns(names: Names) -> tuple[tuple[str, Callable[[OutcomeResult], str]], ...]:
+    return (
+        ("Result", lambda r: r.outcome.label),
+        ("Applies", lambda r: "Yes" if r.applicable else "No"),
+        ("Achieved", lambda r: "Yes" if r.achieved else "No"),
+        ("Detail", lambda r: result_detail(r, names)),
+    )
+
+
+# One colour per child in the absence chart (the threshold line and its label keep WARN).
+CHILD_COLOURS = (QColor("#2f6f9f"), QColor("#6b8e23"), QColor("#8e5ea2"), QColor("#c17d11"),
+                 QColor("#3c8d8d"), QColor("#7a7a7a"))
 
 
 class ResultsChart(QWidget):
-    """Two small bar charts: mean unauthorised absence by term against the threshold, and
-    proven offences plus ASB interventions by month (entry marked)."""
+    """Two small bar charts: each child's unauthorised absence by term against the threshold
+    (a bar per child, so one child far over the line is not hidden in a household average),
+    and proven offences plus ASB interventions by month (entry marked)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -81,22 +108,31 @@ class ResultsChart(QWidget):
         self.setMinimumHeight(190)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # reachable, so its description is read
-        self._terms: list[tuple[str, float]] = []
+        self._terms: list[tuple[str, list[tuple[int, float]]]] = []  # (term, [(child, %)])
+        self._children: list[str] = []  # the children's names, in colour order
         self._months: list[tuple[str, int]] = []
         self._entry = ""
         self._threshold = 15.0
 
-    def set_results(self, results: FamilyResults | None, threshold: float) -> None:
+    def set_results(self, results: FamilyResults | None, threshold: float,
+                    names: Names = lambda _r: "") -> None:
         self._threshold = threshold
-        self._terms, self._months, self._entry = [], [], ""
+        self._terms, self._children, self._months, self._entry = [], [], [], ""
+        refs: list[str] = []
         if results is not None:
-            by_term: dict[str, list[float]] = {}
+            by_term: dict[str, list[tuple[int, float]]] = {}
             for point in results.absence_by_term:
-                by_term.setdefault(point.term.label, []).append(point.unauthorised_absence_pct)
-            self._terms = [(k, sum(v) / len(v)) for k, v in by_term.items()]
+                if point.person_ref not in refs:
+                    refs.append(point.person_ref)
+                by_term.setdefault(point.term.label, []).append(
+                    (refs.index(point.person_ref), point.unauthorised_absence_pct))
+            self._terms = list(by_term.items())
+            self._children = [names(r) or "A child" for r in refs]
             self._months = [(m.label, m.offences + m.asb) for m in results.incidents_by_month]
             self._entry = f"{results.entry.month:02d}/{results.entry.year}"
-        terms = "; ".join(f"{k}: {v:.1f}%" for k, v in self._terms) or "no school records"
+        terms = "; ".join(
+            f"{term}: " + ", ".join(f"{self._children[c]} {pct:.1f}%" for c, pct in values)
+            for term, values in self._terms) or "no school records"
         months = ", ".join(f"{k}: {v}" for k, v in self._months if v) or "none"
         self.setAccessibleDescription(
             f"Unauthorised absence by term (threshold {threshold:.0f}%): {terms}. "
@@ -108,26 +144,35 @@ class ResultsChart(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         width = self.width()
         half = (width - 30) / 2
+        highest = max([0.0, *(pct for _t, values in self._terms for _c, pct in values)])
         self._bars(painter, QRectF(10, 8, half, self.height() - 16),
-                   "Unauthorised absence by term (%)",
-                   list(self._terms), top=max(30.0, self._threshold * 1.5),
-                   line=self._threshold)
+                   "Unauthorised absence by term (%)", self._terms,
+                   top=max(30.0, self._threshold * 1.5, highest), line=self._threshold)
         self._bars(painter, QRectF(20 + half, 8, half, self.height() - 16),
                    "Offences and ASB by month",
-                   [(k, float(v)) for k, v in self._months],
+                   [(k, [(0, float(v))]) for k, v in self._months],
                    top=max([3.0, *(float(v) for _k, v in self._months)]),
                    line=None, marker=self._entry)
         painter.end()
 
     def _bars(self, painter: QPainter, area: QRectF, title: str,
-              points: list[tuple[str, float]], *, top: float, line: float | None,
-              marker: str = "") -> None:
+              points: list[tuple[str, list[tuple[int, float]]]], *, top: float,
+              line: float | None, marker: str = "") -> None:
         text = self.palette().windowText().color()
         painter.setPen(text)
         metrics = painter.fontMetrics()
         painter.drawText(area.adjusted(0, 0, 0, 0), Qt.AlignmentFlag.AlignTop
                          | Qt.AlignmentFlag.AlignHCenter, title)
-        plot = area.adjusted(28, metrics.height() + 6, -4, -metrics.height() - 6)
+        legend = line is not None and len(self._children) > 1
+        head = metrics.height() * (2 if legend else 1) + 6
+        if legend:  # which colour is which child
+            x = area.left() + 28
+            for i, name in enumerate(self._children):
+                painter.fillRect(QRectF(x, area.top() + metrics.height() + 3, 10, 10),
+                                 CHILD_COLOURS[i % len(CHILD_COLOURS)])
+                painter.drawText(QPointF(x + 13, area.top() + 2 * metrics.height()), name)
+                x += 23 + metrics.horizontalAdvance(name)
+        plot = area.adjusted(28, head, -4, -metrics.height() - 6)
         painter.setPen(QPen(GRID, 1))
         painter.drawLine(plot.bottomLeft(), plot.bottomRight())
         painter.drawLine(plot.bottomLeft(), plot.topLeft())
@@ -142,12 +187,21 @@ class ResultsChart(QWidget):
         step = plot.width() / len(points)
         widest = max(metrics.horizontalAdvance(label) for label, _v in points) + 10
         label_every = max(1, int(widest / step) + (1 if widest % step else 0))
-        for i, (label, value) in enumerate(points):
-            height = plot.height() * min(value, top) / top
+        for i, (label, values) in enumerate(points):
             left = plot.left() + i * step
-            bar = QRectF(left + step * 0.15, plot.bottom() - height, step * 0.7, height)
-            over = line is not None and value >= line
-            painter.fillRect(bar, WARN if over else BAR)
+            each = step * 0.7 / max(1, len(values))
+            for j, (child, value) in enumerate(values):
+                height = plot.height() * min(value, top) / top
+                bar = QRectF(left + step * 0.15 + j * each, plot.bottom() - height, each, height)
+                over = line is not None and value >= line
+                if line is None:
+                    painter.fillRect(bar, BAR)
+                else:  # the child's colour; over the line, a thick warning edge as well
+                    painter.fillRect(bar, CHILD_COLOURS[child % len(CHILD_COLOURS)])
+                    if over:
+                        painter.setPen(QPen(WARN, 2))
+                        painter.drawRect(bar)
+                        painter.setPen(text)
             if i % label_every == 0:
                 centre = left + step / 2
                 painter.drawText(QRectF(centre - widest / 2, plot.bottom() + 2, widest,
@@ -167,7 +221,7 @@ class ResultsChart(QWidget):
                              f"{line:.0f}%")
 
 
-def _table(name: str, model: RecordTableModel[object], stretch: tuple[int, ...]) -> QTableView:
+def _table(name: str, model: RecordTableModel[Any], stretch: tuple[int, ...]) -> QTableView:
     table = record_table(name, model)
     table.setWordWrap(True)
     # Rows follow their wrapped text whatever the column widths become.
@@ -198,9 +252,10 @@ class CriteriaPanel(QWidget):
         self.refresh_button = action_button("&Work out again", "Work out the criteria again",
                                             self.refresh)
         self.criteria_model: RecordTableModel[CriterionResult] = RecordTableModel(
-            criteria_columns(self._source_of), self)
-        self.results_model: RecordTableModel[object] = RecordTableModel(RESULT_COLUMNS, self)
-        self.criteria_table = _table("Programme criteria", self.criteria_model, (2, 3))  # type: ignore[arg-type]
+            criteria_columns(self._source_of, self._name_of), self)
+        self.results_model: RecordTableModel[OutcomeResult] = RecordTableModel(
+            result_columns(self._name_of), self)
+        self.criteria_table = _table("Programme criteria", self.criteria_model, (2, 3))
         self.results_table = _table("Results since entry", self.results_model, (3,))
         self.chart = ResultsChart()
         top = QHBoxLayout()
@@ -241,6 +296,14 @@ class CriteriaPanel(QWidget):
         if self.isVisible():
             self.refresh()
 
+    def _name_of(self, ref: str) -> str:
+        if self._family is None:
+            return ""
+        try:
+            return self._family.member(ref).display_name
+        except KeyError:
+            return "A former member"
+
     def _source_of(self, record_kind: str, record_ids: tuple[int, ...]) -> str:
         if self._family is None:
             return ""
@@ -264,7 +327,7 @@ class CriteriaPanel(QWidget):
         self.criteria_model.set_rows(ev.results)
         self.results_model.set_rows(self.results.results)
         self.chart.set_results(self.results, self._programme.policy.criteria
-                               .unauthorised_absence_pct)
+                               .unauthorised_absence_pct, self._name_of)
         for table in (self.criteria_table, self.results_table):
             table.resizeColumnToContents(0)
             table.resizeColumnToContents(1)

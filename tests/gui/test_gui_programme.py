@@ -80,7 +80,7 @@ def test_criteria_panel_and_chart(qtbot: Any, qtmodeltester: Any, window: MainWi
     qtmodeltester.check(panel.criteria_model)
     qtmodeltester.check(panel.results_model)
     description = panel.chart.accessibleDescription()
-    assert "threshold 15%" in description and "Spring 2023/24: 22.0%" in description
+    assert "threshold 15%" in description and "Spring 2023/24: Casey Fairbairn 22.0%" in description
     assert panel.chart.grab().width() > 0
     events = [e.detail for e in _session(window).audit().events(limit=5)]
     assert any(d.startswith("criteria as-of=2025-03-19 qualifies=1") for d in events)
