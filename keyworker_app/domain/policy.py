@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from keyworker_app.domain.handover import HandoverRules
 from keyworker_app.domain.indicators import Benefit, ConcernKind, Disposal
 
 # A policy may shorten the idle timeout but never lengthen it past this: 15 minutes is the
@@ -184,6 +185,9 @@ class Policy:
     purposes: tuple[Purpose, ...] = ()
     gateways: tuple[StatutoryGateway, ...] = ()
     exchanges: tuple[Exchange, ...] = ()
+    # Handover bundles: how long a TAF-preparation copy lives, how long a bundle may wait to
+    # be received, what a sender keeps after a transfer ([handover]; defaults when absent).
+    handover: HandoverRules = HandoverRules()
     # The SHA-256 of the policy file as read (the text's, for a policy built from text): an
     # export's audit names the policy in force by its name and this hash.
     file_sha256: str = field(default="", compare=False)

@@ -48,6 +48,8 @@ def loosenings(candidate: Policy, baseline: Policy) -> list[str]:
          baseline.breach.follow_up_days),
         ("breach.failed_unlocks_to_report", candidate.breach.failed_unlocks_to_report,
          baseline.breach.failed_unlocks_to_report),
+        ("handover.copy_days", candidate.handover.copy_days, baseline.handover.copy_days),
+        ("handover.valid_days", candidate.handover.valid_days, baseline.handover.valid_days),
     ]
     for key, mine, theirs in pairs:
         if mine > theirs:
@@ -61,6 +63,10 @@ def loosenings(candidate: Policy, baseline: Policy) -> list[str]:
     for key, on, base_on in flags:
         if base_on and not on:
             out.append(f"{key} is switched off; the policy in force has it on")
+    if (candidate.handover.sender_keeps != baseline.handover.sender_keeps
+            and baseline.handover.sender_keeps.value == "marker"):
+        out.append("handover.sender_keeps is 'summary'; the policy in force keeps only a "
+                   "marker of a case handed over")
     mine_pw, base_pw = candidate.handling.export_password, baseline.handling.export_password
     for key, low, base_low in (
         ("min_length", mine_pw.min_length, base_pw.min_length),

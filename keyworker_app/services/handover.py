@@ -118,7 +118,7 @@ class HandoverService:
         self._clock = clock
         self.owner = owner
         self.policy = policy
-        self.rules = rules or HandoverRules()
+        self.rules = rules or policy.handover
 
     def _repo(self) -> HandoverRepository:
         return HandoverRepository(self._conn, self._clock.now)

@@ -67,6 +67,14 @@ class MeetingService:
     def _repo(self) -> MeetingRepository:
         return MeetingRepository(self._conn, self._clock.now)
 
+    def _refuse_read_only(self, family_id: int) -> None:
+        """A TAF-preparation copy from another store, or a case handed over from this one,
+        takes no new meeting records (services.handover)."""
+        from keyworker_app.services.handover import refuse_read_only
+        from keyworker_app.store.handover_repo import HandoverRepository
+
+        refuse_read_only(HandoverRepository(self._conn, self._clock.now), family_id)
+
     def _member_refs(self, family_id: int) -> list[str]:
         return taf_read.member_refs(self._conn, family_id)
 
@@ -79,6 +87,7 @@ class MeetingService:
         Refuses a finalised meeting; checks every shared item's route and lawful basis
         against the family's consent; actions continuing earlier ones mark those carried over.
         """
+        self._refuse_read_only(meeting.family_id)
         refs = self._member_refs(meeting.family_id)
         check_meeting(meeting, refs)
         consents = taf_read.family_consents(self._conn, meeting.family_id)
@@ -128,6 +137,7 @@ class MeetingService:
     def finalise_meeting(self, meeting_id: int) -> Meeting:
         with transaction(self._conn):
             stored = taf_read.load_meeting(self._conn, meeting_id)
+            self._refuse_read_only(stored.family_id)
             require_editable(stored)
             require_valid(finalise_problems(stored, self._clock.today()))
             self._repo().finalise(meeting_id, self._clock.now(), self._actor_name)
@@ -140,6 +150,7 @@ class MeetingService:
             raise ValidationError("Addendum", "write the correction or addition")
         with transaction(self._conn):
             stored = taf_read.load_meeting(self._conn, meeting_id)
+            self._refuse_read_only(stored.family_id)
             if not stored.is_finalised:
                 raise ValidationError("Addendum", "the meeting is not finalised yet: "
                                       "edit the record itself")
@@ -182,6 +193,9 @@ class MeetingService:
 
     def update_action(self, action_id: int, status: ActionStatus, outcome: str = "") -> Action:
         """Progress on the plan; allowed after the meeting is finalised (it is not the record)."""
+        meeting_id = taf_read.load_action(self._conn, action_id).meeting_id
+        if meeting_id is not None:
+            self._refuse_read_only(self.meeting_family(meeting_id))
         with transaction(self._conn):
             self._repo().set_action_status(action_id, status, outcome.strip())
             self._audit().record(AuditAction.UPDATE, "action", action_id,
@@ -193,6 +207,7 @@ class MeetingService:
         return taf_read.family_consents(self._conn, family_id)
 
     def record_consent(self, family_id: int, consent: Consent) -> Consent:
+        self._refuse_read_only(family_id)
         require_valid(consent_problems(consent, self._member_refs(family_id), self.policy))
         with transaction(self._conn):
             saved = self._repo().add_consent(family_id, consent)
@@ -204,6 +219,7 @@ class MeetingService:
         """Record information a partner shared, on the family's record or on a meeting that is
         not yet finalised. Refused, saying why, where consent does not cover it and no lawful
         basis with a reason is given."""
+        self._refuse_read_only(family_id)
         check_shared_item(item, self.policy)
         require_valid(shared_item_problems(item, self.policy, self._receiver))
         if set(item.about) - set(self._member_refs(family_id)):

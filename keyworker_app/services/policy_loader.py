@@ -33,6 +33,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
 
+from keyworker_app.domain.handover import HandoverRules, SenderKeeps
 from keyworker_app.domain.indicators import Benefit, ConcernKind, Disposal
 from keyworker_app.domain.policy import (
     BREACH_DEFAULTS,
@@ -315,6 +316,19 @@ def _results(t: _Table) -> Results:
     )
 
 
+def _handover(root: _Table) -> HandoverRules:
+    """The optional [handover] table; the defaults (HandoverRules) when it is absent."""
+    t = _Table(root.source, "handover", root._get("handover", dict, "a table", {}))
+    base = HandoverRules()
+    keeps = t.text("sender_keeps", base.sender_keeps.value)
+    if keeps not in {k.value for k in SenderKeeps}:
+        raise t.fail("sender_keeps", "must be one of: "
+                     + ", ".join(k.value for k in SenderKeeps))
+    return HandoverRules(copy_days=t.integer("copy_days", 1, 90, default=base.copy_days),
+                         valid_days=t.integer("valid_days", 1, 60, default=base.valid_days),
+                         sender_keeps=SenderKeeps(keeps))
+
+
 def parse_policy(text: str, source: str) -> Policy:
     """Build a policy from TOML text; ``source`` names the file in messages."""
     try:
@@ -385,6 +399,7 @@ def _build_policy(source: str, data: dict[str, object]) -> Policy:
             lambda t: _exchange(t, partner_ids, purpose_ids),
             lambda x: x.id,
         ),
+        handover=_handover(root),
     )
 
 

@@ -19,16 +19,22 @@ from keyworker_app.domain.handover import (
     BundleKind,
     BundleTamperedError,
     ExpiredBundleError,
+    HandoverRules,
     ReadOnlyFamilyError,
     ReplayedBundleError,
+    SenderKeeps,
     UnknownSenderError,
     WrongRecipientError,
 )
+from keyworker_app.domain.policy_tightening import loosenings
+from keyworker_app.errors import PolicyError
 from keyworker_app.services import bundle_payload
 from keyworker_app.services.handover import HANDED_OVER_REASON, HandoverService
+from keyworker_app.services.policy_loader import parse_policy, shipped_policy_path
 from keyworker_app.store.handover_repo import HandoverRepository
 from keyworker_app.store.taf_read import family_shared
 from tests.gui.samples import LEAD, sample_family
+from tests.taf_session import shipped_policy
 from tests.unit.services.handover_stores import (
     BLABY,
     CANARY,
@@ -192,6 +198,11 @@ def test_a_copy_for_taf_preparation_expires_and_is_securely_deleted(stores: Stor
         b.session.add_note(copy_id, CaseNote(ContactKind.PHONE_CALL,
                                              b.session.families().get(copy_id).notes[0].occurred_at,
                                              "Jo Lead", "Not allowed on a copy."))
+    meetings = b.session.meetings(b.handover().policy)
+    (meeting,) = meetings.meetings_of_family(copy_id)
+    assert meeting.id is not None
+    with pytest.raises(ReadOnlyFamilyError):  # not even an addendum on a copy's record
+        meetings.add_addendum(meeting.id, "Typed on the team lead's copy.")
     assert a.session.families().get(family_id).closed_on is None  # a copy leaves A as it was
 
     b.clock.set_day(sent.expires_on - timedelta(days=1))
@@ -270,3 +281,34 @@ def test_each_store_has_its_identity_made_once_and_kept_inside(tmp_path: Path) -
     finally:
         if s.session.is_open:
             s.session.lock()
+
+
+def test_the_policy_can_keep_only_a_marker_of_a_case_handed_over(stores: Stores) -> None:
+    a, b, family_id, root = stores
+    b_for_a, _ = introduce(a, b, root / "cards")
+    policy = replace(shipped_policy(), handover=HandoverRules(
+        copy_days=7, sender_keeps=SenderKeeps.MARKER))
+    (root / "outbox").mkdir()
+    service = a.session.handover(policy)
+    copy = service.send([family_id], b_for_a, BundleKind.COPY, root / "outbox" / "c.kwbundle")
+    assert copy.expires_on == a.clock.today() + timedelta(days=7)
+    service.send([family_id], b_for_a, BundleKind.TRANSFER, root / "outbox" / "t.kwbundle")
+    assert a.session.families().find_id_by_reference("KW-0201") is None
+    (marker,) = HandoverRepository(a.session.connection, a.clock.now).markers()
+    assert marker.reference == "KW-0201" and marker.family_id is None
+    assert a.session.connection.execute("PRAGMA freelist_count").fetchone()[0] == 0
+
+
+def test_the_policy_file_sets_the_handover_rules_and_may_only_tighten_them() -> None:
+    text = shipped_policy_path().read_text(encoding="utf-8")
+    assert shipped_policy().handover == HandoverRules()  # 30 days, 14 days, a summary
+    tighter = parse_policy(text.replace("copy_days = 30", "copy_days = 10").replace(
+        'sender_keeps = "summary"', 'sender_keeps = "marker"'), "team.toml")
+    assert tighter.handover == HandoverRules(10, 14, SenderKeeps.MARKER)
+    assert loosenings(tighter, shipped_policy()) == []
+    assert loosenings(shipped_policy(), tighter) == [
+        "handover.copy_days is 30, longer than the 10 of the policy in force",
+        "handover.sender_keeps is 'summary'; the policy in force keeps only a marker of a "
+        "case handed over"]
+    with pytest.raises(PolicyError, match="handover.sender_keeps must be one of"):
+        parse_policy(text.replace('sender_keeps = "summary"', 'sender_keeps = "all"'), "x")
