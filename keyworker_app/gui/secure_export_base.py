@@ -91,6 +91,7 @@ class SecureExportDialog(QDialog, Generic[PreparedT, ResultT]):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._exports = service
         self.busy = False
+        self._password_problem = False  # the problem shown is about the password typed
 
         self.to_email = QRadioButton("&E-mail to")
         self.to_print = QRadioButton("&Print")
@@ -113,6 +114,17 @@ class SecureExportDialog(QDialog, Generic[PreparedT, ResultT]):
         self.password_again.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_again.setAccessibleName("Password again")
         self.strength = QLabel()
+        # Wrapped, with room for two lines from the start: the dialog keeps its size while a
+        # password is typed, so the Export button never moves under the pointer.
+        self.strength.setWordWrap(True)
+        self.strength.setMinimumHeight(2 * self.strength.fontMetrics().lineSpacing() + 2)
+        self.strength.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.show_password = QCheckBox("S&how the password")
+        self.show_password.toggled.connect(self._show_password)
+        self.generate_button = QPushButton("&Generate a passphrase")
+        self.generate_button.setAccessibleDescription(
+            "Fills in six random words; read them to the recipient by telephone")
+        self.generate_button.clicked.connect(lambda _c=False: self.generate_passphrase())
         self.reminder = QLabel(PASSWORD_REMINDER)
         self.reminder.setWordWrap(True)
 
@@ -147,6 +159,11 @@ class SecureExportDialog(QDialog, Generic[PreparedT, ResultT]):
         form.addRow("", self.protect)
         form.addRow("Pass&word:", self.password)  # a form label with a mnemonic is its buddy
         form.addRow("Password &again:", self.password_again)
+        tools = QHBoxLayout()
+        tools.addWidget(self.show_password)
+        tools.addWidget(self.generate_button)
+        tools.addStretch(1)
+        form.addRow("", tools)
         form.addRow("", self.strength)
         form.addRow("", self.reminder)
 
@@ -169,6 +186,8 @@ class SecureExportDialog(QDialog, Generic[PreparedT, ResultT]):
         for signal in (self.address.textChanged, self.password.textChanged,
                        self.password_again.textChanged):
             signal.connect(lambda _t: self.refresh())
+        for box in (self.password, self.password_again):
+            box.textChanged.connect(lambda _t: self._password_edited())
         self.where.buttonToggled.connect(lambda _b, _on: self.refresh())
         self.protect.toggled.connect(lambda _on: self.refresh())
         self.refresh()
@@ -202,7 +221,8 @@ class SecureExportDialog(QDialog, Generic[PreparedT, ResultT]):
             self.protect.setChecked(True)
         self.protect.setEnabled(not required)
         protected = self.protect.isChecked()
-        for widget in (self.password, self.password_again, self.strength, self.reminder):
+        for widget in (self.password, self.password_again, self.strength, self.reminder,
+                       self.show_password, self.generate_button):
             widget.setEnabled(protected)
         rules = handling.export_password
         if protected and self.password.text():
@@ -217,6 +237,34 @@ class SecureExportDialog(QDialog, Generic[PreparedT, ResultT]):
         else:
             self.strength.setText("")
         self.export_button.setEnabled(not self.busy)
+
+    def _password_edited(self) -> None:
+        """What was said about the password before (too weak, the copies differ) is stale
+        once it is strong and both copies match: it goes."""
+        if not self._password_problem or self.password.text() != self.password_again.text():
+            return
+        rules = self._exports.policy.handling.export_password
+        if assess_export_password(self.password.text(), rules).acceptable:
+            self.show_problem("")
+
+    def _show_password(self, shown: bool) -> None:
+        mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
+        self.password.setEchoMode(mode)
+        self.password_again.setEchoMode(mode)
+
+    def generate_passphrase(self) -> str:
+        """Six random words in both password boxes, shown so they can be read out."""
+        from keyworker_app.services.passphrase_maker import make_passphrase
+
+        try:
+            made = make_passphrase()
+        except UserFacingError as exc:
+            show_error(self, exc)
+            return ""
+        self.show_password.setChecked(True)
+        self.password.setText(made)
+        self.password_again.setText(made)
+        return made
 
     def checked_password(self) -> str:
         """The password to protect with ("" when not protecting); both copies must match."""
@@ -234,6 +282,9 @@ class SecureExportDialog(QDialog, Generic[PreparedT, ResultT]):
             self.path.setText(chosen)
 
     def show_problem(self, text: str) -> None:
+        # A problem shown while a password is typed is about that password (too weak, the
+        # two copies differ): it goes once the password is strong.
+        self._password_problem = bool(text) and self.protect.isChecked()
         self.problem.setText(text)
         self.problem.setVisible(bool(text))
         fit_wrapped_text(self)
@@ -343,4 +394,5 @@ class SecureExportDialog(QDialog, Generic[PreparedT, ResultT]):
         # Whatever closes the dialog (export, cancel, a lock), the password goes with it.
         self.password.clear()
         self.password_again.clear()
+        self.show_password.setChecked(False)
         super().done(result)
