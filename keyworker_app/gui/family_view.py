@@ -254,8 +254,16 @@ class FamilyView(QWidget):
         self.suspension_banner.setWordWrap(True)
         self.suspension_banner.setStyleSheet("font-weight: bold")
         self.suspension_banner.hide()
+        # A copy from another store, or a case handed over from this one (services.handover).
+        self.read_only_banner = QLabel()
+        self.read_only_banner.setObjectName("readOnlyBanner")
+        self.read_only_banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.read_only_banner.setWordWrap(True)
+        self.read_only_banner.setStyleSheet("font-weight: bold")
+        self.read_only_banner.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.read_only_banner)
         layout.addWidget(self.suspension_banner)
         layout.addWidget(self.tabs, 1)
         self.show_family(self.family)
@@ -338,8 +346,16 @@ class FamilyView(QWidget):
         self.suspension_banner.setText(banner)
         self.suspension_banner.setVisible(bool(banner))
 
+    def _show_read_only(self) -> None:
+        reason = (None if self._policy is None
+                  else self._session.handover(self._policy).read_only_reason(self.family_id))
+        self.read_only_banner.setText(f"This family's record is read-only: {reason}."
+                                      if reason else "")
+        self.read_only_banner.setVisible(bool(reason))
+
     def show_family(self, family: Family) -> None:
         self.family = family
+        self._show_read_only()
         self._show_suspensions(family)
         if getattr(self, "criteria", None) is not None:
             assert self.criteria is not None

@@ -131,6 +131,9 @@ def test_contacts_hand_over_and_receive_from_the_file_menu(
         session.add_note(got, CaseNote(ContactKind.PHONE_CALL,
                                        session.families().get(got).notes[0].occurred_at,
                                        "Sam Worker", "Not on a copy."))
+    view = window.open_family(got)
+    assert view is not None and view.read_only_banner.isVisible()
+    assert "copy for TAF preparation from Jo Lead" in view.read_only_banner.text()
     _shot(window, "main-window-after-receive")
 
     handover.check_bundle(copy.path)  # again: a replay
