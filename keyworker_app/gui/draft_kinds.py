@@ -41,6 +41,7 @@ from keyworker_app.gui.indicator_editing import KINDS as INDICATOR_KINDS
 from keyworker_app.gui.note_viewer import AMEND_FORM
 from keyworker_app.gui.programme_export_dialog import EXPORT_FORMS
 from keyworker_app.gui.secure_export_base import SecureExportDialog
+from keyworker_app.gui.source_completion_form import FORM as SOURCES_FORM
 from keyworker_app.gui.suspension_view import RECORD_FORM as SUSPENSION_FORM
 from keyworker_app.gui.suspension_view import SuspensionView
 from keyworker_app.services.programme_exports import ProgrammeReport
@@ -225,6 +226,8 @@ KINDS: tuple[DraftKind, ...] = (
                                                          restored=True))),
     DraftKind(SIGNIFICANCE_FORM, "Significant event in the chronology",
               _in_family(_significance)),
+    DraftKind(SOURCES_FORM, "Sources of records", _in_family(
+        lambda view, _k, values: view.open_sources_dialog(values, restored=True))),
     DraftKind(forms.CLOSE_FORM, "Closing the family's case", _in_family(
         lambda view, _k, values: view.open_close_dialog(values, restored=True))),
     *_indicator_kinds(),

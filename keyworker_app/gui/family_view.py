@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -108,6 +109,10 @@ class FamilyView(QWidget):
                                          self._close_or_reopen)
         self.details_button = self._button("Edit famil&y details…", "Edit the family's details",
                                            self.open_details_dialog)
+        # No Alt+letter: every letter of it is taken on some tab; Tab reaches it.
+        self.sources_button = self._button("Complete sources…", "Complete the sources of "
+                                           "records whose source is unknown",
+                                           self.open_sources_dialog)
         self.confirm_box: QMessageBox | None = None
         top = QHBoxLayout()
         text = QVBoxLayout()
@@ -116,6 +121,7 @@ class FamilyView(QWidget):
         self.export_button = self._button("E&xport…", "Export a report", self.open_export_dialog)
         self.export_button.setEnabled(policy is not None)
         top.addLayout(text, 1)
+        top.addWidget(self.sources_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -377,6 +383,7 @@ class FamilyView(QWidget):
             parts.append(f"{unknown} record{'' if unknown == 1 else 's'} with source unknown "
                          "(to complete)")
         self.details.setText("   ·   ".join(parts))
+        self.sources_button.setVisible(bool(unknown) and self._policy is not None)
         closed = family.closed_on is not None
         self.close_button.setText("Reopen case…" if closed else "Close case…")
         self.close_button.setAccessibleDescription("Reopen this family's case" if closed
@@ -554,6 +561,33 @@ class FamilyView(QWidget):
                                 forms.apply_details(self.family, v, self._today())),
                             initial=initial or forms.details_values(self.family),
                             restored=restored, ask_before_discard=True)
+
+    def open_sources_dialog(self, initial: dict[str, str] | None = None,
+                            restored: bool = False) -> FormDialog | None:
+        """Say where records of unknown source came from, a screenful at a time (audited)."""
+        from keyworker_app.domain.source_completion import records_to_complete
+        from keyworker_app.gui import source_completion_form as sc
+
+        records = records_to_complete(self.family)
+        if self._policy is None or not records:
+            return None
+        policy = self._policy
+
+        def submit(values: dict[str, str]) -> None:
+            with self._own_change():
+                saved = self._session.complete_sources(self.family, sc.chosen_sources(values),
+                                                       policy)
+            self.show_family(saved)
+            self.family_changed.emit(self.family_id)
+
+        fields = sc.source_fields(policy, records)
+        fields[0] = replace(fields[0], hint=sc.hint_text(len(records)))
+        dialog = self._dialog(sc.TITLE, sc.FORM, f"family:{self.family_id}/sources",
+                              fields=fields, on_submit=submit,
+                              initial=initial or {f.key: sc.LEAVE for f in fields},
+                              restored=restored)
+        sc.fit_descriptions(dialog)
+        return dialog
 
     def _close_or_reopen(self) -> None:
         if self.family.closed_on is None:

@@ -6,7 +6,7 @@ locked) and ``Session`` (an unlocked store). It never sees SQL or key material.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -21,6 +21,7 @@ from keyworker_app.errors import UserFacingError
 
 if TYPE_CHECKING:
     from keyworker_app.domain.policy import Policy
+    from keyworker_app.domain.provenance import Source
     from keyworker_app.services.handover import HandoverService
     from keyworker_app.services.meetings import MeetingService
     from keyworker_app.services.partner_data import PartnerService
@@ -78,6 +79,12 @@ class Session(Protocol):
 
     def suggest_reference(self) -> str:
         """The next free reference of this year's pattern ("KW-2026-014")."""
+        ...
+
+    def complete_sources(self, base: Family, chosen: Mapping[str, Source],
+                         policy: Policy) -> Family:
+        """Set the source of records that said "unknown" (keys from
+        ``domain.source_completion.records_to_complete``); audited."""
         ...
 
     def update_family(self, family: Family, base: Family) -> Family:

@@ -7,7 +7,7 @@ transactions and writes the audit events; the GUI and CLI call it and nothing be
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -29,6 +29,7 @@ from keyworker_app.domain.family_rules import closure_problems
 from keyworker_app.domain.passphrase import assess
 from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.problems import require_valid
+from keyworker_app.domain.provenance import Source
 from keyworker_app.domain.record_text import RecordHit
 from keyworker_app.domain.references import next_reference, reference_prefix
 from keyworker_app.errors import (
@@ -263,6 +264,25 @@ class CaseSession:
         with transaction(self.connection):
             saved = self.families().update(family, base)
             self.audit().record(AuditAction.UPDATE, "family", family.id)
+        return saved
+
+    def complete_sources(self, base: Family, chosen: Mapping[str, Source],
+                         policy: Policy) -> Family:
+        """Set the source of records that said "unknown" (keys from
+        ``domain.source_completion.records_to_complete(base)``); audited with the count."""
+        from keyworker_app.domain.source_completion import completion_problems, with_sources
+
+        if base.id is None:
+            raise ValueError("complete_sources needs a saved family")
+        if not chosen:
+            raise UserFacingError("No source was chosen.",
+                                  "Choose where at least one record came from, then save.")
+        require_valid(completion_problems(chosen, policy))
+        self._refuse_read_only(base.id)
+        with transaction(self.connection):
+            saved = self.families().update(with_sources(base, chosen), base)
+            self.audit().record(AuditAction.UPDATE, "family", base.id,
+                                f"sources completed={len(chosen)}")
         return saved
 
     def add_note(self, family_id: int, note: CaseNote) -> Family:

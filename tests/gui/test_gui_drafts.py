@@ -186,6 +186,7 @@ OPENERS: dict[str, Opener] = {
     "address": lambda win, fid: _family(win, fid).open_address_dialog(),
     "case-note": lambda win, fid: _family(win, fid).open_note_dialog(),
     "close-family": lambda win, fid: _family(win, fid).open_close_dialog(),
+    "sources-complete": lambda win, fid: _family(win, fid).open_sources_dialog(),
     "family-details": lambda win, fid: _family(win, fid).open_details_dialog(),
     "case-note-amend": lambda win, fid: _family(win, fid).open_amend_dialog(
         _family(win, fid).family.notes[0].id or 0),
