@@ -62,6 +62,17 @@ class DeletionMarker:
 
 
 @dataclass(frozen=True, slots=True)
+class DeletionScope:
+    """What a retention deletion would remove, as its confirmation says it."""
+
+    family_name: str
+    members: int
+    open_actions: int
+    upcoming_meetings: int
+    active: bool  # the case is not closed
+
+
+@dataclass(frozen=True, slots=True)
 class QueueEntry:
     family_id: int
     reference: str

@@ -20,6 +20,7 @@ from keyworker_app.domain.changes import Changes, RecordKind
 from keyworker_app.domain.dates import format_date, parse_date
 from keyworker_app.domain.retention import (
     MARKER_NOTE,
+    DeletionScope,
     QueueEntry,
     RetentionDecision,
     RetentionReview,
@@ -54,13 +55,22 @@ def _state(entry: QueueEntry, today: date) -> str:
     return "Due today" if days == 0 else f"Due in {days} day{'s' if days != 1 else ''}"
 
 
-def deletion_summary(reference: str, members: int) -> tuple[str, str]:
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def deletion_summary(reference: str, scope: DeletionScope) -> tuple[str, str]:
     """What the confirmation says will be removed, and what is kept."""
-    removed = (f"All personal data of family {reference} will be deleted permanently: its "
-               f"{members} member{'s' if members != 1 else ''}, addresses, relationships, "
-               "offences, anti-social behaviour, education, benefits, concerns, the contact "
-               "log, TAF meetings, the family plan, consents, shared information and unsaved "
-               "drafts. The store is then compacted so no copy stays in the file.")
+    removed = (f"All personal data of family {reference} ({scope.family_name}) will be "
+               "deleted permanently: "
+               f"{_count(scope.members, 'member', 'members')}, "
+               f"{_count(scope.open_actions, 'open action', 'open actions')} of the family "
+               "plan, "
+               f"{_count(scope.upcoming_meetings, 'upcoming TAF meeting', 'upcoming TAF meetings')}"
+               ", and the addresses, relationships, offences, anti-social behaviour, education, "
+               "benefits, concerns, the contact log, past TAF meetings, consents, shared "
+               "information and unsaved drafts. The store is then compacted so no copy stays "
+               "in the file.")
     kept = ("Kept, as the agreement allows: a marker for each member with their name, date "
             f"of birth, the words \"{MARKER_NOTE}\" and today's date; the review record "
             "(reviewer and reason) and the audit trail. This cannot be undone.")
@@ -178,14 +188,16 @@ class RetentionQueueView(ProgrammePage[QueueEntry]):
                           entry=entry, restored=restored)
 
     def confirm_delete(self, entry: QueueEntry, reason: str) -> QMessageBox:
-        members = self._programme.member_count(entry.family_id)
-        removed, kept = deletion_summary(entry.reference, members)
+        scope = self._programme.deletion_scope(entry.family_id)
+        removed, kept = deletion_summary(entry.reference, scope)
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle("Delete the family's records?")
         box.setAccessibleName("Delete the family's records?")
         box.setText(f"Delete the records of family {entry.reference} permanently?")
-        box.setInformativeText(f"{removed}\n\n{kept}")
+        warning = ("This case is still active: close it first unless the records must go "
+                   "now. " if scope.active else "")
+        box.setInformativeText(f"{warning}{removed}\n\n{kept}")
         delete = box.addButton("Delete &permanently", QMessageBox.ButtonRole.DestructiveRole)
         keep = box.addButton("&Keep the records", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)

@@ -28,6 +28,7 @@ from keyworker_app.domain.outcomes import ClaimRow, FamilyResults, Outcome, fami
 from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.progress import NO_PROGRESS, Progress
 from keyworker_app.domain.retention import (
+    DeletionScope,
     QueueEntry,
     RetentionDecision,
     RetentionReview,
@@ -140,6 +141,10 @@ class ProgrammeService:
         day = today or self._clock.today()
         entries = self._repo().queue_entries(self.policy.retention.review_months)
         return queue(entries, day, due_within_days)
+
+    def deletion_scope(self, family_id: int) -> DeletionScope:
+        """What deleting the family would remove, for the confirmation to say."""
+        return self._repo().deletion_scope(family_id, self._clock.now())
 
     def member_count(self, family_id: int) -> int:
         """How many members a deletion would remove (the confirmation says so)."""

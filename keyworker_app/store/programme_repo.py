@@ -14,8 +14,10 @@ from datetime import datetime
 from typing import Any
 
 from keyworker_app.domain.breach import Breach
+from keyworker_app.domain.family import FamilyStatus
 from keyworker_app.domain.retention import (
     DeletionMarker,
+    DeletionScope,
     QueueEntry,
     RetentionDecision,
     RetentionReview,
@@ -26,6 +28,7 @@ from keyworker_app.errors import RecordNotFoundError
 from keyworker_app.store.connection import Connection
 from keyworker_app.store.family_read import day, iso, required_day
 from keyworker_app.store.rows import utc_text
+from keyworker_app.store.taf_read import moment_text
 
 log = logging.getLogger("keyworker.store")
 
@@ -75,6 +78,20 @@ class ProgrammeRepository:
     def family_ids(self) -> list[int]:
         """Every family's id, in reference order."""
         return [int(r[0]) for r in self._conn.execute("SELECT id FROM family ORDER BY reference")]
+
+    def deletion_scope(self, family_id: int, now: datetime) -> DeletionScope:
+        """The family's name, members, open actions, meetings from ``now`` on, and whether
+        the case is still open."""
+        row = self._conn.execute(
+            "SELECT f.family_name, f.status, "
+            "(SELECT count(*) FROM person p WHERE p.family_id = f.id), "
+            "(SELECT count(*) FROM action a WHERE a.family_id = f.id AND a.status = 'open'), "
+            "(SELECT count(*) FROM meeting m WHERE m.family_id = f.id AND m.held_at >= ?) "
+            "FROM family f WHERE f.id = ?", (moment_text(now), family_id)).fetchone()
+        if row is None:
+            raise RecordNotFoundError("family", family_id)
+        return DeletionScope(row[0], int(row[2]), int(row[3]), int(row[4]),
+                             row[1] != FamilyStatus.CLOSED.value)
 
     def member_count(self, family_id: int) -> int:
         row = self._conn.execute("SELECT count(*) FROM person WHERE family_id = ?",

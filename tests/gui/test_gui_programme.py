@@ -5,7 +5,9 @@ and its export; every new model passes qtmodeltester; a lock clears them all."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,7 @@ from tests.gui.ui_scan import all_ui_text
 from tests.taf_session import PASSPHRASE, TafStore, shipped_policy
 
 STRONG = "Tr4m-Lantern-91"
+SHOTS = os.environ.get("KEYWORKER_SHOTS", "")
 
 
 @pytest.fixture
@@ -145,8 +148,10 @@ def test_retention_review_retain_then_delete(qtbot: Any, qtmodeltester: Any,
     box = queue.box
     assert isinstance(box, QMessageBox)
     said = box.text() + " " + box.informativeText()
-    for words in ("KW-0401", "permanently", "3 members", "contact log", "TAF meetings",
-                  "marker", "name, date of birth", "member of a programme family"):
+    for words in ("KW-0401 (Holloway1)", "permanently", "3 members", "contact log",
+                  "0 open actions", "0 upcoming TAF meetings", "TAF meetings",
+                  "This case is still active", "marker", "name, date of birth",
+                  "member of a programme family"):
         assert words in said, words
     keep = next(b for b in box.buttons() if "Keep" in b.text())
     keep.click()
@@ -317,3 +322,37 @@ def test_every_control_has_a_name(window: MainWindow, stored: tuple[TafStore, in
         assert _unnamed_controls(root) == [], type(root).__name__
     form.reject()
     export.reject()
+
+
+def test_deletion_confirmation_counts_open_actions_and_upcoming_meetings(
+        qtbot: Any, window: MainWindow, stored: tuple[TafStore, int]) -> None:
+    from keyworker_app.domain.taf import Action, Meeting, MeetingType
+
+    session = _session(window)
+    family_id = next(i for i in session.family_ids()
+                     if session.view_family(i).reference == "KW-0401")
+    service = session.meetings(shipped_policy())
+    service.save_meeting(Meeting(family_id, MeetingType.INITIAL, NOW - timedelta(days=30),
+                                 chair="Sam Worker", actions=(
+        Action("Book the nurse", "Sam Worker", "nhs-lpt", TODAY + timedelta(days=3)),)))
+    service.save_meeting(Meeting(family_id, MeetingType.REVIEW, NOW + timedelta(days=10),
+                                 chair="Sam Worker"))
+    scope = session.programme(shipped_policy()).deletion_scope(family_id)
+    assert (scope.members, scope.open_actions, scope.upcoming_meetings, scope.active) == (
+        3, 1, 1, True)
+    queue = window.show_retention()
+    assert queue is not None
+    refs = [queue.model.index(r, 0).data() for r in range(queue.model.rowCount())]
+    queue.table.selectRow(refs.index("KW-0401"))
+    delete = queue.open_delete()
+    assert delete is not None
+    _fill(delete, reason="No indication of further risk after 12 months")
+    assert delete.try_save()
+    box = queue.box
+    assert isinstance(box, QMessageBox)
+    said = box.informativeText()
+    assert "1 open action of the family plan" in said
+    assert "1 upcoming TAF meeting," in said and "still active" in said
+    if SHOTS:
+        box.grab().save(str(Path(SHOTS) / "retention_delete_confirmation.png"))
+    next(b for b in box.buttons() if "Keep" in b.text()).click()
