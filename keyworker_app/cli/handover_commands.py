@@ -102,13 +102,10 @@ def cmd_handover(args: argparse.Namespace, out: Out) -> int:
 
 def cmd_receive(args: argparse.Namespace, out: Out) -> int:
     from keyworker_app.domain.dates import format_date
+    from keyworker_app.services.handover import read_bundle_file
     from keyworker_app.services.policy_loader import find_policy
 
-    path = Path(args.file)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UserFacingError(f"Cannot read {path.name}: {exc.strerror}.") from None
+    data = read_bundle_file(Path(args.file))
     policy, _ = find_policy()
     session = unlock(args)
     try:

@@ -124,12 +124,9 @@ class HandoverActions:
         session, service = opened
 
         def work() -> object:
-            try:
-                data = path.read_bytes()
-            except OSError:
-                raise UserFacingError(f"Cannot read {path.name}.",
-                                      "Check the file is the bundle you were sent.") from None
-            return service.open_bundle(data)
+            from keyworker_app.services.handover import read_bundle_file
+
+            return service.open_bundle(read_bundle_file(path))
 
         def checked(bundle: object) -> None:
             if self._host.current_session() is session:

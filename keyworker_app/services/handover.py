@@ -18,7 +18,7 @@ import logging
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from keyworker_app.domain.audit import Actor, AuditAction, Role
@@ -67,6 +67,20 @@ from keyworker_app.store.taf_repo import MeetingRepository
 log = logging.getLogger("keyworker.handover")
 
 HANDED_OVER_REASON = "Case handed over to another key worker's store"
+MAX_BUNDLE_BYTES = 256 * 1024 * 1024  # far above any caseload; refused before it is read
+
+
+def read_bundle_file(path: Path) -> bytes:
+    """A bundle's bytes; a file far too large to be one is refused before it is read."""
+    try:
+        if path.stat().st_size > MAX_BUNDLE_BYTES:
+            raise UserFacingError(f"{path.name} is far too large to be a Keyworker bundle.",
+                                  "Check you chose the bundle you were sent. Nothing was "
+                                  "imported.")
+        return path.read_bytes()
+    except OSError:
+        raise UserFacingError(f"Cannot read {path.name}.",
+                              "Check the file is the bundle you were sent.") from None
 
 
 def ensure_identity(conn: Connection, audit: AuditLog, clock: Clock) -> bool:
@@ -332,7 +346,7 @@ class HandoverService:
                     repo.release(family_id)  # this store holds the case now
                 elif fresh or repo.copy_of(family_id) is not None:
                     repo.mark_copy(family_id, header.bundle_id, header.sender,
-                                   opened.sender.card.label, header.expires_on)
+                                   opened.sender.card.label, self.copy_expiry(header))
                 ids.append(family_id)
             repo.add_received(header.bundle_id, opened.sha256, header.kind.value, header.sender)
             self._audit().record(AuditAction.BUNDLE_RECEIVED, "bundle", header.bundle_id,
@@ -340,6 +354,11 @@ class HandoverService:
                                          header.sender) + f" merged={len(opened.merges)}")
         log.info("bundle %s received (%d families)", header.bundle_id, len(ids))
         return ids
+
+    def copy_expiry(self, header: BundleHeader) -> date:
+        """The sender's expiry, but never later than this store's own policy allows."""
+        own = self._clock.today() + timedelta(days=self.rules.copy_days)
+        return min(header.expires_on, own)
 
     def _add_records(self, family_id: int, r: FamilyRecords, fresh: bool) -> None:
         meetings = MeetingRepository(self._conn, self._clock.now)

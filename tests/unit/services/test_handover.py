@@ -27,8 +27,9 @@ from keyworker_app.domain.handover import (
     WrongRecipientError,
 )
 from keyworker_app.domain.policy_tightening import loosenings
-from keyworker_app.errors import PolicyError
+from keyworker_app.errors import PolicyError, UserFacingError
 from keyworker_app.services import bundle_payload
+from keyworker_app.services import handover as handover_service
 from keyworker_app.services.handover import HANDED_OVER_REASON, HandoverService
 from keyworker_app.services.policy_loader import parse_policy, shipped_policy_path
 from keyworker_app.store.handover_repo import HandoverRepository
@@ -312,3 +313,26 @@ def test_the_policy_file_sets_the_handover_rules_and_may_only_tighten_them() -> 
         "case handed over"]
     with pytest.raises(PolicyError, match="handover.sender_keeps must be one of"):
         parse_policy(text.replace('sender_keeps = "summary"', 'sender_keeps = "all"'), "x")
+
+
+def test_a_copy_lives_no_longer_than_the_receiving_policy_allows(stores: Stores) -> None:
+    a, b, family_id, root = stores
+    b_for_a, _ = introduce(a, b, root / "cards")
+    (root / "outbox").mkdir()
+    sent = a.handover().send([family_id], b_for_a, BundleKind.COPY,
+                             root / "outbox" / "copy.kwbundle")  # the sender says 30 days
+    strict = b.session.handover(replace(shipped_policy(), handover=HandoverRules(copy_days=7)))
+    (copy_id,) = strict.receive(strict.open_bundle(sent.path.read_bytes()))
+    mark = HandoverRepository(b.session.connection, b.clock.now).copy_of(copy_id)
+    assert mark is not None and mark.expires_on == b.clock.today() + timedelta(days=7)
+
+
+def test_a_file_far_too_large_is_refused_before_it_is_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    big = tmp_path / "big.kwbundle"
+    big.write_bytes(b"x" * 2048)
+    monkeypatch.setattr(handover_service, "MAX_BUNDLE_BYTES", 1024)
+    with pytest.raises(UserFacingError, match="far too large"):
+        handover_service.read_bundle_file(big)
+    with pytest.raises(UserFacingError, match="Cannot read"):
+        handover_service.read_bundle_file(tmp_path / "missing.kwbundle")
