@@ -214,7 +214,8 @@ class FamilyView(QWidget):
         # Indicators, relationships and editing an address (gui.indicator_editing).
         self.editing = IndicatorEditing(self, family=lambda: self.family,
                                         family_id=family_id, save=self._save,
-                                        open_form=self._dialog, today=self._today)
+                                        open_form=self._dialog, today=self._today,
+                                        policy=policy)
         self.tabs.addTab(self._page(self.addresses, self.add_address_button,
                                     *self.editing.attach("address", self.addresses)),
                          "Add&resses")

@@ -22,7 +22,9 @@ from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton, QTableView,
 
 from keyworker_app.domain.dates import format_date
 from keyworker_app.domain.family import Family
+from keyworker_app.domain.policy import Policy
 from keyworker_app.gui import indicator_forms as f
+from keyworker_app.gui import record_source_fields as rs
 from keyworker_app.gui.form_dialog import FieldSpec, FormDialog
 from keyworker_app.gui.record_model import RecordTableModel
 from keyworker_app.gui.widgets import confirm_box, spoken_label
@@ -125,8 +127,9 @@ KINDS: dict[str, RecordKind] = {
 class IndicatorEditing(QObject):
     def __init__(self, parent: QWidget, *, family: Callable[[], Family], family_id: int,
                  save: Callable[[Family], None], open_form: OpenForm,
-                 today: Callable[[], date]) -> None:
+                 today: Callable[[], date], policy: Policy | None = None) -> None:
         super().__init__(parent)
+        self._policy = policy  # with it, forms choose the record's source and controller
         self._parent = parent
         self._family = family
         self._family_id = family_id
@@ -206,8 +209,22 @@ class IndicatorEditing(QObject):
                  else f"Add {kind.article} {kind.noun}").capitalize()
         record_key = f"family:{self._family_id}/{kind.form}:{record_id if editing else 'new'}"
 
+        sourced = key in rs.PLACES
+        fields = kind.fields(family, self._today)
+        if sourced and self._policy is not None:
+            fields += rs.source_fields(self._policy)
+            if initial is not None and "source" not in initial:
+                initial = {**initial, **rs.source_values(
+                    rs.record_source(family, key, record_id))}
+
         def submit(values: Values) -> None:
-            self._save(kind.apply(self._family(), record_id, values, self._today()))
+            current = self._family()
+            changed = kind.apply(current, record_id, values, self._today())
+            if sourced:  # chosen in the form, or kept as it was
+                source = (rs.chosen_source(values) if "source" in values
+                          else rs.record_source(current, key, record_id))
+                changed = rs.with_record_source(changed, key, record_id, source)
+            self._save(changed)
 
         lookup = kind.lookup
 
@@ -220,7 +237,7 @@ class IndicatorEditing(QObject):
             return found
 
         return self._open_form(title, kind.form, record_key,
-                               fields=kind.fields(family, self._today), on_submit=submit,
+                               fields=fields, on_submit=submit,
                                initial=initial or {}, restored=restored,
                                latest=latest if editing else None)
 
