@@ -39,6 +39,7 @@ from keyworker_app.gui.chronology_page import SIGNIFICANCE_FORM, parse_event
 from keyworker_app.gui.export_dialog import EXPORT_FORM, ExportDialog
 from keyworker_app.gui.indicator_editing import KINDS as INDICATOR_KINDS
 from keyworker_app.gui.note_viewer import AMEND_FORM
+from keyworker_app.gui.partner_dialogs import IMPORT_FORM as PARTNER_IMPORT_FORM
 from keyworker_app.gui.programme_export_dialog import EXPORT_FORMS
 from keyworker_app.gui.secure_export_base import SecureExportDialog
 from keyworker_app.gui.source_completion_form import FORM as SOURCES_FORM
@@ -72,6 +73,8 @@ class DraftHost(Protocol):
     def show_breaches(self) -> BreachView | None: ...
 
     def show_suspensions(self) -> object | None: ...
+
+    def show_partner_data(self) -> object | None: ...
 
     def export_claim(self, file_format: str = "pdf",
                      draft: dict[str, Any] | None = None) -> object | None: ...
@@ -206,6 +209,16 @@ def _suspension(host: DraftHost, record_key: str, values: dict[str, str]) -> obj
     return page.open_record(values, restored=True) if isinstance(page, SuspensionView) else None
 
 
+def _partner_import(host: DraftHost, record_key: str,
+                    values: dict[str, str]) -> object | None:
+    from keyworker_app.gui.partner_view import PartnerDataView
+
+    exchange_id = record_key.rsplit("/", 1)[-1]
+    page = host.show_partner_data()
+    return page.open_import(exchange_id, values, restored=True) if isinstance(
+        page, PartnerDataView) else None
+
+
 def _breach(host: DraftHost, record_key: str, data: dict[str, Any]) -> object | None:
     page = host.show_breaches()
     return None if page is None else page.open_saved(key_id(record_key, "breach"), data)
@@ -256,6 +269,7 @@ KINDS: tuple[DraftKind, ...] = (
     DraftKind(SUSPENSION_FORM, "Suspension of the agreement", _suspension),
     DraftKind(record_search.FORM, "Search of the records",
               lambda host, _k, values: host.search_records(values.get("query", ""))),
+    DraftKind(PARTNER_IMPORT_FORM, "Partner file import", _partner_import),
     DraftKind(breach_view.BREACH_FORM, "Breach record", _breach,
               version=breach_view.DRAFT_VERSION, decode=decode_breach),
     DraftKind(EXPORT_FORM, "Exporting a family report", _in_family(

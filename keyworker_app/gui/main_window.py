@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from keyworker_app.gui.first_run import FirstRunWizard
     from keyworker_app.gui.kept_drafts import KeptDraftsDialog, KeptEntry
     from keyworker_app.gui.new_family_dialog import NewFamilyDialog
+    from keyworker_app.gui.partner_view import PartnerDataView
     from keyworker_app.gui.programme_export_dialog import ProgrammeExportDialog
     from keyworker_app.gui.retention_view import RetentionQueueView
     from keyworker_app.gui.subject_access_view import SubjectAccessView
@@ -229,6 +230,7 @@ class MainWindow(QMainWindow):
                 ("&Subject access requests", "Ctrl+4", self.show_subject_access),
                 ("&Breach records", "Ctrl+5", self.show_breaches),
                 ("Sus&pensions of the agreement", "", self.show_suspensions),
+                ("Partner &data sets", "", self.show_partner_data),
                 ("Export the PbR &claim as PDF…", "", self.export_claim),
                 ("Export the PbR claim as CS&V…", "", self.export_claim_csv)):
             action = QAction(text, self)
@@ -335,6 +337,21 @@ class MainWindow(QMainWindow):
         return self._show_programme_page(
             SuspensionView, "Suspensions",
             lambda _e: SuspensionView(session.suspensions(policy), registry=self.lock))
+
+    def show_partner_data(self) -> PartnerDataView | None:
+        """Programme → Partner data sets (ISA §4.3.1): import, match, finish."""
+        from keyworker_app.gui.partner_view import PartnerDataView
+
+        policy = self.policy
+        assert policy is not None and self._session is not None
+        session = self._session
+        page = self._show_programme_page(
+            PartnerDataView, "Partner data",
+            lambda e: PartnerDataView(
+                session.partners(policy), lambda: session.background().partners(policy),
+                self.store_work, suggest_reference=session.suggest_reference,
+                key_worker=e.actor.name, registry=self.lock))
+        return page if isinstance(page, PartnerDataView) else None
 
     def export_claim(self, file_format: str = "pdf",
                      draft: dict[str, Any] | None = None) -> ProgrammeExportDialog | None:

@@ -149,8 +149,10 @@ class PartnerService:
         return self._clock.today()
 
     def exchanges(self) -> list[Exchange]:
-        """The exchanges whose files carry people to match."""
-        return [e for e in self.policy.exchanges if "identity" in e.categories]
+        """The exchanges whose files carry people to match: identity, sent to identify
+        families or carrying benefits (the DWP's weekly file)."""
+        return [e for e in self.policy.exchanges if "identity" in e.categories and (
+            "identify-families" in e.purposes or "benefits" in e.categories)]
 
     # -- import --------------------------------------------------------------------------
     def mapping_for(self, exchange_id: str, table: Table) -> dict[PartnerField, str]:
@@ -192,6 +194,7 @@ class PartnerService:
         with transaction(self._conn):
             repo.save_mapping(exchange_id, mapping_to_json(chosen))
             file_id = repo.add_file(exchange_id, sha256, rows, identities)
+            progress.step(2, 3)  # a lock or Cancel here rolls the whole file back
             self._audit().record(AuditAction.IMPORT, "partner-file", file_id,
                                  f"exchange={exchange_id} sha256={sha256} "
                                  f"rows-received={len(rows)}")

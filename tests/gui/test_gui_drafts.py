@@ -127,6 +127,15 @@ def _retention(opener: str) -> Opener:
     return run
 
 
+def _partner_import(win: MainWindow) -> QWidget | None:
+    from keyworker_app.gui.partner_view import PartnerDataView
+
+    page = win.show_partner_data()
+    assert isinstance(page, PartnerDataView)
+    # A file that is no longer there: the form still reopens with what was chosen.
+    return page.open_import("police-offender-lists", {"path": ""}, restored=True)
+
+
 def _suspension(win: MainWindow) -> QWidget | None:
     from keyworker_app.gui.suspension_view import SuspensionView
 
@@ -217,6 +226,7 @@ OPENERS: dict[str, Opener] = {
     "new-family": lambda win, _fid: win.new_family(),
     "suspension-record": lambda win, _fid: _suspension(win),
     "record-search": lambda win, _fid: win.search_records(),
+    "partner-import": lambda win, _fid: _partner_import(win),
 }
 PASSWORD = "correct horse battery staple"
 

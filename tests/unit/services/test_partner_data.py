@@ -5,13 +5,16 @@ rest; a malformed file is refused whole with its row and column named."""
 from __future__ import annotations
 
 import io
+import tempfile
 from datetime import date
+from pathlib import Path
 
 import openpyxl
 import pytest
 
 from keyworker_app.domain.audit import Actor, AuditAction, Role
 from keyworker_app.domain.partner_data import PartnerImportError
+from keyworker_app.domain.progress import OperationCancelled
 from keyworker_app.domain.retention import MARKER_NOTE, DeletionMarker
 from keyworker_app.domain.roles import RoleRefusedError
 from keyworker_app.services.case_store import CaseSession
@@ -270,3 +273,62 @@ def test_a_key_workers_store_refuses_partner_imports(programme: Programme) -> No
                          Actor("Kim Worker", Role.KEY_WORKER, "Test Council"), programme.clock)
     with pytest.raises(RoleRefusedError, match="Only a team lead can import"):
         worker.partners(POLICY).import_bytes(POLICE, b"x", "x.csv")
+
+
+class StopAt:
+    """A lock arriving at the given step of the work."""
+
+    def __init__(self, at: int) -> None:
+        self.at = at
+
+    def step(self, done: int, total: int) -> None:
+        del total
+        if done == self.at:
+            raise OperationCancelled()
+
+
+def _listing(*folders: Path) -> set[str]:
+    return {str(p) for folder in folders for p in folder.rglob("*")}
+
+
+@pytest.mark.parametrize("at", [1, 2])
+def test_a_lock_during_import_keeps_nothing_of_the_file_and_writes_no_other_file(
+        programme: Programme, at: int, tmp_path_factory: pytest.TempPathFactory,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    temp = tmp_path_factory.mktemp("temp-files")  # where any temporary file would go
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    files = generate(10, seed=6)
+    service = partners(programme)
+    service.import_bytes(YOS, files.csv_bytes(YOS), "y.csv")
+    before_audit = programme.session.audit().events(limit=1)
+    folders = (programme.path.parent, temp)
+    before = _listing(*folders)
+    with pytest.raises(OperationCancelled):
+        service.import_bytes(POLICE, files.csv_bytes(POLICE), "p.csv", progress=StopAt(at))
+    assert [f.exchange_id for f in service.files()] == [YOS]
+    assert programme.session.audit().events(limit=1) == before_audit
+    assert PartnerRepository(programme.session.connection, programme.clock.now).mapping(
+        POLICE) is None
+    assert _listing(*folders) - before <= {str(programme.path) + "-wal",
+                                           str(programme.path) + "-shm"}
+    assert not any(temp.iterdir())
+    # The same file imports whole afterwards: nothing of the stopped attempt is in the way.
+    assert service.import_bytes(POLICE, files.csv_bytes(POLICE), "p.csv").rows == len(
+        files.rows[POLICE])
+
+
+def test_a_lock_during_matching_loses_no_decision(programme: Programme) -> None:
+    service = partners(programme)
+    service.import_bytes(POLICE, ("\r\n".join([",".join(HEADERS[POLICE]), "Jon,Smyth,"
+                                  "04/07/2001,12 Mere Road,Leicester,,01/12/2024,Caution"])
+                                  ).encode(), "p.csv")
+    service.import_bytes(YOS, ("\r\n".join([",".join(HEADERS[YOS]), "Jonathon,Smith,"
+                               "04/07/2001,12 Mere Rd,Leicester,LE2 1AB,10/11/2024,Fine"])
+                               ).encode(), "y.csv")
+    result = service.match()
+    service.decide(result, result.linkage.uncertain[0], same=False)
+    with pytest.raises(OperationCancelled):
+        service.match(StopAt(2))
+    again = service.match()
+    assert not again.linkage.uncertain and not again.linkage.taken
