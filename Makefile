@@ -8,7 +8,7 @@ setup:
 	@bash scripts/setup.sh
 
 run: setup
-	@bash scripts/run.sh
+	@bash scripts/run.sh; status=$$?; [ $$status -eq 3 ] || exit $$status  # 3: no display, explained
 
 lint: setup
 	$(VENV)/bin/ruff check keyworker_app tests bench

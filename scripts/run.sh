@@ -4,10 +4,15 @@
 #   bash scripts/run.sh           on a desktop (DISPLAY or WAYLAND_DISPLAY set)
 #   bash scripts/run.sh --xvfb    on a machine without a screen: a virtual screen,
 #                                 a private D-Bus session and keyring kept in .demo/
+# KEYWORKER_STORE chooses the store (both ways); KEYWORKER_XVFB_DISPLAY (e.g. :77) the
+# virtual screen's number (a free one is chosen otherwise).
+# Exit status 3: no display to open a window on (explained; `make run` treats it as done).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+NO_DISPLAY=3
 DEMO_PASSPHRASE=${KEYWORKER_DEMO_PASSPHRASE:-"demo tangerine lantern 42"}
+user_store=${KEYWORKER_STORE:-}
 export KEYWORKER_STORE=${KEYWORKER_STORE:-"$(.venv/bin/python -c 'from keyworker_app.paths import default_store_dir; print(default_store_dir().parent / "demo-store")')"}
 
 ensure_demo_store() {
@@ -23,11 +28,27 @@ if [ "${1:-}" = "--xvfb" ]; then
   mkdir -p "$demo_home" && chmod 700 "$PWD/.demo" "$demo_home"
   export HOME="$demo_home" XDG_DATA_HOME="$demo_home/.local/share" \
     XDG_CONFIG_HOME="$demo_home/.config" XDG_CACHE_HOME="$demo_home/.cache"
-  export KEYWORKER_STORE="$demo_home/demo-store"
+  if [ -n "$user_store" ]; then
+    export KEYWORKER_STORE="$user_store"  # the user's own choice wins
+    echo "Using the store at $KEYWORKER_STORE (the keyring here is a private one: a store"
+    echo "made elsewhere opens with \"Use recovery key…\" on the unlock screen)."
+  else
+    export KEYWORKER_STORE="$demo_home/demo-store"
+  fi
   export DEMO_PASSPHRASE
-  display=${KEYWORKER_XVFB_DISPLAY:-:77}
-  Xvfb "$display" -screen 0 1280x1024x24 -nolisten tcp >/dev/null 2>&1 &
-  xvfb_pid=$!
+  if [ -n "${KEYWORKER_XVFB_DISPLAY:-}" ]; then
+    display=$KEYWORKER_XVFB_DISPLAY
+    Xvfb "$display" -screen 0 1280x1024x24 -nolisten tcp >/dev/null 2>&1 &
+    xvfb_pid=$!
+  else  # let Xvfb pick a free display number and tell us which
+    fifo=$(mktemp -u "${TMPDIR:-/tmp}/keyworker-xvfb.XXXXXX")
+    mkfifo -m 600 "$fifo"
+    Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp 3>"$fifo" >/dev/null 2>&1 &
+    xvfb_pid=$!
+    read -r number <"$fifo"
+    rm -f "$fifo"
+    display=":$number"
+  fi
   trap 'kill $xvfb_pid 2>/dev/null || true' EXIT
   export DISPLAY="$display" QT_QPA_PLATFORM=xcb
   echo "Keyworker is running on virtual screen $display."
@@ -51,10 +72,11 @@ WAYLAND_DISPLAY are not set), so it cannot open a window here.
 
 To run it on a virtual screen (Xvfb) with a private keyring instead:
     bash scripts/run.sh --xvfb
-and take a screenshot from another terminal with:
+and take a screenshot from another terminal with the display it names, e.g.:
     DISPLAY=:77 import -window root shot.png
+(KEYWORKER_XVFB_DISPLAY=:77 chooses the display; otherwise a free one is used.)
 MSG
-  exit 2
+  exit $NO_DISPLAY
 fi
 
 ensure_demo_store

@@ -35,9 +35,12 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=.venv/.keyworker-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  echo "Installing Keyworker and its test tools into .venv (log: .venv/install.log)"
+  echo "Installing Keyworker and its test tools into .venv: about 2 minutes the first time"
+  echo "(each package is named as it is installed; the whole log is in .venv/install.log)."
+  # pip's own lines go to the log; the packages it collects are shown as it goes.
   if ! { .venv/bin/python -m pip install --upgrade pip \
-         && .venv/bin/python -m pip install -e ".[dev]"; } >.venv/install.log 2>&1; then
+         && .venv/bin/python -m pip install -e ".[dev]"; } 2>&1 | tee .venv/install.log \
+       | sed -un 's/^Collecting \([^ ]*\).*/  collecting \1/p'; then
     tail -n 30 .venv/install.log
     echo "Setting up .venv failed; the full log is in .venv/install.log" >&2
     exit 1

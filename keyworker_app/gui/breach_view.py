@@ -45,6 +45,7 @@ from keyworker_app.domain.dates import DATETIME_HINT, format_datetime, local_day
 from keyworker_app.domain.handling import Recipient
 from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.roles import LeadAction, allowed, who_can
+from keyworker_app.domain.wording import plural
 from keyworker_app.errors import UserFacingError, ValidationError
 from keyworker_app.gui.errors import show_error
 from keyworker_app.gui.form_dialog import DraftRegistry, fit_wrapped_text
@@ -413,8 +414,8 @@ class BreachView(ProgrammePage[Breach]):
         self.set_rows(breaches, keep=lambda b: b.id)
         running = sum(1 for b in breaches if reporting_state(b, self._policy, self._now())
                       in (ReportingState.CLOCK_RUNNING, ReportingState.OVERDUE))
-        self.status.setText(f"{len(breaches)} breaches recorded; {running} waiting for a "
-                            "decision on telling the regulator.")
+        self.status.setText(f"{plural(len(breaches), 'breach')} recorded; {running} waiting "
+                            "for a decision on telling the regulator.")
 
     def apply_changes(self, changes: Changes, _initiator: object = None) -> None:
         if changes.touches(RecordKind.BREACH):

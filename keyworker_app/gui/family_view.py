@@ -36,6 +36,7 @@ from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.provenance import SPECIAL_SOURCES, Source
 from keyworker_app.domain.sources import source_label, sourced_records, unknown_sources
 from keyworker_app.domain.suspension import marked_policy
+from keyworker_app.domain.wording import in_sentence
 from keyworker_app.errors import StaleRecordError, UserFacingError
 from keyworker_app.gui import family_forms as forms
 from keyworker_app.gui.changes import ChangeBroadcast
@@ -762,7 +763,7 @@ class FamilyView(QWidget):
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Information)
         box.setWindowTitle("Report exported")
-        box.setText(f"The {result.report.label.lower()} was saved as "
+        box.setText(f"The {in_sentence(result.report.label)} was saved as "
                     f"{result.destination.name}.")
         box.setInformativeText(PASSWORD_REMINDER if result.protected else
                                "It is not password-protected: keep it on a secure address, "

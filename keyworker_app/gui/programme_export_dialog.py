@@ -17,6 +17,7 @@ import shiboken6
 from PySide6.QtWidgets import QFormLayout, QLabel, QProgressDialog, QWidget
 
 from keyworker_app.domain.handling import Recipient, RecipientKind
+from keyworker_app.domain.wording import in_sentence
 from keyworker_app.errors import UserFacingError
 from keyworker_app.gui.secure_export_base import PASSWORD_REMINDER, SecureExportDialog
 from keyworker_app.gui.worker import StoreWork
@@ -61,7 +62,8 @@ class ProgrammeExportDialog(SecureExportDialog[PreparedProgrammeExport, Programm
         self._background = background
         self.preparing: QProgressDialog | None = None
         self.is_csv = request.is_csv  # read by refresh(), which the base class calls
-        title = f"Export the {request.report.label.lower()}" + (" as CSV" if self.is_csv else "")
+        title = (f"Export the {in_sentence(request.report.label)}"
+                 + (" as CSV" if self.is_csv else ""))
         super().__init__(service, title, parent)
         self._service = service
         self._template = request
@@ -146,7 +148,7 @@ class ProgrammeExportDialog(SecureExportDialog[PreparedProgrammeExport, Programm
 
 
 def report_saved_text(result: ProgrammeExportResult) -> tuple[str, str]:
-    text = f"The {result.report.label.lower()} was saved as {result.destination.name}."
+    text = f"The {in_sentence(result.report.label)} was saved as {result.destination.name}."
     detail = (PASSWORD_REMINDER if result.protected else
               "It is not password-protected: keep it on a secure address, printer or "
               "encrypted device.")

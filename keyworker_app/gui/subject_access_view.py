@@ -26,6 +26,7 @@ from keyworker_app.domain.dates import format_date, parse_date
 from keyworker_app.domain.draft_payload import fields_fit
 from keyworker_app.domain.handling import Recipient
 from keyworker_app.domain.subject_access import SubjectAccessRequest
+from keyworker_app.domain.wording import plural
 from keyworker_app.errors import UserFacingError
 from keyworker_app.gui.errors import show_error
 from keyworker_app.gui.form_dialog import DraftRegistry, FieldSpec, FormDialog
@@ -185,7 +186,7 @@ class SubjectAccessView(ProgrammePage[SubjectAccessRequest]):
             return
         self.set_rows(requests, keep=lambda r: r.id)
         overdue = sum(1 for r in requests if r.status(self._today()).value == "overdue")
-        self.status.setText(f"{len(requests)} requests; {overdue} overdue.")
+        self.status.setText(f"{plural(len(requests), 'request')}; {overdue} overdue.")
 
     def apply_changes(self, changes: Changes, _initiator: object = None) -> None:
         """A request logged or changed, or a linked person removed: the log follows."""

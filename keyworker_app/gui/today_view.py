@@ -18,6 +18,7 @@ from keyworker_app.domain.dates import format_date, format_datetime, weekday_nam
 from keyworker_app.domain.member_labels import family_label, shared_names, with_postcode
 from keyworker_app.domain.taf import DueAction, ReviewDue, UpcomingMeeting, due_state
 from keyworker_app.domain.team import TeamFamily, TeamOverview, WorkerLoad, worker_loads
+from keyworker_app.domain.wording import plural
 from keyworker_app.errors import UserFacingError
 from keyworker_app.gui.attention import (
     attention_background,
@@ -443,9 +444,3 @@ class TeamView(_FamilyPage):
         self.worker_filter.clear()
         self.summary.clear()
         self.team_summary.clear()
-
-
-def plural(count: int, noun: str) -> str:
-    if count == 1:
-        return f"1 {noun}"
-    return f"{count} {noun[:-1]}ies" if noun.endswith("family") else f"{count} {noun}s"
