@@ -108,6 +108,16 @@ def needing_consent(provided: Iterable[Provided], to_org: str | None,
     return tuple(needing)
 
 
+def purpose_outside(provided: Iterable[Provided], purpose_id: str,
+                    policy: Policy) -> tuple[str, ...]:
+    """The exchanges (ids, in the policy's order) the file's information came under that do not
+    list ``purpose_id`` among their purposes (Appendix B; the second data protection
+    principle): recorded with the export so the purpose can be reviewed."""
+    used = {item.exchange for item in provided if item.exchange}
+    return tuple(x.id for x in policy.exchanges
+                 if x.id in used and purpose_id not in x.purposes)
+
+
 def sources_needing_consent(shared: Iterable[SharedInformation], to_org: str | None,
                             policy: Policy) -> tuple[str, ...]:
     """``needing_consent`` for shared information only."""

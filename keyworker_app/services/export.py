@@ -26,6 +26,7 @@ from keyworker_app.domain.disclosure import (
     needing_consent,
     provided_by_records,
     provided_by_shared,
+    purpose_outside,
     require_basis,
     source_partners,
 )
@@ -179,6 +180,9 @@ class ExportService(ExportSteps[ExportRequest, ExportResult]):
         provided = self._provided(request, family)
         sources = source_partners(provided, self._policy)
         text = f"sources={','.join(sources) or 'none'}"
+        outside = purpose_outside(provided, request.purpose_id, self._policy)
+        if outside:  # used for a purpose its exchange does not list: kept for review
+            text += f" outside-purposes={','.join(outside)}"
         if request.recipient.kind not in (RecipientKind.SECURE_EMAIL, RecipientKind.OTHER_EMAIL):
             return text
         check_basis(request.basis, self._policy)

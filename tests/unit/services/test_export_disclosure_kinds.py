@@ -90,3 +90,20 @@ def test_a_printed_copy_lists_its_sources_without_asking_for_consent(
                                      Recipient.printing(), "support"))
     [event] = env.export_events()
     assert f"sources={POLICE}" in event and "further-disclosure" not in event
+
+
+def test_an_export_for_a_purpose_its_exchanges_do_not_list_is_marked_in_the_audit(
+        export_env: ExportEnv) -> None:
+    env = export_env
+    save_three_meetings(env.session, env.policy, env.family_id)
+
+    def pack(name: str, purpose: str) -> ExportRequest:
+        return ExportRequest(env.family_id, ReportKind.TAF_PACK, env.out / name,
+                             Recipient.printing(), purpose)
+
+    env.service.export(pack("support.pdf", "support"))
+    env.service.export(pack("evaluate.pdf", "evaluate"))
+    supported, evaluated = sorted(env.export_events(), key=lambda e: "evaluate" in e)
+    assert "outside-purposes" not in supported
+    outside = evaluated.split("outside-purposes=")[1].split()[0].split(",")
+    assert "police-allocated-families" in outside  # agreed for support only
