@@ -33,7 +33,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     args = parser.parse_args()
     # About 3.3 rows per household and 1.15 per filler person (see the generator).
-    households = args.rows // 7
+    households = args.rows // 8
     filler = int((args.rows - households * 3.3) / 1.15)
     start = time.perf_counter()
     files = generate(households, seed=2025, filler=filler)

@@ -224,7 +224,23 @@ def link(records: Sequence[LinkRecord],
 
     ``decisions`` maps a pair of identities (sorted) to True (same person) or False."""
     decisions = decisions or {}
-    prepared = [_prepare(r) for r in records]
+    everyone = [_prepare(r) for r in records]
+    # Rows of one file identical in every field we compare (a pupil's three terms) are one
+    # person: compare one of them, and join the rest to it.
+    first_of: dict[tuple[object, ...], int] = {}
+    same_rows: list[tuple[str, str]] = []
+    chosen: list[int] = []
+    for i, r in enumerate(records):
+        signature = (r.dataset, r.given_names, r.family_name, r.date_of_birth, r.address,
+                     r.town, r.postcode)
+        if r.dataset != STORE and signature in first_of:
+            same_rows.append((records[first_of[signature]].key, r.key))
+            continue
+        first_of[signature] = i
+        chosen.append(i)
+    every_record = records
+    records = [every_record[i] for i in chosen]
+    prepared = [everyone[i] for i in chosen]
     keys = [_block_keys(p) for p in prepared]
     pairs: list[PairScore] = []
     for kind in range(3):
@@ -258,19 +274,19 @@ def link(records: Sequence[LinkRecord],
     taken = tuple(p for p in pairs if p.confidence >= SURE)
     uncertain = tuple(p for p in pairs if REVIEW <= p.confidence < SURE)
     return Linkage(tuple(pairs), taken, uncertain,
-                   _households(records, prepared, taken))
+                   _households(every_record, everyone, taken, same_rows))
 
 
 def _households(records: Sequence[LinkRecord], prepared: Sequence[_Prepared],
-                taken: Sequence[PairScore]) -> tuple[Household, ...]:
+                taken: Sequence[PairScore],
+                same_rows: Sequence[tuple[str, str]]) -> tuple[Household, ...]:
     keys = [r.key for r in records]
     people = _Union(keys)
-    weakest: dict[str, float] = {}
-    for p in taken:
-        people.join(p.left, p.right)
     homes = _Union(keys)
-    for p in taken:
-        homes.join(p.left, p.right)
+    weakest: dict[str, float] = {}
+    for left, right in [(p.left, p.right) for p in taken] + list(same_rows):
+        people.join(left, right)
+        homes.join(left, right)
     by_home: dict[str, list[str]] = defaultdict(list)
     for r, prep in zip(records, prepared, strict=True):
         if prep.home:
