@@ -37,6 +37,7 @@ from keyworker_app.gui import new_family_values as new_family
 from keyworker_app.gui import taf_forms as tf
 from keyworker_app.gui.chronology_page import SIGNIFICANCE_FORM, parse_event
 from keyworker_app.gui.export_dialog import EXPORT_FORM, ExportDialog
+from keyworker_app.gui.handover_dialogs import HANDOVER_FORM, SendDialog
 from keyworker_app.gui.indicator_editing import KINDS as INDICATOR_KINDS
 from keyworker_app.gui.note_viewer import AMEND_FORM
 from keyworker_app.gui.partner_dialogs import IMPORT_FORM as PARTNER_IMPORT_FORM
@@ -79,6 +80,8 @@ class DraftHost(Protocol):
     def export_claim(self, file_format: str = "pdf",
                      draft: dict[str, Any] | None = None) -> object | None: ...
 
+    def send_bundle(self, kind: str, draft: dict[str, Any] | None = None) -> object | None: ...
+
     def new_family(self, initial: dict[str, str] | None = None,
                    restored: bool = False) -> object | None: ...
 
@@ -102,6 +105,18 @@ def decode_breach(payload: DraftPayload) -> dict[str, Any]:
 def decode_export(payload: DraftPayload) -> dict[str, Any]:
     require_version(payload, FORM_VERSION)
     return shaped(payload.data, SecureExportDialog.DRAFT_FIELDS)
+
+
+def decode_handover(payload: DraftPayload) -> dict[str, Any]:
+    require_version(payload, FORM_VERSION)
+    return shaped(payload.data, SendDialog.DRAFT_FIELDS)
+
+
+def _handover(host: DraftHost, record_key: str, data: dict[str, Any]) -> object | None:
+    kind = key_part(record_key, "handover")
+    if kind not in ("transfer", "copy"):
+        raise DraftUnreadable("It does not say whether it was a hand-over or a copy.")
+    return host.send_bundle(kind, data)
 
 
 def decode_family_export(payload: DraftPayload) -> dict[str, Any]:
@@ -282,6 +297,8 @@ KINDS: tuple[DraftKind, ...] = (
               _programme_export(lambda h: h.show_breaches(), "breach"), decode=decode_export),
     DraftKind(EXPORT_FORMS[ProgrammeReport.PBR_CLAIM], "Exporting the PbR claim", _claim,
               decode=decode_export),
+    DraftKind(HANDOVER_FORM, "Sending a bundle to a colleague", _handover,
+              decode=decode_handover),
 )
 
 

@@ -29,7 +29,8 @@ class FurtherDisclosureFields(QWidget):
     DRAFT_FIELDS: dict[str, type] = {"disclosure_shown": bool, "consent_ref": str,
                                      "consent_date": str, "statutory": str}
 
-    def __init__(self, policy: Policy, parent: QWidget | None = None) -> None:
+    def __init__(self, policy: Policy, parent: QWidget | None = None, *,
+                 again: str = "export again") -> None:
         super().__init__(parent)
         self.consent = QGroupBox("Written consent of the partner")
         self.reference = QLineEdit()
@@ -56,7 +57,7 @@ class FurtherDisclosureFields(QWidget):
         self.statutory.setEnabled(bool(policy.gateways))
 
         note = QLabel("Record the basis for passing the partner's information on, then "
-                      "export again.")
+                      f"{again}.")
         note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -6,7 +6,7 @@ use, so the app starts without them.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QStatusBar, QWidget
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog
 
     from keyworker_app.domain.policy import Policy
+    from keyworker_app.gui.form_dialog import DraftRegistry
     from keyworker_app.gui.handover_dialogs import ContactsDialog, ReceiveDialog, SendDialog
     from keyworker_app.services.api import Session
     from keyworker_app.services.handover import HandoverService
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
 
 class HandoverHost(Protocol):
     policy: Policy | None
+
+    @property
+    def lock(self) -> DraftRegistry: ...
 
     def current_session(self) -> Session | None: ...
 
@@ -83,7 +87,7 @@ class HandoverActions:
         self._opened(dialog)
         return dialog
 
-    def send(self, kind: BundleKind) -> SendDialog | None:
+    def send(self, kind: BundleKind, draft: dict[str, Any] | None = None) -> SendDialog | None:
         from keyworker_app.gui.handover_dialogs import SendDialog
 
         opened = self._service()
@@ -92,7 +96,8 @@ class HandoverActions:
         tabs = getattr(self._window, "family_tabs", None)
         current = getattr(tabs.currentWidget(), "family_id", None) if tabs is not None else None
         dialog = SendDialog(opened[0], opened[1], kind, self._window,
-                            selected=current if isinstance(current, int) else None)
+                            selected=current if isinstance(current, int) else None,
+                            registry=self._host.lock, draft=draft)
         dialog.sent.connect(self._sent)
         self._opened(dialog)
         return dialog

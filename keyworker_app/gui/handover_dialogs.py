@@ -27,15 +27,20 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from keyworker_app.domain.dates import format_date
+from keyworker_app.domain.disclosure import FurtherDisclosureError
 from keyworker_app.domain.handover import BundleKind, Contact, ContactCard
 from keyworker_app.errors import UserFacingError
+from keyworker_app.gui.discard_prompt import ask_discard
 from keyworker_app.gui.errors import show_error
+from keyworker_app.gui.form_dialog import DraftRegistry, fit_wrapped_text
+from keyworker_app.gui.further_disclosure import FurtherDisclosureFields
 from keyworker_app.gui.widgets import action_button, button_row, record_table
 from keyworker_app.gui.worker import run_in_background
 
@@ -47,6 +52,7 @@ _ROLE = Qt.ItemDataRole
 _INDEX = QModelIndex | QPersistentModelIndex
 CARD_FILTER = "Contact cards (*.kwcard);;All files (*)"
 BUNDLE_FILTER = "Keyworker bundles (*.kwbundle);;All files (*)"
+HANDOVER_FORM = "handover-send"  # the draft kind of Hand over… / Send a copy…
 
 
 def _problem_label() -> QLabel:
@@ -111,6 +117,7 @@ class AddContactDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Add a colleague's contact card")
         self.setModal(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._card = card
         self._add = add
         intro = QLabel(
@@ -151,6 +158,7 @@ class ContactsDialog(QDialog):
     def __init__(self, service: HandoverService, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Contacts")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._service = service
         self.file_dialog: QFileDialog | None = None
         self.add_dialog: AddContactDialog | None = None
@@ -248,20 +256,30 @@ class ContactsDialog(QDialog):
 
 
 class SendDialog(QDialog):
-    """Hand over… (transfer) or Send a copy… (TAF preparation): families, recipient, file."""
+    """Hand over… (transfer) or Send a copy… (TAF preparation): families, recipient, file, and
+    (once the service asks, ISA §5) the partner's written consent. What was chosen and typed
+    is kept through a lock as a draft (form ``HANDOVER_FORM``)."""
 
     sent = Signal(object)  # a services.handover.SentBundle
+    DRAFT_FIELDS: dict[str, type] = {"families": list, "contact": str, "file": str,
+                                     **FurtherDisclosureFields.DRAFT_FIELDS}
 
     def __init__(self, session: Session, service: HandoverService, kind: BundleKind,
-                 parent: QWidget | None, *, selected: int | None = None) -> None:
+                 parent: QWidget | None, *, selected: int | None = None,
+                 registry: DraftRegistry | None = None,
+                 draft: dict[str, Any] | None = None) -> None:
         super().__init__(parent)
         self.kind = kind
+        self.form = HANDOVER_FORM
         self._service = service
         self.busy = False
+        self._for_lock = False
         self.file_dialog: QFileDialog | None = None
+        self.discard_box: QMessageBox | None = None
         transfer = kind is BundleKind.TRANSFER
         self.setWindowTitle("Hand over a case" if transfer else "Send a copy for TAF preparation")
         self.setModal(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         intro = QLabel(
             "The families you tick are written to a bundle only your colleague's store can "
             "open, signed by this store. After a hand-over, this store keeps a closed, "
@@ -290,9 +308,10 @@ class SendDialog(QDialog):
         self.file.setAccessibleName("Bundle file")
         self.file.setPlaceholderText("Choose where to save the bundle")
         browse = action_button("&Choose…", "Choose where to save the bundle", self.choose_file)
+        self.disclosure = FurtherDisclosureFields(service.policy, again="send again")
         self.problem = _problem_label()
         form = QFormLayout()
-        families_label = QLabel("&Families:")
+        families_label = QLabel("Fa&milies:")
         families_label.setBuddy(self.families)
         form.addRow(families_label, self.families)
         to_label = QLabel("&To:")
@@ -305,7 +324,7 @@ class SendDialog(QDialog):
         file_label.setBuddy(browse)
         form.addRow(file_label, file_row)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.send_button = self.buttons.addButton("&Hand over" if transfer else "&Send copy",
+        self.send_button = self.buttons.addButton("&Hand over" if transfer else "Se&nd copy",
                                                   QDialogButtonBox.ButtonRole.AcceptRole)
         self.send_button.setDefault(True)
         self.buttons.accepted.connect(self.run)
@@ -313,6 +332,7 @@ class SendDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form, 1)
+        layout.addWidget(self.disclosure)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
         if not self.contacts.count():
@@ -320,7 +340,50 @@ class SendDialog(QDialog):
                               "(File → Contacts…).")
             self.send_button.setEnabled(False)
         self.setMinimumWidth(560)
+        self._initial = self.draft_state()
+        if draft is not None:
+            self.apply_draft_state(draft)
+        if registry is not None:
+            registry.register_editor(self)
+            self.finished.connect(lambda _c: registry.unregister_editor(self))
 
+    # -- drafts ---------------------------------------------------------------------------
+    def draft_state(self) -> dict[str, Any]:
+        contact = self.contacts.currentData()
+        return {"families": [str(i) for i in self.ticked()],
+                "contact": contact.card.fingerprint if isinstance(contact, Contact) else "",
+                "file": self.file.text(), **self.disclosure.draft_state()}
+
+    def apply_draft_state(self, draft: dict[str, Any]) -> None:
+        wanted = {str(i) for i in draft.get("families", [])}
+        for i in range(self.families.count()):
+            item = self.families.item(i)
+            item.setCheckState(Qt.CheckState.Checked if str(item.data(_ROLE.UserRole)) in wanted
+                               else Qt.CheckState.Unchecked)
+        for i in range(self.contacts.count()):
+            contact = self.contacts.itemData(i)
+            if isinstance(contact, Contact) and contact.card.fingerprint == draft.get("contact"):
+                self.contacts.setCurrentIndex(i)
+        self.file.setText(str(draft.get("file", "")))
+        self.disclosure.apply_draft_state(draft)
+
+    def changed(self) -> bool:
+        return self.draft_state() != self._initial
+
+    def collect_draft(self) -> tuple[str, str, dict[str, Any]] | None:
+        self._for_lock = True  # the lock closes this next, without asking
+        if not self.changed():
+            return None
+        return HANDOVER_FORM, f"handover:{self.kind.value}", self.draft_state()
+
+    def reject(self) -> None:
+        if self._for_lock or not self.changed() or not self.isVisible():
+            super().reject()
+        elif self.discard_box is None:
+            self.discard_box = ask_discard(self, super().reject)
+            self.discard_box.finished.connect(lambda _c: setattr(self, "discard_box", None))
+
+    # -- sending --------------------------------------------------------------------------
     def ticked(self) -> list[int]:
         return [int(self.families.item(i).data(_ROLE.UserRole))
                 for i in range(self.families.count())
@@ -353,12 +416,17 @@ class SendDialog(QDialog):
         if not dest:
             self.show_problem("Choose where to save the bundle.")
             return
+        try:
+            basis = self.disclosure.basis()
+        except UserFacingError as exc:
+            self.show_problem(f"{exc.message} {exc.advice}".strip())
+            return
         self.show_problem("")
         self.busy = True
         self.send_button.setEnabled(False)
         service, kind = self._service, self.kind
         path = Path(dest)
-        run_in_background(lambda: service.send(ids, contact, kind, path,
+        run_in_background(lambda: service.send(ids, contact, kind, path, basis=basis,
                                                replace_file=path.exists()),
                           self._sent, self._failed)
 
@@ -366,6 +434,7 @@ class SendDialog(QDialog):
         self.busy = False
         self.sent.emit(result)
         if self.isVisible():
+            self._for_lock = True  # sent: nothing left to keep or to ask about
             self.accept()
 
     def _failed(self, exc: BaseException) -> None:
@@ -373,6 +442,9 @@ class SendDialog(QDialog):
         self.send_button.setEnabled(True)
         if not self.isVisible():
             return
+        if isinstance(exc, FurtherDisclosureError):
+            self.disclosure.setVisible(True)
+            fit_wrapped_text(self)
         if isinstance(exc, UserFacingError):
             self.show_problem(f"{exc.message} {exc.advice}".strip())
         else:
@@ -413,6 +485,7 @@ class ReceiveDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Receive a bundle")
         self.setModal(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._service = service
         self._opened = opened
         self.busy = False

@@ -407,6 +407,12 @@ class MainWindow(QMainWindow):
         background = session.background()
         return ProgrammeExportService(background, background.programme(policy))
 
+    def send_bundle(self, kind: str, draft: dict[str, Any] | None = None) -> QWidget | None:
+        """File → Hand over… ("transfer") or Send a copy… ("copy"), reopened from a draft."""
+        from keyworker_app.domain.handover import BundleKind
+
+        return self.file_actions.handover.send(BundleKind(kind), draft=draft)
+
     def export_claim_csv(self) -> ProgrammeExportDialog | None:
         """Programme → Export the PbR claim as CSV: for the claim spreadsheet; formula-safe
         and never protected, so only to a recipient who may receive an unprotected file."""

@@ -29,6 +29,7 @@ from keyworker_app.gui.breach_view import BreachDialog
 from keyworker_app.gui.draft_kinds import GONE, DraftKinds
 from keyworker_app.gui.family_view import FamilyView
 from keyworker_app.gui.form_dialog import FormDialog
+from keyworker_app.gui.handover_dialogs import SendDialog
 from keyworker_app.gui.kept_drafts import KeptDraftsDialog, TypedTextDialog
 from keyworker_app.gui.main_window import MainWindow
 from keyworker_app.gui.meeting_editor import MeetingEditor
@@ -227,6 +228,7 @@ OPENERS: dict[str, Opener] = {
     "suspension-record": lambda win, _fid: _suspension(win),
     "record-search": lambda win, _fid: win.search_records(),
     "partner-import": lambda win, _fid: _partner_import(win),
+    "handover-send": lambda win, _fid: win.send_bundle("copy"),
 }
 PASSWORD = "correct horse battery staple"
 
@@ -251,6 +253,14 @@ def _type_into(dialog: QWidget, form: str) -> Any:
         dialog.password.setText(PASSWORD)
         dialog.password_again.setText(PASSWORD)
         return dialog.draft_state()
+    if isinstance(dialog, SendDialog):
+        first = dialog.families.item(0)
+        first.setCheckState(first.checkState().Checked)
+        dialog.file.setText(str(Path.home() / "typed-bundle.kwbundle"))
+        dialog.disclosure.setVisible(True)  # as after an ISA §5 refusal
+        dialog.disclosure.reference.setText("POL/2025/typed")
+        dialog.disclosure.day.setText("06/03/2025")
+        return dialog.draft_state()
     if isinstance(dialog, BreachDialog):
         dialog.summary.setPlainText("Typed summary of the breach.")
         dialog.outcome.setPlainText("Typed outcome.")
@@ -274,6 +284,8 @@ def _holds(dialog: QWidget) -> Any:
         return dialog.texts()
     if isinstance(dialog, BreachDialog):
         return dialog.state()
+    if isinstance(dialog, SendDialog):
+        return dialog.draft_state()
     if isinstance(dialog, FindPersonDialog | RecordSearchDialog):
         return dialog.query.text()
     if isinstance(dialog, SecureExportDialog):

@@ -26,7 +26,7 @@ from keyworker_app.services.handover import HandoverService
 from tests.gui.conftest import FakeClock, unlock
 from tests.gui.samples import LEAD, sample_family
 from tests.taf_session import shipped_policy
-from tests.unit.services.handover_stores import Store, empty_store, key_worker_store
+from tests.unit.services.handover_stores import BLABY, Store, empty_store, key_worker_store
 
 SHOTS = Path(os.environ.get("KEYWORKER_SHOTS", "/nonexistent"))
 
@@ -145,3 +145,35 @@ def test_contacts_hand_over_and_receive_from_the_file_menu(
     _shot(box, "replay-refused")
     box.close()
     del family_id
+
+
+def test_sending_to_another_organisation_asks_for_the_partners_consent(
+        qtbot: Any, window: MainWindow, tmp_path: Path) -> None:
+    blaby = empty_store(tmp_path / "blaby", BLABY)
+    try:
+        card = tmp_path / "dee.kwcard"
+        blaby.handover().export_card(card)
+        session = window.current_session()
+        assert session is not None
+        session.handover(shipped_policy()).add_contact(HandoverService.read_card(card))
+        sending = window.file_actions.handover.send(BundleKind.COPY)
+        assert isinstance(sending, SendDialog) and sending.disclosure.isHidden()
+        for i in range(sending.families.count()):
+            item = sending.families.item(i)
+            if item.text().startswith("KW-0201"):
+                item.setCheckState(item.checkState().Checked)
+        bundle = tmp_path / "to-blaby.kwbundle"
+        sending.file.setText(str(bundle))
+        sending.send_button.click()
+        qtbot.waitUntil(lambda: not sending.busy and sending.send_button.isEnabled(),
+                        timeout=10_000)
+        assert "Leicestershire Police" in sending.problem.text()
+        assert not sending.disclosure.isHidden() and not bundle.exists()
+        _shot(sending, "hand-over-consent")
+        sending.disclosure.reference.setText("POL/2025/17")
+        sending.disclosure.day.setText("06/03/2025")
+        sending.send_button.click()
+        qtbot.waitUntil(lambda: window.file_actions.handover.dialog is None, timeout=10_000)
+        assert bundle.exists()
+    finally:
+        blaby.session.lock()
