@@ -38,6 +38,7 @@ from keyworker_app.domain.input_checks import (
 )
 from keyworker_app.domain.member_labels import member_choices
 from keyworker_app.domain.problems import InvalidRecordError
+from keyworker_app.domain.provenance import THIS_ORGANISATION, Source
 from keyworker_app.domain.validation import canonical_postcode
 from keyworker_app.gui.form_dialog import FieldSpec
 
@@ -169,9 +170,11 @@ def note_fields(family: Family) -> list[FieldSpec]:
 
 
 def apply_note(family: Family, author: str, values: dict[str, str], today: date) -> Family:
+    # The worker's own record of a contact: this organisation is its source (ISA §9).
     note = CaseNote(kind=ContactKind(values["kind"]),
                     occurred_at=parse_datetime(values["occurred_at"]), author=author,
-                    summary=values["summary"].strip(), person_ref=values["person_ref"])
+                    summary=values["summary"].strip(), person_ref=values["person_ref"],
+                    source=Source(THIS_ORGANISATION))
     return require_valid_family(dataclasses.replace(family, notes=(*family.notes, note)),
                                 today, before=family, focus=("notes", len(family.notes)))
 

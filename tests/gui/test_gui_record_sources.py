@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit
 
 from keyworker_app.domain.provenance import OTHER_NAMED, Source
+from keyworker_app.domain.source_completion import records_to_complete
 from keyworker_app.gui.clipboard import ClipboardGuard
 from keyworker_app.gui.family_view import FamilyView
 from tests.gui.samples import sample_family
@@ -109,3 +110,25 @@ def test_each_record_form_offers_the_source_fits_the_screen_and_no_letter_clashe
     if key == "education":
         dialog.grab().save("/work/coord/shots/prov13/education_form_source.png")
     dialog.reject()
+
+
+def test_a_note_the_worker_types_comes_from_this_organisation(
+        qtbot: Any, taf: TafStore) -> None:
+    view = _view(qtbot, taf)
+    before = len(view.family.notes)
+    dialog = view.open_note_dialog()
+    summary = dialog.editors["summary"]
+    if isinstance(summary, QLineEdit):
+        summary.setText("Called mum about the school run")
+    else:
+        summary.setPlainText("Called mum about the school run")  # type: ignore[union-attr]
+    occurred = dialog.editors["occurred_at"]
+    assert isinstance(occurred, QLineEdit)
+    occurred.setText("03/03/2025 10:00")
+    assert dialog.try_save(), [p.text() for p in dialog.problems.values() if p.text()]
+    notes = taf.session.families().get(view.family_id).notes
+    assert len(notes) == before + 1
+    [new] = [n for n in notes if n.summary == "Called mum about the school run"]
+    assert new.source == Source("this-organisation")
+    listed = records_to_complete(taf.session.families().get(view.family_id))
+    assert not any(r.key == f"notes.{notes.index(new)}" for r in listed)
