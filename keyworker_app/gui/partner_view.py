@@ -270,16 +270,20 @@ class PartnerDataView(QWidget):
                                              "Select it in the list of candidate households."))
             return
         reference = self._suggest()
+        warning = (" A member of this household was deleted from the programme before: check "
+                   "the retention review first." if chosen.deleted_before else "")
         confirm_box(self, "Create family",
                     f"Create family {reference} from household {chosen.household.number} "
                     f"({len(chosen.family.members)} members)?",
                     detail="Its members and the partners' facts, each with its source, become "
-                    "the family's record; the partner rows about them are then removed.",
+                    "the family's record; the partner rows about them are then removed."
+                    + warning,
                     confirm_text="C&reate", confirmed=lambda: self.create_family(chosen, reference))
 
     def create_family(self, chosen: Candidate, reference: str) -> None:
         try:
-            self._service.create_family(chosen, reference, self._key_worker)
+            self._service.create_family(chosen, reference, self._key_worker,
+                                        despite_deletion=True)  # the question said so
         except UserFacingError as exc:
             show_error(self, exc)
             return

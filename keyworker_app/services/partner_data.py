@@ -276,13 +276,20 @@ class PartnerService:
         return self._repo().decisions().get(pair_key(left.identity, right.identity))
 
     # -- creating the family -------------------------------------------------------------
-    def create_family(self, candidate: Candidate, reference: str, key_worker: str) -> Family:
+    def create_family(self, candidate: Candidate, reference: str, key_worker: str, *,
+                      despite_deletion: bool = False) -> Family:
         """Save the household as a family (its facts with their sources) and drop its rows:
-        they now live in the family's record."""
+        they now live in the family's record. A member matching a deletion marker (ISA §10)
+        is never added again without the team lead saying so (``despite_deletion``)."""
         require(self.role, LeadAction.PARTNER_IMPORT)
         if not candidate.qualifies:
             raise UserFacingError("This household does not meet the criteria.",
                                   "Only households that meet them become families.")
+        if candidate.deleted_before and not despite_deletion:
+            raise UserFacingError(
+                f"{len(candidate.deleted_before)} member(s) of this household were deleted "
+                "from the programme before (a deletion marker matches).",
+                "Check the retention review that deleted them before creating the family.")
         family = replace(candidate.family, reference=reference, key_worker=key_worker)
         with transaction(self._conn):
             saved = FamilyRepository(self._conn, today=self._clock.today).add(family)

@@ -17,8 +17,9 @@ from keyworker_app.domain.partner_data import PartnerImportError
 from keyworker_app.domain.progress import OperationCancelled
 from keyworker_app.domain.retention import MARKER_NOTE, DeletionMarker
 from keyworker_app.domain.roles import RoleRefusedError
+from keyworker_app.errors import UserFacingError
 from keyworker_app.services.case_store import CaseSession
-from keyworker_app.services.partner_data import MatchResult, PartnerService
+from keyworker_app.services.partner_data import MatchResult, PartnerService, UndecidedMatchesError
 from keyworker_app.store.connection import transaction
 from keyworker_app.store.partner_repo import PartnerRepository
 from keyworker_app.store.programme_repo import ProgrammeRepository
@@ -156,7 +157,7 @@ def test_finish_waits_for_decisions_which_are_kept(programme: Programme) -> None
     assert len(result.linkage.uncertain) == 1
     pair = result.linkage.uncertain[0]
     assert "date of birth: exact" in pair.evidence
-    with pytest.raises(PartnerImportError.__mro__[1]) as refused:  # UserFacingError
+    with pytest.raises(UndecidedMatchesError) as refused:
         service.finish()
     assert "1 uncertain match still waits" in str(refused.value)
     service.decide(result, pair, same=True)
@@ -253,7 +254,12 @@ def test_a_person_deleted_before_is_flagged(programme: Programme) -> None:
             f"{member.given_names} {member.family_name}", member.date_of_birth, MARKER_NOTE,
             date(2024, 1, 1)),), review_id)
     again = {c.household.number: c for c in service.match().qualifying}
-    assert again[first.household.number].deleted_before == (member.ref,)
+    flagged = again[first.household.number]
+    assert flagged.deleted_before == (member.ref,)
+    with pytest.raises(UserFacingError, match="deleted from the programme before"):
+        service.create_family(flagged, "TF-2025-009", "Kim Worker")
+    assert service.create_family(flagged, "TF-2025-009", "Kim Worker",
+                                 despite_deletion=True).id is not None
 
 
 def test_import_log_warns_when_a_monthly_file_is_overdue(programme: Programme) -> None:
