@@ -33,6 +33,7 @@ from keyworker_app.gui.widgets import action_button, record_table
 
 HEADERS = ("Date", "Event", "Who or which agency", "Significance", "Summary")
 SIGNIFICANCE_COLUMN = 3
+COLUMN_CAPS = {1: 240, 2: 150, SIGNIFICANCE_COLUMN: 180}  # event, who, significance
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -231,8 +232,9 @@ class ChronologyPage(QWidget):
                  if self._family is not None else {})
         self.model.set_entries(entries, names)
         self.table.resizeColumnsToContents()
-        self.table.setColumnWidth(SIGNIFICANCE_COLUMN,
-                                  min(self.table.columnWidth(SIGNIFICANCE_COLUMN), 240))
+        # Capped, so the summary stays in view in a narrow window (a cell's tooltip has all).
+        for column, widest in COLUMN_CAPS.items():
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), widest))
         if chosen is not None:
             self.select(chosen.key)
         marked = sum(1 for e in self._all if e.significance is not None)

@@ -5,7 +5,9 @@ column."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -21,6 +23,7 @@ from tests.unit.services.export_env import ExportEnv
 from tests.unit.services.test_export_chronology import SECURE, chronology_request
 from tests.unit.services.test_note_amendments import pdftotext_flow
 
+SHOTS = os.environ.get("KEYWORKER_SHOTS", "")
 REASON = "First disclosure of domestic abuse by the child"
 
 
@@ -75,6 +78,8 @@ def test_the_exported_chronology_shows_the_significance_and_reason(
     env.session.mark_significant(env.family_id, EntryKind.ALLOCATION, FAMILY_DATES, REASON)
     result = env.service.export(chronology_request(env, SECURE))
     data = result.destination.read_bytes()
+    if SHOTS:
+        (Path(SHOTS) / "chronology_significant.pdf").write_bytes(data)
     assert assert_marked_every_page(data, env.policy.protective_marking) >= 1
     text = " ".join(pdftotext_flow(result.destination).split())
     assert f"Significant: {REASON}" in text
