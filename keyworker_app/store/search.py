@@ -6,15 +6,13 @@ case-insensitive by default and so cannot use the binary index; the range can.
 A query is a few alternatives (every word starts a name; or it starts the reference, the
 postcode, a UPN or an NHS number). The caseload wants every match, in no order (its own
 sort shows them). A first page sorted by name costs what the page costs, not what the store
-holds: when each alternative matches few families those are sorted; when one matches many,
-the families are read in name order from the name index and the first ones that match are
-taken, which, many matching, is soon.
+holds: when the query matches few families those are read and sorted; when it matches many,
+the families are read in name order from the name index and the first that match are taken,
+which, many matching, is soon.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,8 +32,11 @@ from keyworker_app.store.connection import Connection
 
 # The highest code point sorts after every character a term can hold.
 _TOP = "\U0010ffff"
-# Up to this many families per alternative are sorted; beyond, the name index is walked.
-SORT_AT_MOST = 2000
+# Up to this many matching terms are read and sorted; beyond, the name index is walked.
+FEW = 300
+# An alternative whose every word is this common is probed family by family as the index is
+# walked (gathering its families would cost in proportion to the store).
+MANY = 5000
 MAX_NAME_WORDS = 8
 _HAS_TERM = ("EXISTS (SELECT 1 FROM search_term AS s WHERE s.family_id = family.id "
              "AND s.term >= ? AND s.term < ?)")
@@ -56,9 +57,29 @@ class _Alternative:
 
     prefixes: tuple[str, ...]
 
-    def sql(self) -> tuple[str, list[Any]]:
+    def walk_sql(self) -> tuple[str, list[Any]]:
+        """A condition on ``family`` (one index probe per word)."""
         clauses = " AND ".join(_HAS_TERM for _ in self.prefixes)
         return f"({clauses})", [v for p in self.prefixes for v in (p, p + _TOP)]
+
+    def every_sql(self) -> tuple[str, list[Any]]:
+        """The ids of every family matching (duplicates possible), computed in SQLite."""
+        ranges = " INTERSECT ".join(_RANGE for _ in self.prefixes)
+        return (f"SELECT family_id FROM ({ranges})",
+                [v for p in self.prefixes for v in (p, p + _TOP)])
+
+    def from_fewest_sql(self, fewest: str) -> tuple[str, list[Any]]:
+        """The same ids, reading only the families of the word matching fewest and probing
+        them for the other words."""
+        others = [p for p in self.prefixes if p != fewest]
+        probes = "".join(f" AND {_HAS_TERM.replace('family.id', 't.family_id')}"
+                         for _ in others)
+        return (f"SELECT t.family_id FROM search_term AS t WHERE t.term >= ? AND t.term < ?"
+                f"{probes}", [fewest, fewest + _TOP, *(v for p in others
+                                                        for v in (p, p + _TOP))])
+
+
+_RANGE = "SELECT family_id FROM search_term WHERE term >= ? AND term < ?"
 
 
 def _alternatives(text: str) -> list[_Alternative]:
@@ -76,49 +97,12 @@ def _alternatives(text: str) -> list[_Alternative]:
     return found
 
 
-def _prefix_ids(conn: Connection, prefix: str, at_most: int | None = None) -> set[int]:
-    """Families with a term starting ``prefix``; with ``at_most``, reading stops at one
-    more than that (enough to tell "more than at_most")."""
-    rows = conn.execute("SELECT family_id FROM search_term WHERE term >= ? AND term < ?",
-                        (prefix, prefix + _TOP))
-    if at_most is None:
-        return {int(row[0]) for row in rows}
-    ids: set[int] = set()
-    for row in rows:  # the cursor steps through the index: stopping early reads no more
-        ids.add(int(row[0]))
-        if len(ids) > at_most:
-            break
-    return ids
-
-
-def _all_ids(conn: Connection, alternatives: Sequence[_Alternative]) -> set[int]:
-    hits: set[int] = set()
-    for alternative in alternatives:
-        found: set[int] | None = None
-        for prefix in alternative.prefixes:
-            ids = _prefix_ids(conn, prefix)
-            found = ids if found is None else found & ids
-            if not found:
-                break
-        hits |= found or set()
-    return hits
-
-
-def _few_candidates(conn: Connection, alternatives: Sequence[_Alternative]) -> set[int] | None:
-    """Every family that can match, if each alternative has a word matching few; else None.
-    (A family matching an alternative has a term for each of its words, so the word with the
-    fewest families bounds it.)"""
-    candidates: set[int] = set()
-    for alternative in alternatives:
-        fewest: set[int] | None = None
-        for prefix in alternative.prefixes:
-            ids = _prefix_ids(conn, prefix, SORT_AT_MOST)
-            if len(ids) <= SORT_AT_MOST and (fewest is None or len(ids) < len(fewest)):
-                fewest = ids
-        if fewest is None:
-            return None
-        candidates |= fewest
-    return candidates
+def _rows_with(conn: Connection, prefix: str, at_most: int) -> int:
+    """How many terms start ``prefix`` (at least the families that have one), counting no
+    further than one more than ``at_most``."""
+    row = conn.execute(f"SELECT count(*) FROM ({_RANGE} LIMIT ?)",
+                       (prefix, prefix + _TOP, at_most + 1)).fetchone()
+    return int(row[0])
 
 
 def search_ids(conn: Connection, text: str, limit: int = 200, *,
@@ -137,19 +121,34 @@ def search_ids(conn: Connection, text: str, limit: int = 200, *,
     if not alternatives or (ordered and limit <= 0):
         return []
     if not ordered:
-        return list(_all_ids(conn, alternatives))
-    parts = [alternative.sql() for alternative in alternatives]
-    matches = " OR ".join(sql for sql, _ in parts)
-    params = [v for _, values in parts for v in values]
+        parts = [a.every_sql() for a in alternatives]
+        rows = conn.execute(" UNION ".join(sql for sql, _ in parts),
+                            [v for _, values in parts for v in values]).fetchall()
+        return [int(row[0]) for row in rows]
     order = "ORDER BY family_name COLLATE NOCASE, reference LIMIT ?"
-    candidates = _few_candidates(conn, alternatives)
-    if candidates is not None:
-        if not candidates:
-            return []
-        rows = conn.execute(
-            f"SELECT id FROM family WHERE id IN (SELECT value FROM json_each(?)) "
-            f"AND ({matches}) {order}", [json.dumps(sorted(candidates)), *params, limit])
-    else:
-        rows = conn.execute(f"SELECT id FROM family INDEXED BY family_by_name "
-                            f"WHERE {matches} {order}", [*params, limit])
+    found: list[tuple[str, list[Any]]] = []  # the ids of an alternative's families
+    probed: list[tuple[str, list[Any]]] = []  # a condition probed per family walked
+    largest = 0
+    for alternative in alternatives:
+        counts = {p: _rows_with(conn, p, MANY) for p in alternative.prefixes}
+        fewest = min(counts, key=counts.__getitem__)
+        if not counts[fewest]:
+            continue
+        if counts[fewest] > MANY:
+            probed.append(alternative.walk_sql())  # common: probed, not gathered
+        else:
+            found.append(alternative.from_fewest_sql(fewest))
+            largest = max(largest, counts[fewest])
+    if not found and not probed:
+        return []
+    conditions = [f"id IN ({' UNION ALL '.join(s for s, _ in found)})"] if found else []
+    conditions += [sql for sql, _ in probed]
+    params = [*(v for _, values in found for v in values),
+              *(v for _, values in probed for v in values), limit]
+    # Few families: read and sort them. Many: walk the name index, which soon meets the
+    # first ``limit`` of them, checking each family against the ids found (in memory).
+    walk = bool(probed) or largest > FEW
+    rows = conn.execute(
+        f"SELECT id FROM family {'INDEXED BY family_by_name ' if walk else ''}"
+        f"WHERE {' OR '.join(conditions)} {order}", params).fetchall()
     return [int(row[0]) for row in rows]
