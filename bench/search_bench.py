@@ -61,16 +61,16 @@ def vocabulary(rng: random.Random, size: int) -> list[str]:
     return sorted(words)
 
 
-def zipf_picker(rng: random.Random, words: list[str]) -> Callable[[], str]:
-    weights = [1.0 / (rank + 1) for rank in range(len(words))]
+def zipf_picker(rng: random.Random, words: list[str]) -> Callable[[int], list[str]]:
+    """``pick(n)``: n words, the word of rank r drawn in proportion to 1 / r."""
     cumulative: list[float] = []
     total = 0.0
-    for w in weights:
-        total += w
+    for rank in range(len(words)):
+        total += 1.0 / (rank + 1)
         cumulative.append(total)
 
-    def pick() -> str:
-        return rng.choices(words, cum_weights=cumulative, k=1)[0]
+    def pick(n: int) -> list[str]:
+        return rng.choices(words, cum_weights=cumulative, k=n)
 
     return pick
 
@@ -87,7 +87,7 @@ def build_notes(conn: Connection, families: int, per_family: int, seed: int) -> 
         rows = []
         for fid in range(1, families + 1):
             for position in range(per_family):
-                text = " ".join(pick() for _ in range(rng.randint(20, 60))) + "."
+                text = " ".join(pick(rng.randint(20, 60))) + "."
                 at = (start + timedelta(days=position * 7, hours=fid % 8)).isoformat()
                 rows.append((fid, position, at, text.capitalize()))
         conn.executemany(NOTE_SQL, rows)
@@ -99,14 +99,13 @@ def typed_queries(rng: random.Random, words: list[str], count: int) -> list[str]
     queries: list[str] = []
     for _ in range(count):
         shape = rng.random()
+        first, second = pick(2)
         if shape < 0.4:  # one word, finished
-            queries.append(pick())
+            queries.append(first + " ")
         elif shape < 0.7:  # one word being typed: its first 3-5 letters
-            word = pick()
-            queries.append(word[: rng.randint(3, min(5, len(word)))])
+            queries.append(first[: rng.randint(3, min(5, len(first)))])
         else:  # two words, the second being typed
-            second = pick()
-            queries.append(f"{pick()} {second[: rng.randint(3, len(second))]}")
+            queries.append(f"{first} {second[: rng.randint(3, len(second))]}")
     return queries
 
 

@@ -78,6 +78,9 @@ BACKGROUND_BATCH = 100
 
 
 MEMBERS_COLUMN, ACTION_COLUMN, REVIEW_COLUMN = 3, 6, 7
+_ROLES = frozenset({FAMILY_ID_ROLE, Qt.ItemDataRole.TextAlignmentRole,
+                    Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole,
+                    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole})
 
 
 def _overdue(summary: FamilySummary, column: int, today: date) -> bool:
@@ -121,7 +124,9 @@ class CaseloadModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._session: Session | None = None
-        self._ids: list[int] = []
+        self._ids: list[int] = []  # the rows shown: the store's order, filtered by a search
+        self._order: list[int] = []  # every family, in the store's order
+        self._matching: set[int] | None = None  # the search's hits (None: no search)
         self._sort_key, self._descending = "reference", False
         self._rows: dict[int, FamilySummary] = {}
         self._criteria: CriteriaSource | None = None
@@ -138,6 +143,7 @@ class CaseloadModel(QAbstractTableModel):
         self._criteria_timer.timeout.connect(self._work_out_slice)
         self._problem_told = False
         self.today: Callable[[], date] = date.today  # what "overdue" is measured from
+        self._day: tuple[float, date] | None = None  # (when asked, today) for painting
 
     # -- criteria -------------------------------------------------------------------------
     def set_criteria_source(self, source: CriteriaSource | None,
@@ -168,11 +174,11 @@ class CaseloadModel(QAbstractTableModel):
         return {fid for fid, yes in self._meets.items() if yes}
 
     def criteria_progress(self) -> tuple[int, int]:
-        return sum(1 for fid in self._ids if fid in self._meets), len(self._ids)
+        return sum(1 for fid in self._order if fid in self._meets), len(self._order)
 
     def work_out_all(self, done: Callable[[], None]) -> None:
         """Queue every family; ``done`` runs when all are known (at once if they are)."""
-        for fid in self._ids:
+        for fid in self._order:
             if fid not in self._meets and fid not in self._flight:
                 self._queue[fid] = None
         if not self._queue and not self._flight:
@@ -251,7 +257,9 @@ class CaseloadModel(QAbstractTableModel):
         self.beginResetModel()
         self._session = session
         self._sort_key, self._descending = sort_key, descending
-        self._ids = session.family_ids(sort_key, descending)
+        self._order = session.family_ids(sort_key, descending)
+        self._matching = None
+        self._ids = self._order
         self._rows = {}
         self._problem_told = False
         self.endResetModel()
@@ -260,7 +268,7 @@ class CaseloadModel(QAbstractTableModel):
         """Forget the session, the ids and every cached row (on lock)."""
         self.beginResetModel()
         self._session = None
-        self._ids = []
+        self._ids, self._order, self._matching = [], [], None
         self._rows = {}
         self._criteria_timer.stop()
         self._criteria = None
@@ -290,7 +298,8 @@ class CaseloadModel(QAbstractTableModel):
         ids = self._session.family_ids(self._sort_key, self._descending)
         kept = set(ids)
         self.beginResetModel()
-        self._ids = ids
+        self._order = ids
+        self._ids = self._shown()
         self._rows = {fid: row for fid, row in self._rows.items() if fid in kept}
         self._meets = {fid: yes for fid, yes in self._meets.items() if fid in kept}
         self.endResetModel()
@@ -301,10 +310,10 @@ class CaseloadModel(QAbstractTableModel):
             return False
         self.layoutAboutToBeChanged.emit()
         self._sort_key, self._descending = key, order == Qt.SortOrder.DescendingOrder
-        ids = self._session.family_ids(key, self._descending)
+        self._order = self._session.family_ids(key, self._descending)
         old_ids = self._ids
         persistent = self.persistentIndexList()
-        self._ids = ids
+        self._ids = ids = self._shown()
         new = {fid: row for row, fid in enumerate(ids)}
         for index in persistent:
             old_row = index.row()
@@ -315,12 +324,44 @@ class CaseloadModel(QAbstractTableModel):
         self.layoutChanged.emit()
         return True
 
+    def set_matching(self, ids: set[int] | None) -> None:
+        """Show only these families (None: every one), in the store's order. One list built
+        here rather than a filter asked row by row: a keystroke costs one pass in Python."""
+        if ids is None and self._matching is None:
+            return
+        self.beginResetModel()
+        self._matching = ids
+        self._ids = self._shown()
+        self.endResetModel()
+
+    def _shown(self) -> list[int]:
+        matching = self._matching
+        return self._order if matching is None else [f for f in self._order if f in matching]
+
+    @property
+    def total(self) -> int:
+        """Every family in the caseload, shown or not."""
+        return len(self._order)
+
+    def day(self) -> date:
+        """``today()``, asked again at most once a second (a paint asks for every cell)."""
+        now = time.monotonic()
+        if self._day is None or now - self._day[0] > 1.0:
+            self._day = (now, self.today())
+        return self._day[1]
+
     def family_id(self, row: int) -> int | None:
         return self._ids[row] if 0 <= row < len(self._ids) else None
 
     @property
     def ids(self) -> list[int]:
-        """The row order. Replaced (never mutated) whenever the order changes."""
+        """Every family, in the row order (a search shows some of them). Replaced (never
+        mutated) whenever the order changes."""
+        return self._order
+
+    @property
+    def shown_ids(self) -> list[int]:
+        """The families of the rows, in order."""
         return self._ids
 
     def summary(self, row: int) -> FamilySummary | None:
@@ -348,6 +389,8 @@ class CaseloadModel(QAbstractTableModel):
         return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role not in _ROLES:  # a paint asks each cell for a dozen roles: most are not ours
+            return None
         try:
             if not index.isValid() or not 0 <= index.column() < len(COLUMNS):
                 return None
@@ -368,7 +411,7 @@ class CaseloadModel(QAbstractTableModel):
                     return "…" if role == Qt.ItemDataRole.DisplayRole else "Working out"
                 return "Yes" if answer else "No"
             summary = self.summary(index.row())
-            return _cell(summary, index.column(), self.today()) if summary is not None else None
+            return _cell(summary, index.column(), self.day()) if summary is not None else None
         except Exception as exc:  # data() must never raise into Qt
             log.error("caseload row fetch failed: %s", type(exc).__name__)
             if isinstance(exc, UserFacingError) and not self._problem_told:
@@ -382,7 +425,7 @@ class CaseloadModel(QAbstractTableModel):
         if index.column() not in (ACTION_COLUMN, REVIEW_COLUMN):
             return None
         summary = self.summary(index.row())
-        if summary is None or not _overdue(summary, index.column(), self.today()):
+        if summary is None or not _overdue(summary, index.column(), self.day()):
             return None
         if role == Qt.ItemDataRole.BackgroundRole:
             return attention_background()
@@ -390,16 +433,13 @@ class CaseloadModel(QAbstractTableModel):
 
 
 class CaseloadProxy(QSortFilterProxyModel):
-    """Shows the store's search hits; sorting is delegated to the store's id order."""
+    """The view's model over the caseload: sorting is delegated to the store's id order and
+    a search's hits are chosen by the source model (``CaseloadModel.set_matching``), so Qt
+    never calls into Python once per row to filter."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._matching: set[int] | None = None
         self._source: CaseloadModel | None = None
-        # Row -> shown, worked out once per filter and row order: Qt asks for every row
-        # on each keystroke, so the per-row answer must be a list lookup.
-        self._accept: list[bool] = []
-        self._accept_for: list[int] | None = None
         self.setDynamicSortFilter(False)
 
     def setSourceModel(self, model: QAbstractItemModel) -> None:  # noqa: N802
@@ -407,27 +447,8 @@ class CaseloadProxy(QSortFilterProxyModel):
         self._source = model if isinstance(model, CaseloadModel) else None
 
     def set_matching_ids(self, ids: set[int] | None) -> None:
-        self._change_filter(ids)
-
-    def _change_filter(self, ids: set[int] | None) -> None:
-        self._accept_for = None
-        if hasattr(self, "beginFilterChange"):
-            self.beginFilterChange()
-            self._matching = ids
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:  # Qt < 6.10
-            self._matching = ids
-            self.invalidateFilter()
-
-    def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:  # noqa: N802
-        matching, source = self._matching, self._source
-        if matching is None or source is None:
-            return True
-        ids = source.ids
-        if self._accept_for is not ids:
-            self._accept = [fid in matching for fid in ids]
-            self._accept_for = ids
-        return 0 <= source_row < len(self._accept) and self._accept[source_row]
+        if self._source is not None:
+            self._source.set_matching(ids)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         source = self.sourceModel()
@@ -508,7 +529,6 @@ class CaseloadView(QWidget):
         self.criteria_only.blockSignals(True)
         self.criteria_only.setChecked(False)
         self.criteria_only.blockSignals(False)
-        self.proxy.set_matching_ids(None)
         self.model.clear()
         self.count_label.clear()
 
@@ -541,8 +561,8 @@ class CaseloadView(QWidget):
                 self.model.work_out_all(self._criteria_progress)
             meets = self.model.meeting_ids()
             ids = meets if ids is None else ids & meets
-        self.proxy.set_matching_ids(ids)
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.model.set_matching(ids)
+        shown, total = self.proxy.rowCount(), self.model.total
         self.count_label.setText(f"{shown} of {total} families{pending}")
 
     def _show_criteria_progress(self) -> None:
