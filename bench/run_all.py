@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BENCHES = ("start_bench", "store_bench", "gui_bench", "taf_bench", "report_bench",
            "criteria_bench", "throttle_bench", "audit_bench", "team_bench", "partner_bench",
-           "handover_bench")
+           "handover_bench", "search_bench", "chronology_bench")
 
 failed = []
 for name in BENCHES:
