@@ -6,10 +6,10 @@ and signed by ``services.handover``; never written anywhere in the clear.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-from keyworker_app.domain.family import Family
+from keyworker_app.domain.family import Family, NoteAmendment
 from keyworker_app.domain.handover import BundleTamperedError
 from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.record_codec import from_plain, to_plain
@@ -30,6 +30,8 @@ class FamilyRecords:
     meetings: tuple[Meeting, ...] = ()
     consents: tuple[Consent, ...] = ()
     shared: tuple[SharedInformation, ...] = ()
+    # Amendments to the family's case notes: (the note's position in family.notes, amendment).
+    amendments: tuple[tuple[int, NoteAmendment], ...] = ()
 
     @property
     def reference(self) -> str:
@@ -49,9 +51,24 @@ def to_json(records: list[FamilyRecords]) -> bytes:
             "meetings": [to_plain(m) for m in r.meetings],
             "consents": [to_plain(c) for c in r.consents],
             "shared": [to_plain(s) for s in r.shared],
+            "amendments": [{"note": i, **to_plain(a)} for i, a in r.amendments],
         } for r in records],
     }
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def with_amendments(records: FamilyRecords) -> FamilyRecords:
+    """The records with their notes' amendments listed (they travel beside the notes)."""
+    return replace(records, amendments=tuple(
+        (i, a) for i, note in enumerate(records.family.notes) for a in note.amendments))
+
+
+def _amendment(family: Family, obj: dict[str, object]) -> tuple[int, NoteAmendment]:
+    index = obj.pop("note")
+    if not isinstance(index, int) or isinstance(index, bool) or not (
+            0 <= index < len(family.notes)):
+        raise BundleTamperedError()
+    return index, from_plain(NoteAmendment, obj)
 
 
 def from_json(data: bytes, today: date, policy: Policy) -> list[FamilyRecords]:
@@ -72,7 +89,8 @@ def from_json(data: bytes, today: date, policy: Policy) -> list[FamilyRecords]:
                 family,
                 tuple(from_plain(Meeting, m, family_id=0) for m in r["meetings"]),
                 tuple(from_plain(Consent, c) for c in r["consents"]),
-                tuple(from_plain(SharedInformation, s) for s in r["shared"])))
+                tuple(from_plain(SharedInformation, s) for s in r["shared"]),
+                tuple(_amendment(family, a) for a in r.get("amendments", []))))
         return out
     except UserFacingError as exc:
         if isinstance(exc, BundleTamperedError):

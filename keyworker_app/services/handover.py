@@ -212,8 +212,9 @@ class HandoverService:
         meetings = taf_read.load_meetings(self._conn, "family_id = ?", (family_id,))
         shared = tuple(s for s in taf_read.family_shared(self._conn, family_id)
                        if s.meeting_id is None)
-        return FamilyRecords(family, tuple(meetings),
-                             tuple(taf_read.family_consents(self._conn, family_id)), shared)
+        return bundle_payload.with_amendments(FamilyRecords(
+            family, tuple(meetings), tuple(taf_read.family_consents(self._conn, family_id)),
+            shared))
 
     def _refuse_further_disclosure(self, records: Sequence[FamilyRecords], to: ContactCard,
                                    basis: DisclosureBasis) -> str:
@@ -380,6 +381,18 @@ class HandoverService:
         for item in r.shared:
             if item not in shared:
                 meetings.add_shared(family_id, item)
+        if r.amendments:
+            self._add_amendments(family_id, r)
+
+    def _add_amendments(self, family_id: int, r: FamilyRecords) -> None:
+        """Each amendment onto the stored note it amends (notes compare without ids), once."""
+        families = FamilyRepository(self._conn, today=self._clock.today)
+        stored = load_family(self._conn, family_id).notes
+        for index, amendment in r.amendments:
+            note = next((n for n in stored if n == r.family.notes[index]), None)
+            if note is None or note.id is None or amendment in note.amendments:
+                continue
+            families.add_amendment(family_id, note.id, amendment)
 
     # -- copies that expire ------------------------------------------------------------------
     def expire_copies(self) -> int:

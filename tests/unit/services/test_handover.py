@@ -72,6 +72,9 @@ def test_a_handed_over_family_arrives_whole_and_only_ciphertext_leaves_the_store
     a, b, family_id, root = stores
     b_for_a, a_for_b = introduce(a, b, root / "cards")
     assert a_for_b.card.fingerprint_groups == a.handover().my_card().fingerprint_groups
+    first_note = a.session.families().get(family_id).notes[0]
+    assert first_note.id is not None
+    a.session.amend_note(family_id, first_note.id, "Wrong day recorded.", "Visit was on 4/2.")
     sent_family = a.session.families().get(family_id)
     sent_meetings = a.session.meetings(a.handover().policy).meetings_of_family(family_id)
     out = root / "outbox"
@@ -87,6 +90,8 @@ def test_a_handed_over_family_arrives_whole_and_only_ciphertext_leaves_the_store
     assert replace(got, id=None, version=0) == replace(sent_family, id=None, version=0)
     assert [n.source.partner for n in got.notes] == [n.source.partner
                                                      for n in sent_family.notes]
+    assert [n.amendments for n in got.notes] == [n.amendments for n in sent_family.notes]
+    assert [a.reason for a in got.notes[0].amendments] == ["Wrong day recorded."]
     meetings = b.session.meetings(service.policy)
     got_meetings = meetings.meetings_of_family(new_id)
     assert [(m.kind, m.held_at, m.worries, m.is_finalised) for m in got_meetings] == [
