@@ -28,6 +28,7 @@ from pathlib import Path
 from keyworker_app.domain.dates import file_date, format_date, iso_text, local_day
 from keyworker_app.domain.handling import Recipient, RecipientKind
 from keyworker_app.domain.progress import NO_PROGRESS, Progress
+from keyworker_app.domain.suspension import SUSPENDED_MARK
 from keyworker_app.errors import UserFacingError, ValidationError
 from keyworker_app.reports.breach_text import breach_reference
 from keyworker_app.services.programme import ProgrammeService
@@ -183,6 +184,12 @@ class ProgrammeExportService(ExportSteps[ProgrammeExportRequest, ProgrammeExport
             pack = rights.gather(sar.person_id, sar.id)
             meta = self.meta(label, sar.subject_label, at)
             partner_ids = [p.id for p in self.policy.partners]
+            suspended = self.suspended_partners()
+
+            def partner_name(partner_id: str) -> str:
+                name = self._partner_name(partner_id)
+                return name + SUSPENDED_MARK if partner_id in suspended else name
+
             # The partners whose information it holds, consulted before release (§17).
             consult = [pid for pid, _kinds in pack.partners_to_consult(partner_ids)]
 
@@ -191,7 +198,7 @@ class ProgrammeExportService(ExportSteps[ProgrammeExportRequest, ProgrammeExport
 
                 return subject_access.build(pack, meta, sar.subject_label,
                                             received_on=sar.received_on, due_on=sar.due_on,
-                                            partner_name=self._partner_name,
+                                            partner_name=partner_name,
                                             partner_ids=partner_ids)
 
             return self._file(request, "subject-access-request", str(sar.id),

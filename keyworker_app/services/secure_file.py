@@ -297,6 +297,16 @@ class ExportSteps(Generic[RequestT, ResultT]):
         if callable(suspensions) and recipient.address:
             suspensions(self._policy).refuse_recipient(recipient.address)
 
+    def suspended_partners(self) -> frozenset[str]:
+        """The partners under a suspension in force (ISA §15): reports mark their names."""
+        from keyworker_app.domain.suspension import suspended_partners
+
+        suspensions = getattr(self._auditing, "suspensions", None)
+        if not callable(suspensions):
+            return frozenset()
+        service = suspensions(self._policy)
+        return suspended_partners(service.in_force(), self._policy, service.today())
+
     def check(self, request: RequestT) -> None:
         """Refuse what the rules forbid, before anything is read or built."""
         raise NotImplementedError

@@ -287,3 +287,18 @@ def test_breach_record_shows_the_follow_up(programme: Programme, out: Path) -> N
     due = format_datetime(found + timedelta(hours=hours))
     assert has_words(pages[late.id], f"Partners told Not yet — overdue (due by {due})")
     assert has_words(pages[late.id], "Police consulted No")
+
+
+def test_a_subject_access_pack_marks_a_suspended_partner_to_consult(
+        programme: Programme, sar: tuple[int, int], out: Path) -> None:
+    p = programme
+    request_id, _person_id = sar
+    partner = POLICY.partners[0]
+    p.session.suspensions(POLICY).record(partner.id, p.clock.today(), "IG-2025-020")
+    exports = service(p)
+    result = exports.export(ProgrammeExportRequest(
+        ProgrammeReport.SUBJECT_ACCESS, out / "sar.pdf", exports.recipient_for(INSECURE),
+        STRONG, request_id=request_id))
+    text = " ".join(" ".join(pdftotext_pages(result.destination, STRONG)).split())
+    consult = text[text.index("Partners to consult before release"):text.index("Relationships")]
+    assert has_words(consult, f"{partner.name} (suspended)")
