@@ -282,6 +282,10 @@ class PartnerService:
         they now live in the family's record. A member matching a deletion marker (ISA §10)
         is never added again without the team lead saying so (``despite_deletion``)."""
         require(self.role, LeadAction.PARTNER_IMPORT)
+        if candidate.existing:
+            raise UserFacingError(
+                f"This household matches family {', '.join(candidate.existing)}, already in "
+                "this store.", "Record what the partners sent on that family's record instead.")
         if not candidate.qualifies:
             raise UserFacingError("This household does not meet the criteria.",
                                   "Only households that meet them become families.")

@@ -99,9 +99,15 @@ def test_a_qualifying_household_becomes_a_family_in_one_step(programme: Programm
     assert any(m.benefits for m in stored.members)
     again = service.match()
     assert all(set(c.row_ids).isdisjoint(chosen.row_ids) for c in again.candidates)
-    # The family's members are in the store now: next month's rows about them link to it.
-    assert any(c.existing == ("TF-2025-001",) for c in again.candidates) or not any(
-        c.existing for c in again.candidates)
+    # Next month's file about the same people links to the family now in the store, and
+    # is not made a second family.
+    yos = [r for r in files.rows[YOS] if r[1].casefold() == chosen.family.family_name.casefold()]
+    service.import_bytes(YOS, ("\r\n".join([",".join(HEADERS[YOS]), *(",".join(r) for r in yos)])
+                               + "\r\n").encode(), "next-month.csv")
+    linked = [c for c in service.match().candidates if c.existing]
+    assert linked and all(c.existing == ("TF-2025-001",) for c in linked)
+    with pytest.raises(UserFacingError, match="matches family TF-2025-001"):
+        service.create_family(linked[0], "TF-2025-002", "Kim Worker")
 
 
 def test_finish_deletes_every_byte_of_the_rest_and_audits_counts(
