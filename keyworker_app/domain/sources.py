@@ -230,3 +230,15 @@ def evidence_source_text(policy: Policy, family: Family, record_kind: str,
     labels = list(dict.fromkeys(source_label(policy, sources[(record_kind, i)])
                                 for i in record_ids if (record_kind, i) in sources))
     return f"Source: {'; '.join(labels)}" if labels else ""
+
+
+def exchange_summary(policy: Policy, item: SharedInformation) -> str:
+    """Under which agreed exchange an item came, with its agreed frequency and method, or
+    that it came outside them: "Appendix B row 6 (On allocation, then as updated; Secure
+    e-mail)"."""
+    if is_outside(item):
+        return "Outside the agreed exchanges"
+    for number, exchange in enumerate(policy.exchanges, 1):
+        if exchange.id == item.exchange:
+            return f"Appendix B row {number} ({exchange.frequency}; {exchange.method})"
+    return "An exchange no longer in the agreement"

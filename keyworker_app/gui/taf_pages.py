@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from keyworker_app.domain.dates import format_date, format_datetime, local_day
 from keyworker_app.domain.family import Family
 from keyworker_app.domain.meeting_draft import MeetingDraft
+from keyworker_app.domain.sources import exchange_summary
 from keyworker_app.domain.taf import (
     CURRENCY_PROMPT,
     Action,
@@ -153,7 +154,8 @@ class TafPages(QObject):
             ("Summary", lambda s: s.summary),
             ("Lawful basis", lambda s: s.lawful_basis or "Consent"),
             ("Currency", lambda s: CURRENCY_PROMPT
-             if needs_currency_check(s, self._today(), fresh) else "")],
+             if needs_currency_check(s, self._today(), fresh) else ""),
+            ("Exchange", lambda s: exchange_summary(self.policy, s))],
             lambda s: needs_currency_check(s, self._today(), fresh), self)
         self._meeting_day = meeting_day
         self.models: list[RecordTableModel[Any]] = [

@@ -132,3 +132,26 @@ def test_a_note_the_worker_types_comes_from_this_organisation(
     assert new.source == Source("this-organisation")
     listed = records_to_complete(taf.session.families().get(view.family_id))
     assert not any(r.key == f"notes.{notes.index(new)}" for r in listed)
+
+
+def test_the_sharing_tab_shows_each_items_exchange_with_its_frequency_and_method(
+        qtbot: Any, taf: TafStore) -> None:
+    from keyworker_app.domain.taf import OUTSIDE_EXCHANGES
+    from tests.unit.services.test_meetings import police_item
+
+    meetings = taf.session.meetings(taf.policy)
+    basis = {"lawful_basis": "cda-1998-s115", "basis_reason": "Risk of harm."}
+    meetings.record_shared_item(taf.family_id, police_item(**basis))
+    meetings.record_shared_item(taf.family_id, police_item(
+        exchange=OUTSIDE_EXCHANGES, outside_reason="Told at a strategy meeting",
+        outside_confirmed=True, summary="Outside item", **basis))
+    view = FamilyView(taf.session, taf.family_id, None, ClipboardGuard(),
+                      today=taf.clock.today, policy=taf.policy)
+    qtbot.addWidget(view)
+    assert view.taf is not None
+    row = next(i for i, x in enumerate(taf.policy.exchanges, 1)
+               if x.id == "police-allocated-families")
+    agreed = taf.policy.exchanges[row - 1]
+    assert sorted(column(view.taf.shared_table, "Exchange")) == sorted([
+        f"Appendix B row {row} ({agreed.frequency}; {agreed.method})",
+        "Outside the agreed exchanges"])
