@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QVBoxLayout, QWidget
 
 from keyworker_app.domain.dates import format_date, format_datetime
@@ -23,6 +24,7 @@ from keyworker_app.domain.partner_match import LinkRecord, PairScore
 from keyworker_app.domain.progress import OperationCancelled
 from keyworker_app.domain.roles import LeadAction, who_can
 from keyworker_app.errors import UserFacingError
+from keyworker_app.gui.attention import attention_background, attention_foreground
 from keyworker_app.gui.errors import show_error
 from keyworker_app.gui.form_dialog import DraftRegistry, FormDialog
 from keyworker_app.gui.partner_dialogs import (
@@ -33,7 +35,7 @@ from keyworker_app.gui.partner_dialogs import (
     mapping_form,
     mapping_values,
 )
-from keyworker_app.gui.record_model import RecordTableModel
+from keyworker_app.gui.record_model import ModelIndex, RecordTableModel
 from keyworker_app.gui.widgets import action_button, button_row, confirm_box, record_table
 from keyworker_app.gui.worker import StoreWork
 from keyworker_app.services.partner_data import MatchResult, PartnerService
@@ -49,6 +51,23 @@ class _HeldImport:
 
     def collect_draft(self) -> tuple[str, str, dict[str, Any]]:
         return IMPORT_FORM, self.key, dict(self.values)
+
+
+_OVERDUE_COLUMNS = (4, 5)  # "Next due" and "State"
+
+
+class _LogModel(RecordTableModel[LogEntry]):
+    """The import log; an overdue exchange's date and state in the attention colours (the
+    text says "Overdue" too)."""
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
+            entry = self.record(index.row()) if index.isValid() else None
+            if entry is not None and entry.overdue and index.column() in _OVERDUE_COLUMNS:
+                return (attention_background() if role == Qt.ItemDataRole.BackgroundRole
+                        else attention_foreground())
+            return None
+        return super().data(index, role)
 
 
 class PartnerDataView(QWidget):
@@ -68,7 +87,7 @@ class PartnerDataView(QWidget):
         self.held: _HeldImport | None = None
         exchanges = {e.id: e for e in service.exchanges()}
         self._exchanges = exchanges
-        self.log_model: RecordTableModel[LogEntry] = RecordTableModel([
+        self.log_model = _LogModel([
             ("Exchange", lambda e: e.exchange_id),
             ("How often", lambda e: e.frequency),
             ("Last received", lambda e: format_datetime(e.last_received)

@@ -161,4 +161,7 @@ def test_import_log_says_overdue(qtbot: Any, taf: TafStore) -> None:
     row = next(r for r in range(view.log_model.rowCount())
                if view.log_model.index(r, 0).data() == POLICE)
     assert view.log_model.index(row, 5).data() == "Overdue"
+    assert view.log_model.index(row, 5).data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert view.log_model.index(row + 1, 5).data(Qt.ItemDataRole.BackgroundRole) is None
     assert f"Overdue: {POLICE}." in view.summary.text()
+    shot(view, "partner-data-overdue.png")
