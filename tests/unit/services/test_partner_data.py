@@ -344,3 +344,26 @@ def test_a_lock_during_matching_loses_no_decision(programme: Programme) -> None:
         service.match(StopAt(2))
     again = service.match()
     assert not again.linkage.uncertain and not again.linkage.taken
+
+
+def test_a_workbook_is_read_without_any_temporary_file(
+        programme: Programme, tmp_path_factory: pytest.TempPathFactory,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    temp = tmp_path_factory.mktemp("temp-files")
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    files = generate(6, seed=8)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(HEADERS[DWP])
+    for row in files.rows[DWP]:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    before = _listing(programme.path.parent)
+    done = partners(programme).import_bytes(DWP, buffer.getvalue(), "dwp.xlsx")
+    assert done.rows == len(files.rows[DWP])
+    assert not any(temp.iterdir())
+    assert _listing(programme.path.parent) - before <= {str(programme.path) + "-wal",
+                                                        str(programme.path) + "-shm"}
