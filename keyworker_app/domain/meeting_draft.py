@@ -32,7 +32,9 @@ ROW_TYPES: dict[str, type] = {"attendees": Attendee, "members": MemberVoice,
                               "decisions": Decision, "actions": Action,
                               "shared": SharedInformation}
 FIELDS = ("kind", "held_at", "venue", "chair", "next_review", "child_voice", "strengths",
-          "worries", "needs", "outcome", "outcome_reason")
+          "worries", "needs", "outcome", "outcome_reason", "progress", "note_taker",
+          "consent_explained")
+CHECKED = "yes"  # a ticked box's value among FIELDS
 ADDENDUM = "addendum"  # the open dialog of a finalised meeting
 OPEN_PARTS = frozenset({*ROW_TYPES, ADDENDUM})
 

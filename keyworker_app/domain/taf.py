@@ -220,6 +220,9 @@ class Meeting:
     finalised_by: str = ""
     outcome: MeetingOutcome | None = None  # what a review or closing meeting decided
     outcome_reason: str = ""  # why, in the meeting's words
+    progress: str = ""  # what has changed since the last meeting (a review's first question)
+    note_taker: str = ""  # who took the notes (TAF guidance: not the chair)
+    consent_explained: bool = False  # confidentiality and consent explained to the family
     addenda: tuple[Addendum, ...] = ()
     id: int | None = field(default=None, compare=False)
     # The stored version when this copy was read (0: never saved); a save from an older

@@ -17,6 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -42,7 +43,7 @@ from keyworker_app.domain.dates import (
 from keyworker_app.domain.draft_payload import fields_fit
 from keyworker_app.domain.family import Family
 from keyworker_app.domain.input_checks import date_problem, datetime_problem
-from keyworker_app.domain.meeting_draft import ADDENDUM, MeetingDraft, encode_data
+from keyworker_app.domain.meeting_draft import ADDENDUM, CHECKED, MeetingDraft, encode_data
 from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.problems import InvalidRecordError
 from keyworker_app.domain.taf import (
@@ -150,6 +151,11 @@ class MeetingEditor(QDialog):
                                 "needed before such a record is finalised")
         self.outcome_reason = QLineEdit()
         self.outcome_reason.setPlaceholderText("Why the meeting decided this")
+        self.note_taker = QLineEdit()
+        self.note_taker.setPlaceholderText("Someone other than the chair, if possible")
+        self.consent_explained = QCheckBox(
+            "Confidentiality and consent e&xplained to the family at the start")
+        self.progress = self._text()
         self.child_voice = self._text()
         self.strengths = self._text()
         self.worries = self._text()
@@ -158,9 +164,11 @@ class MeetingEditor(QDialog):
         fields: tuple[tuple[str, QWidget], ...] = (
             ("&Type of meeting", self.kind), ("&Date and time", self.held_at),
             ("Ven&ue", self.venue), ("C&hair", self.chair), ("&Next review", self.next_review),
+            ("Notes ta&ken by", self.note_taker),
             ("Meetin&g outcome", self.outcome), ("&Reason for the outcome", self.outcome_reason))
         for label, widget in fields:
             self._row(details, label, widget)
+        details.addRow("", self.consent_explained)
 
         names = {p.ref: p.display_name for p in family.members}
         self.attendee_table = self._table("Attendees", [
@@ -203,7 +211,9 @@ class MeetingEditor(QDialog):
         views_layout.addRow(self._row_buttons("members", "Add a &member's views…",
                                               "Add a family member's views", self.add_member,
                                               self.member_table))
-        texts: tuple[tuple[str, QWidget], ...] = (("The &child's voice", self.child_voice),
+        texts: tuple[tuple[str, QWidget], ...] = (
+                              ("What has changed since the &last meeting", self.progress),
+                              ("The &child's voice", self.child_voice),
                               ("What is &working well", self.strengths),
                               ("What we are w&orried about", self.worries),
                               ("What needs to &happen", self.needs))
@@ -313,6 +323,9 @@ class MeetingEditor(QDialog):
         self.outcome.setCurrentIndex(max(self.outcome.findData(
             "" if meeting.outcome is None else meeting.outcome.value), 0))
         self.outcome_reason.setText(meeting.outcome_reason)
+        self.note_taker.setText(meeting.note_taker)
+        self.consent_explained.setChecked(meeting.consent_explained)
+        self.progress.setPlainText(meeting.progress)
         self._show_rows()
         self.models[-1].set_rows(meeting.addenda)
         if meeting.is_finalised and meeting.finalised_at is not None:
@@ -331,10 +344,12 @@ class MeetingEditor(QDialog):
 
     def _set_read_only(self, read_only: bool) -> None:
         for edit in (self.held_at, self.venue, self.chair, self.next_review,
-                     self.outcome_reason):
+                     self.outcome_reason, self.note_taker):
             edit.setReadOnly(read_only)
         self.outcome.setEnabled(not read_only)
-        for text in (self.child_voice, self.strengths, self.worries, self.needs):
+        self.consent_explained.setEnabled(not read_only)
+        for text in (self.progress, self.child_voice, self.strengths, self.worries,
+                     self.needs):
             text.setReadOnly(read_only)
         self.kind.setEnabled(not read_only)
         for button in (*self.buttons.values(), self.save_button, self.finalise_button):
@@ -353,6 +368,8 @@ class MeetingEditor(QDialog):
             "needs": self.needs.toPlainText(),
             "outcome": str(self.outcome.currentData()),
             "outcome_reason": self.outcome_reason.text(),
+            "progress": self.progress.toPlainText(), "note_taker": self.note_taker.text(),
+            "consent_explained": CHECKED if self.consent_explained.isChecked() else "",
         }
 
     def state(self) -> dict[str, Any]:
@@ -369,9 +386,12 @@ class MeetingEditor(QDialog):
         self.kind.setCurrentIndex(max(self.kind.findData(typed.get("kind", "")), 0))
         for key, edit in (("held_at", self.held_at), ("venue", self.venue),
                           ("chair", self.chair), ("next_review", self.next_review),
-                          ("outcome_reason", self.outcome_reason)):
+                          ("outcome_reason", self.outcome_reason),
+                          ("note_taker", self.note_taker)):
             edit.setText(typed.get(key, ""))
-        for key, text in (("child_voice", self.child_voice), ("strengths", self.strengths),
+        self.consent_explained.setChecked(typed.get("consent_explained", "") == CHECKED)
+        for key, text in (("progress", self.progress), ("child_voice", self.child_voice),
+                          ("strengths", self.strengths),
                           ("worries", self.worries), ("needs", self.needs)):
             text.setPlainText(typed.get(key, ""))
         self.outcome.setCurrentIndex(max(self.outcome.findData(typed.get("outcome", "")), 0))
@@ -432,7 +452,10 @@ class MeetingEditor(QDialog):
             decisions=self.rows["decisions"], actions=self.rows["actions"] + carried,
             shared=self.rows["shared"],
             outcome=MeetingOutcome(outcome) if outcome else None,
-            outcome_reason=self.outcome_reason.text().strip())
+            outcome_reason=self.outcome_reason.text().strip(),
+            progress=self.progress.toPlainText().strip(),
+            note_taker=self.note_taker.text().strip(),
+            consent_explained=self.consent_explained.isChecked())
 
     # -- actions -------------------------------------------------------------------------------
     def _track(self, part: str, dialog: FormDialog) -> FormDialog:

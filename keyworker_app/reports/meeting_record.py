@@ -16,7 +16,7 @@ from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 from keyworker_app.domain.dates import format_date, format_datetime
 from keyworker_app.domain.family import Family
 from keyworker_app.domain.policy import Policy
-from keyworker_app.domain.taf import OUTCOME_NEEDED, Meeting
+from keyworker_app.domain.taf import OUTCOME_NEEDED, Meeting, MeetingType
 from keyworker_app.reports.blocks import name_of, purpose_notice
 from keyworker_app.reports.meta import ReportMeta
 from keyworker_app.reports.page import render
@@ -84,6 +84,9 @@ def story(meeting: Meeting, family: Family, policy: Policy, today: date, *,
     facts = [("Family reference", family.reference), ("Meeting", meeting.kind.label),
              ("Date and time", format_datetime(meeting.held_at)),
              ("Venue", meeting.venue or "Not recorded"), ("Chair", meeting.chair),
+             ("Notes taken by", meeting.note_taker or "Not recorded"),
+             ("Confidentiality and consent explained to the family",
+              "Yes" if meeting.consent_explained else "Not recorded"),
              ("Next review", format_date(meeting.next_review) or "Not set")]
     attendees = [[a.name, agency_label(policy, a.agency, a.agency_name), a.role,
                   a.attendance.label] for a in meeting.attendees]
@@ -106,6 +109,8 @@ def story(meeting: Meeting, family: Family, policy: Policy, today: date, *,
                    "No family member is recorded as taking part."),
         *text_section("The child's voice", meeting.child_voice,
                       "The child's own views were not recorded at this meeting."),
+        *(text_section("What has changed since the last meeting", meeting.progress)
+          if meeting.progress.strip() or meeting.kind is not MeetingType.INITIAL else []),
         *text_section("What is working well", meeting.strengths),
         *text_section("What we are worried about", meeting.worries),
         *text_section("What needs to happen", meeting.needs),

@@ -37,6 +37,7 @@ from keyworker_app.store.schema_v11 import V11_STATEMENTS
 from keyworker_app.store.schema_v12 import V12_STATEMENTS
 from keyworker_app.store.schema_v13 import V13_STATEMENTS
 from keyworker_app.store.schema_v14 import V14_STATEMENTS
+from keyworker_app.store.schema_v16 import V16_STATEMENTS
 
 log = logging.getLogger("keyworker.store")
 
@@ -263,6 +264,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               V14_STATEMENTS),
     Migration(15, "a full-text index of notes, meetings and indicator details; UPN and NHS "
               "number in the caseload search", FULLTEXT_STATEMENTS),
+    Migration(16, "a TAF meeting's progress since the last, note taker, consent explained",
+              V16_STATEMENTS),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -39,7 +39,8 @@ Row = tuple[Any, ...]
 
 MEETING_COLUMNS = (
     "family_id, kind, held_at, venue, chair, child_voice, strengths, worries, needs, "
-    "next_review, finalised_at, finalised_by, outcome, outcome_reason"
+    "next_review, finalised_at, finalised_by, outcome, outcome_reason, progress, note_taker, "
+    "consent_explained"
 )
 ATTENDEE_COLUMNS = "name, agency, role, attendance, agency_name"
 MEMBER_COLUMNS = "person_ref, views"
@@ -128,6 +129,7 @@ def load_meetings(conn: Connection, where: str, params: tuple[Any, ...]) -> list
             venue=h[4], chair=h[5], child_voice=h[6], strengths=h[7], worries=h[8], needs=h[9],
             next_review=_day(h[10]), finalised_at=_moment(h[11]), finalised_by=h[12],
             outcome=None if h[13] is None else MeetingOutcome(h[13]), outcome_reason=h[14],
+            progress=h[15], note_taker=h[16], consent_explained=bool(h[17]),
             attendees=tuple(Attendee(r[2], r[3], r[4], Attendance(r[5]), r[6], id=int(r[0]))
                             for r in attendees[mid]),
             members=tuple(MemberVoice(r[2], r[3], id=int(r[0])) for r in members[mid]),
@@ -137,7 +139,7 @@ def load_meetings(conn: Connection, where: str, params: tuple[Any, ...]) -> list
             addenda=tuple(Addendum(r[2], r[3], datetime.fromisoformat(r[4]), id=int(r[0]))
                           for r in addenda[mid]),
             id=mid,
-            version=int(h[15]),
+            version=int(h[18]),
         ))
     return meetings
 

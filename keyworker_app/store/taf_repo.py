@@ -38,7 +38,8 @@ def _meeting_values(m: Meeting) -> tuple[Any, ...]:
     return (m.family_id, m.kind.value, rd.moment_text(m.held_at), m.venue, m.chair,
             m.child_voice, m.strengths, m.worries, m.needs, iso(m.next_review),
             None if m.finalised_at is None else rd.moment_text(m.finalised_at), m.finalised_by,
-            None if m.outcome is None else m.outcome.value, m.outcome_reason)
+            None if m.outcome is None else m.outcome.value, m.outcome_reason, m.progress,
+            m.note_taker, int(m.consent_explained))
 
 
 def _attendee(a: Attendee) -> tuple[Any, ...]:
@@ -74,7 +75,7 @@ class MeetingRepository:
         now = self._now()
         cur = self._conn.execute(
             f"INSERT INTO meeting ({rd.MEETING_COLUMNS}, created_at, updated_at) "
-            f"VALUES ({', '.join('?' * 16)})", (*_meeting_values(meeting), now, now))
+            f"VALUES ({', '.join('?' * 19)})", (*_meeting_values(meeting), now, now))
         return replace(self._save_children(int(cur.lastrowid), meeting, fresh=True), version=1)
 
     def update(self, meeting: Meeting) -> Meeting:

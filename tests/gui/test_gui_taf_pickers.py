@@ -143,3 +143,19 @@ def test_a_family_with_a_meeting_gets_a_review_by_default(qtbot: Any, taf: TafSt
     assert editor is not None and editor.kind.currentData() == MeetingType.REVIEW.value
     editor._for_lock = True
     editor.reject()
+
+
+def test_editor_records_progress_note_taker_and_consent_explained(
+        qtbot: Any, taf: TafStore) -> None:
+    _view, pages = _pages(qtbot, taf)
+    editor = pages.open_meeting(None)
+    assert editor is not None
+    editor.note_taker.setText("Pat Teacher")
+    editor.consent_explained.setChecked(True)
+    editor.progress.setPlainText("Mornings calmer since the new routine.")
+    texts = editor.texts()
+    assert (texts["note_taker"], texts["consent_explained"]) == ("Pat Teacher", "yes")
+    editor.save_button.click()
+    [saved] = taf.session.meetings(taf.policy).meetings_of_family(taf.family_id)
+    assert saved.note_taker == "Pat Teacher" and saved.consent_explained
+    assert saved.progress == "Mornings calmer since the new routine."
