@@ -1,6 +1,7 @@
 """View → Search records: a word written in only one family's case note finds that family,
 and Enter opens it at its contact log; an amendment's words are found too; odd input shows
-no error; the search is reached by Ctrl+Shift+F and from the keyboard alone."""
+no error; the search is reached by Ctrl+Shift+F and from the keyboard alone. The caseload
+search finds a member's UPN and NHS number."""
 
 from __future__ import annotations
 
@@ -109,3 +110,29 @@ def test_odd_input_shows_no_error(qtbot: Any, make_window: WindowFactory,
     assert [h.family_id for h in found(qtbot, dialog, '"sandwich*')] == [planted.family_id]
     dialog.query.setText("\ud800marmalade")
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=5000)
+
+
+def test_the_caseload_search_finds_a_members_upn_and_nhs_number(
+        qtbot: Any, make_window: WindowFactory, planted: Planted) -> None:
+    from dataclasses import replace
+
+    session = planted.store.unlock(planted.passphrase)
+    try:
+        base = session.view_family(planted.family_id)
+        child = replace(base.members[1], upn="H801200001001", nhs_number="943 476 5919")
+        session.update_family(replace(base, members=(base.members[0], child,
+                                                     *base.members[2:])), base)
+    finally:
+        session.lock()
+    window = make_window()
+    unlock(qtbot, window)
+    qtbot.waitUntil(lambda: window.current_session() is not None)
+    caseload = window.caseload
+    for typed in ("9434765919", "943 476", "h8012000"):
+        caseload.search.clear()
+        qtbot.keyClicks(caseload.search, typed)
+        qtbot.waitUntil(lambda: caseload.count_label.text() == "1 of 3 families")
+        assert caseload.proxy.index(0, 1).data() == planted.canary
+    qtbot.keyClick(caseload.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.family_tabs.count() == 1)
+    assert window.family_tabs.widget(0).family_id == planted.family_id
