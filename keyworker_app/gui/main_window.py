@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from keyworker_app.domain.changes import Changes
+from keyworker_app.domain.changes import Changes, RecordKind
 from keyworker_app.domain.dates import as_utc, format_datetime
 from keyworker_app.domain.draft import Draft
 from keyworker_app.domain.draft_payload import DraftUnreadable, key_id, typed_text
@@ -50,6 +50,7 @@ from keyworker_app.services.api import CaseStoreService, Session
 # Screens nobody sees before unlock load when first opened, so the unlock screen comes up
 # fast (the export code behind them loads later still, on the first export).
 if TYPE_CHECKING:
+    from keyworker_app.gui.breach_clock import BreachClock
     from keyworker_app.gui.breach_view import BreachView
     from keyworker_app.gui.draft_kinds import DraftKinds
     from keyworker_app.gui.family_view import FamilyView
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
         self._partner_names = tuple(partner_names)
         self._today = today
         self._now = now
+        self.breach_clock: BreachClock | None = None  # made at the first unlock
         self._session: Session | None = None
         self.draft_prompt: QMessageBox | None = None
         self.kept_dialog: KeptDraftsDialog | None = None
@@ -501,6 +503,7 @@ class MainWindow(QMainWindow):
             self.changes.start()
             self.lock_screen.set_user_name(self._session.actor.name)
             self.caseload.load(self._session)
+            self._start_breach_clock(self._session)
         except UserFacingError as exc:
             show_error(self, exc)
         self.setWindowTitle(TITLE)
@@ -518,6 +521,15 @@ class MainWindow(QMainWindow):
             self._check_pages(self._session)
             # Ready before any lock needs it, once the caseload is on screen.
             QTimer.singleShot(0, lambda: self.draft_kinds)
+
+    def _start_breach_clock(self, session: Session) -> None:
+        """An open serious breach's 72-hour clock in the status bar until it is reported."""
+        from keyworker_app.gui.breach_clock import BreachClock
+
+        self.breach_clock = self.breach_clock or BreachClock.in_status_bar(
+            self, lambda: as_utc(self._now()))
+        if self.policy is not None:
+            self.breach_clock.start(session, self.policy)
 
     def _check_pages(self, session: Session) -> None:
         """Every page of the store read once, off the GUI thread, while the caseload is in
@@ -643,6 +655,8 @@ class MainWindow(QMainWindow):
                 if getattr(view, "family_id", None) in changes.families:
                     self.close_family_tab(i)  # it existed, so the change removed it
         self.caseload.apply_changes(changes, initiator)
+        if self.breach_clock is not None and changes.touches(RecordKind.BREACH):
+            self.breach_clock.refresh()
         for i in range(self.family_tabs.count()):
             page = self.family_tabs.widget(i)
             apply = getattr(page, "apply_changes", None)
@@ -768,6 +782,8 @@ class MainWindow(QMainWindow):
 
     def clear_personal_data(self) -> None:
         self.changes.stop()  # nothing read again from here on, the pages stay empty
+        if self.breach_clock is not None:
+            self.breach_clock.stop()
         self.setWindowTitle(LOCKED_TITLE)
         self.draft_prompt = None
         self.kept_dialog = None  # closed with every other window
