@@ -8,8 +8,12 @@ from collections.abc import Iterator
 
 import pytest
 
-# Before anything imports Qt: without a display Qt would abort the whole run.
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Before anything imports Qt: without a display Qt would abort the whole run. The offscreen
+# screen is a common 1920 x 1080 desktop (Qt's own default is 800 x 800), so the window
+# takes the 1280 x 800 it is designed for; tests/gui/test_gui_screen_sizes.py tries others.
+SCREEN_CONFIG = os.path.join(os.path.dirname(__file__), "fixtures", "screen-1920x1080.json")
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={SCREEN_CONFIG}"
 
 pytest_plugins = ["tests.conftest_vault", "tests.cli_harness", "tests.local_zone"]
 

@@ -14,7 +14,7 @@ until they reach the WCAG 2.2 contrast for text (4.5:1) against the background t
 from __future__ import annotations
 
 from PySide6 import QtGui
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import (
     QAccessible,
     QAccessibleAnnouncementEvent,
@@ -186,3 +186,27 @@ class ClosableTabs(QTabWidget):
             button = self.tabBar().tabButton(i, QTabBar.ButtonPosition.RightSide)
             if button is not None:
                 button.setAccessibleName(f"Close {self.tabText(i).replace('&', '')}")
+
+
+DESIGNED_SIZE = QSize(1280, 800)  # the size the screens are laid out for, when it fits
+SCREEN_SHARE = 0.92  # of the available height and width, leaving room for a window frame
+
+
+def first_size(available: QSize) -> QSize:
+    """The first window size on a screen whose available area is ``available``: the designed
+    size, made smaller to fit a small or scaled screen (1024x768, 200 % on 2560x1440)."""
+    return QSize(min(DESIGNED_SIZE.width(), round(available.width() * SCREEN_SHARE)),
+                 min(DESIGNED_SIZE.height(), round(available.height() * SCREEN_SHARE)))
+
+
+def fit_to_screen(window: QWidget) -> None:
+    """Size ``window`` from its screen's available geometry and centre it there."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        window.resize(DESIGNED_SIZE)
+        return
+    area = screen.availableGeometry()
+    size = first_size(area.size())
+    window.resize(size)
+    window.move(area.x() + (area.width() - size.width()) // 2,
+                area.y() + (area.height() - size.height()) // 2)

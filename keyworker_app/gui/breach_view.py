@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -132,7 +133,7 @@ class BreachDialog(QDialog):
             item.setCheckState(Qt.CheckState.Checked if breach and partner.id in breach.partners
                                else Qt.CheckState.Unchecked)
             self.partners.addItem(item)
-        self.partners.setMinimumHeight(120)
+        self.partners.setFixedHeight(120)  # its rows scroll; the next row never covers it
         self.partners.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.partners.setWordWrap(True)
         self.serious = QCheckBox("S&erious: a risk to people (the regulator clock runs)")
@@ -251,6 +252,10 @@ class BreachDialog(QDialog):
         if registry is not None:
             registry.register_editor(self)
             self.finished.connect(lambda _c: registry.unregister_editor(self))
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        fit_wrapped_text(self)  # the wrapped clock and notice lines are not squeezed
 
     @staticmethod
     def _text(name: str) -> QPlainTextEdit:

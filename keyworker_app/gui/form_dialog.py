@@ -209,6 +209,11 @@ class FormDialog(QDialog):
             editor = TickList(spec.choices, value)
         elif spec.choices:
             editor = QComboBox()
+            # A long choice is shortened in the closed box (the list shows it whole), so the
+            # form fits a small screen.
+            editor.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            editor.setMinimumContentsLength(24)
             for choice, text in spec.choices:
                 editor.addItem(text, choice)
             found = editor.findData(value)

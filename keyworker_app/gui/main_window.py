@@ -31,7 +31,7 @@ from keyworker_app.domain.handling import Recipient
 from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.progress import Progress
 from keyworker_app.errors import UserFacingError
-from keyworker_app.gui.accessible import ClosableTabs, focus_into
+from keyworker_app.gui.accessible import ClosableTabs, fit_to_screen, focus_into
 from keyworker_app.gui.caseload import BackgroundCriteria, CaseloadView
 from keyworker_app.gui.changes import ChangeBroadcast
 from keyworker_app.gui.clipboard import ClipboardGuard
@@ -144,7 +144,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.work)
         self.setCentralWidget(self.stack)
         self._build_menus()
-        self.resize(1280, 800)
+        fit_to_screen(self)
         self.session_notifications: SessionNotifications | None = None
         if watch_desktop:
             self.watcher = SessionWatcher(self)

@@ -100,15 +100,25 @@ def accessibility_problems(root: QWidget) -> list[str]:
 
 
 def geometry_problems(root: QWidget, screen: QRect) -> list[str]:
-    """Visible widgets (outside scrolled content) that reach beyond ``screen``."""
+    """Visible widgets (outside scrolled content) that reach beyond ``screen``, or that are
+    smaller than their layout needs (parts overlapping or cut off)."""
     problems: list[str] = []
     if not screen.contains(root.frameGeometry()) and not screen.contains(root.geometry()):
         problems.append(f"{_where(root)}: window {root.geometry()} beyond screen {screen}")
-    for widget in root.findChildren(QWidget):
-        if not _shown(widget) or widget.isWindow():
+    for widget in [root, *root.findChildren(QWidget)]:
+        if not _shown(widget) or (widget.isWindow() and widget is not root):
             continue
         if _inside_scrolled_content(widget, root):
             continue
+        layout = widget.layout()
+        if layout is not None and not isinstance(widget, QAbstractScrollArea):
+            need = layout.totalMinimumSize()
+            if layout.hasHeightForWidth():  # wrapped text: the height it needs at this width
+                need.setHeight(min(need.height(), layout.totalHeightForWidth(widget.width())))
+            if widget.width() < need.width() - 1 or widget.height() < need.height() - 1:
+                problems.append(f"{_where(widget)}: squeezed to {widget.size()}, its parts "
+                                f"need {need} (they overlap or are cut off)")
+        problems += _overlaps(widget)
         top_left = widget.mapToGlobal(widget.rect().topLeft())
         rect = QRect(top_left, widget.size())
         if not screen.contains(rect):
@@ -125,3 +135,18 @@ def _inside_scrolled_content(widget: QWidget, root: QWidget) -> bool:
             return True
         parent = grand
     return False
+
+
+def _overlaps(widget: QWidget) -> list[str]:
+    """Visible controls and labels laid out side by side in ``widget`` that cover each other."""
+    if widget.layout() is None or isinstance(widget, QAbstractScrollArea | QTabBar):
+        return []
+    parts = [c for c in widget.children() if isinstance(c, QWidget) and _shown(c)
+             and not c.isWindow() and isinstance(c, (*CONTROLS, QLabel))]
+    found = []
+    for i, first in enumerate(parts):
+        for second in parts[i + 1:]:
+            common = first.geometry().intersected(second.geometry())
+            if common.width() > 2 and common.height() > 2:
+                found.append(f"{_where(first)} and {_where(second)} overlap by {common}")
+    return found

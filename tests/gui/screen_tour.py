@@ -34,7 +34,7 @@ Visit = Callable[[str, QWidget], None]
 
 # Buttons whose click leaves the app's windows or cannot be undone without a question.
 SKIP_WORDS = ("browse", "choose", "print", "lock", "quit", "unlock", "save the recovery",
-              "finish", "save", "export…", "discard", "delete", "lift", "finalise",
+              "finish", "save", "discard", "delete", "lift", "finalise",
               "record a suspension", "keep it all")
 SKIP_EXACT = ("cancel", "close", "ok", "keep editing", "yes", "no")
 SKIP_MENU_WORDS = ("quit", "lock now", "close record")
