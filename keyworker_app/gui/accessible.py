@@ -210,3 +210,29 @@ def fit_to_screen(window: QWidget) -> None:
     window.resize(size)
     window.move(area.x() + (area.width() - size.width()) // 2,
                 area.y() + (area.height() - size.height()) // 2)
+
+
+_TEXT_PAIRS = ((QPalette.ColorRole.Text, QPalette.ColorRole.Base),
+               (QPalette.ColorRole.Text, QPalette.ColorRole.AlternateBase),
+               (QPalette.ColorRole.WindowText, QPalette.ColorRole.Window),
+               (QPalette.ColorRole.ButtonText, QPalette.ColorRole.Button),
+               (QPalette.ColorRole.ToolTipText, QPalette.ColorRole.ToolTipBase))
+
+
+def readable_palette(palette: QPalette) -> QPalette:
+    """``palette`` (the desktop's, light or dark) with any text pair below 4.5:1 made
+    readable: the text colour is pushed away from its background, and the selection colour
+    is deepened until its text reads on it (Qt's own light palette puts white on a mid blue
+    at 3.7:1). Colours that already read are kept as they are."""
+    out = QPalette(palette)
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        for fore, back in _TEXT_PAIRS:
+            colour = out.color(group, fore)
+            background = out.color(group, back)
+            if contrast_ratio(flatten(colour, background), background) < TEXT_CONTRAST:
+                out.setColor(group, fore, readable(colour, background))
+        selected = out.color(group, QPalette.ColorRole.HighlightedText)
+        highlight = out.color(group, QPalette.ColorRole.Highlight)
+        if contrast_ratio(selected, highlight) < TEXT_CONTRAST:
+            out.setColor(group, QPalette.ColorRole.Highlight, readable(highlight, selected))
+    return out

@@ -11,6 +11,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from keyworker_app.domain.policy import Policy
+from keyworker_app.gui.accessible import readable_palette
 from keyworker_app.gui.capture import CaptureGuard
 from keyworker_app.gui.errors import install_excepthook
 from keyworker_app.gui.lock import LockSettings
@@ -49,6 +50,8 @@ def run_app(store: CaseStoreService, policy_settings: LockSettings, *,
     app = existing if isinstance(existing, QApplication) else QApplication(
         list(argv if argv is not None else sys.argv))
     app.setApplicationDisplayName(PRODUCT_NAME)
+    # The desktop's light or dark palette, with any text colour below 4.5:1 made readable.
+    app.setPalette(readable_palette(app.palette()))
     app.setQuitOnLastWindowClosed(True)
     app.setWindowIcon(app_icon())
     app.setDesktopFileName("keyworker")  # matches resources/linux/keyworker.desktop

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPalette
 
+from keyworker_app.gui.accessible import readable
+
 WASH = 0.28  # how much of the highlight colour goes into the base
 
 
@@ -27,9 +29,10 @@ def attention_background(palette: QPalette | None = None) -> QBrush:
 
 
 def attention_foreground(palette: QPalette | None = None) -> QBrush:
-    """The palette's own text colour: readable on the wash in light and dark themes."""
+    """The palette's own text colour, pushed if need be to 4.5:1 against the wash."""
     palette = palette or QGuiApplication.palette()
-    return QBrush(palette.color(QPalette.ColorRole.Text))
+    return QBrush(readable(palette.color(QPalette.ColorRole.Text),
+                           attention_background(palette).color()))
 
 
 def attention_font() -> QFont:

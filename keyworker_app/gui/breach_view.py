@@ -48,6 +48,7 @@ from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.roles import LeadAction, allowed, who_can
 from keyworker_app.domain.wording import plural
 from keyworker_app.errors import UserFacingError, ValidationError
+from keyworker_app.gui.accessible import style_error
 from keyworker_app.gui.errors import show_error
 from keyworker_app.gui.form_dialog import DraftRegistry, fit_wrapped_text
 from keyworker_app.gui.programme_export_dialog import (
@@ -181,7 +182,7 @@ class BreachDialog(QDialog):
             self.closed.setToolTip(who_can(LeadAction.BREACH_CLOSURE))
         self.problem = QLabel()
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #a4262c;")
+        style_error(self.problem)
         self.problem.setVisible(False)
         form = QFormLayout()
         form.setVerticalSpacing(9)

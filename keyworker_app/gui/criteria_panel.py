@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -33,6 +33,7 @@ from keyworker_app.domain.family import Family
 from keyworker_app.domain.outcomes import FamilyResults, OutcomeResult
 from keyworker_app.domain.sources import evidence_source_text
 from keyworker_app.errors import UserFacingError
+from keyworker_app.gui.accessible import FOCUS_CONTRAST, error_colour, readable
 from keyworker_app.gui.errors import show_error
 from keyworker_app.gui.record_model import RecordTableModel
 from keyworker_app.gui.widgets import action_button, record_table
@@ -40,9 +41,16 @@ from keyworker_app.services.programme import ProgrammeService
 
 log = logging.getLogger("keyworker.gui.criteria_panel")
 
-BAR = QColor("#2f6f9f")
-WARN = QColor("#a4262c")
-GRID = QColor("#b8c2cc")
+BAR_HUE = QColor("#2f6f9f")
+GRID_HUE = QColor("#b8c2cc")
+
+
+def chart_colours(palette: QPalette) -> tuple[QColor, QColor, QColor]:
+    """(bar, over the threshold, grid) for the palette in force: bars and the threshold line
+    reach 3:1 against the window (non-text parts), the threshold's figure 4.5:1 (text)."""
+    window = palette.color(QPalette.ColorRole.Window)
+    return (readable(BAR_HUE, window, FOCUS_CONTRAST), error_colour(palette),
+            readable(GRID_HUE, window, 1.3))
 
 
 Names = Callable[[str], str]  # a member's ref to how the screen names them ('' for none)
@@ -92,7 +100,7 @@ def result_columns(names: Names) -> tuple[tuple[str, Callable[[OutcomeResult], s
     )
 
 
-# One colour per child in the absence chart (the threshold line and its label keep WARN).
+# One colour per child in the absence chart (the threshold line and its label: the palette's error colour).
 CHILD_COLOURS = (QColor("#2f6f9f"), QColor("#6b8e23"), QColor("#8e5ea2"), QColor("#c17d11"),
                  QColor("#3c8d8d"), QColor("#7a7a7a"))
 
@@ -159,6 +167,7 @@ class ResultsChart(QWidget):
               points: list[tuple[str, list[tuple[int, float]]]], *, top: float,
               line: float | None, marker: str = "") -> None:
         text = self.palette().windowText().color()
+        bar_colour, warn, grid = chart_colours(self.palette())
         painter.setPen(text)
         metrics = painter.fontMetrics()
         painter.drawText(area.adjusted(0, 0, 0, 0), Qt.AlignmentFlag.AlignTop
@@ -173,7 +182,7 @@ class ResultsChart(QWidget):
                 painter.drawText(QPointF(x + 13, area.top() + 2 * metrics.height()), name)
                 x += 23 + metrics.horizontalAdvance(name)
         plot = area.adjusted(28, head, -4, -metrics.height() - 6)
-        painter.setPen(QPen(GRID, 1))
+        painter.setPen(QPen(grid, 1))
         painter.drawLine(plot.bottomLeft(), plot.bottomRight())
         painter.drawLine(plot.bottomLeft(), plot.topLeft())
         painter.setPen(text)
@@ -195,11 +204,11 @@ class ResultsChart(QWidget):
                 bar = QRectF(left + step * 0.15 + j * each, plot.bottom() - height, each, height)
                 over = line is not None and value >= line
                 if line is None:
-                    painter.fillRect(bar, BAR)
+                    painter.fillRect(bar, bar_colour)
                 else:  # the child's colour; over the line, a thick warning edge as well
                     painter.fillRect(bar, CHILD_COLOURS[child % len(CHILD_COLOURS)])
                     if over:
-                        painter.setPen(QPen(WARN, 2))
+                        painter.setPen(QPen(warn, 2))
                         painter.drawRect(bar)
                         painter.setPen(text)
             if i % label_every == 0:
@@ -214,7 +223,7 @@ class ResultsChart(QWidget):
                 painter.setPen(text)
         if line is not None:
             y = plot.bottom() - plot.height() * line / top
-            painter.setPen(QPen(WARN, 1, Qt.PenStyle.DashLine))
+            painter.setPen(QPen(warn, 1, Qt.PenStyle.DashLine))
             painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
             painter.drawText(QRectF(plot.right() - 60, y - metrics.height() - 1, 60,
                                     metrics.height()), Qt.AlignmentFlag.AlignRight,

@@ -54,6 +54,7 @@ from keyworker_app.domain.taf import (
 )
 from keyworker_app.errors import UserFacingError, ValidationError
 from keyworker_app.gui import taf_forms as tf
+from keyworker_app.gui.accessible import style_error
 from keyworker_app.gui.brought_forward import BroughtForward
 from keyworker_app.gui.errors import show_error
 from keyworker_app.gui.form_dialog import DraftRegistry, FieldSpec, FormDialog
@@ -129,7 +130,7 @@ class MeetingEditor(QDialog):
         self.problem = QLabel()
         self.problem.setObjectName("meetingProblem")
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #b00020; font-weight: bold;")
+        style_error(self.problem)
         self.problem.setVisible(False)
         self.status = QLabel()
         self.status.setWordWrap(True)

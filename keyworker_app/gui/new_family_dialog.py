@@ -14,7 +14,6 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -37,6 +36,7 @@ from keyworker_app.domain.family import Family, HouseholdRole, RelationshipKind
 from keyworker_app.domain.references import reference_placeholder
 from keyworker_app.errors import UserFacingError, ValidationError
 from keyworker_app.gui import new_family_values as nv
+from keyworker_app.gui.accessible import style_error
 from keyworker_app.gui.discard_prompt import ask_discard
 from keyworker_app.gui.errors import show_error
 from keyworker_app.gui.form_dialog import DraftRegistry
@@ -58,12 +58,7 @@ def _problem_label(name: str) -> QLabel:
     label = QLabel()
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.PlainText)
-    palette = label.palette()
-    palette.setColor(QPalette.ColorRole.WindowText, Qt.GlobalColor.red)
-    label.setPalette(palette)
-    font = QFont(label.font())
-    font.setBold(True)
-    label.setFont(font)
+    style_error(label)
     label.setVisible(False)
     label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
     return label

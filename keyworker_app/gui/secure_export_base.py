@@ -41,6 +41,7 @@ from keyworker_app.domain.handling import (
 )
 from keyworker_app.domain.policy import Policy
 from keyworker_app.errors import UserFacingError
+from keyworker_app.gui.accessible import style_error
 from keyworker_app.gui.errors import show_error
 from keyworker_app.gui.form_dialog import DraftRegistry, fit_wrapped_text
 from keyworker_app.gui.worker import run_in_background
@@ -135,7 +136,7 @@ class SecureExportDialog(QDialog, Generic[PreparedT, ResultT]):
 
         self.problem = QLabel()
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #a4262c;")
+        style_error(self.problem)
         self.problem.setVisible(False)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)

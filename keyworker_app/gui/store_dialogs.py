@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from keyworker_app.errors import UserFacingError, ValidationError
+from keyworker_app.gui.accessible import style_error
 from keyworker_app.gui.discard_prompt import ask_discard
 from keyworker_app.gui.errors import show_error
 from keyworker_app.gui.form_dialog import DraftRegistry, fit_wrapped_text
@@ -91,7 +92,7 @@ class StoreTaskDialog(QDialog):
             label.setBuddy(editor)
             problem = QLabel()
             problem.setWordWrap(True)
-            problem.setStyleSheet("color: #b00020; font-weight: bold")
+            style_error(problem)
             problem.setVisible(False)
             column = QVBoxLayout()
             row = QHBoxLayout()
@@ -106,7 +107,7 @@ class StoreTaskDialog(QDialog):
             self.problems[spec.key] = problem
         self.general = QLabel()
         self.general.setWordWrap(True)
-        self.general.setStyleSheet("color: #b00020; font-weight: bold")
+        style_error(self.general)
         self.general.setVisible(False)
         self.problems[""] = self.general
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)

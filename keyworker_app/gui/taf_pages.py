@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
@@ -36,6 +36,7 @@ from keyworker_app.domain.taf import (
 )
 from keyworker_app.errors import UserFacingError
 from keyworker_app.gui import taf_forms as tf
+from keyworker_app.gui.attention import attention_background, attention_foreground
 from keyworker_app.gui.errors import show_error
 from keyworker_app.gui.form_dialog import DraftRegistry, FormDialog
 from keyworker_app.gui.meeting_editor import MeetingEditor
@@ -47,7 +48,6 @@ from keyworker_app.services.meetings import MeetingService
 log = logging.getLogger("keyworker.gui.taf_pages")
 
 ModelIndex = QModelIndex | QPersistentModelIndex
-HIGHLIGHT = QColor("#fde2e1")  # pale red: readable with the default dark text
 
 
 class HighlightTableModel(RecordTableModel[Any]):
@@ -67,11 +67,14 @@ class HighlightTableModel(RecordTableModel[Any]):
             return False
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.FontRole):
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole,
+                    Qt.ItemDataRole.FontRole):
             if not index.isValid() or not self.is_highlighted(index.row()):
                 return None
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return attention_foreground()
             if role == Qt.ItemDataRole.BackgroundRole:
-                return QBrush(HIGHLIGHT)
+                return attention_background()
             font = QFont()
             font.setBold(True)
             return font
