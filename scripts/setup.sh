@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up what Keyworker needs on a Debian/Ubuntu machine: system packages
-# (a Secret Service keyring, Xvfb and the Qt xcb libraries, PDF tools) and a
+# (a Secret Service keyring, Xvfb and the Qt xcb libraries, PDF tools, the AT-SPI
+# accessibility bus and the system Python's pyatspi to read it) and a
 # virtualenv in .venv with the app and its test tools. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,7 @@ APT_PACKAGES=(
   libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0
   libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0
   qpdf poppler-utils sqlite3 tesseract-ocr tesseract-ocr-eng
+  at-spi2-core python3-pyatspi gir1.2-atspi-2.0
   python3-venv desktop-file-utils tzdata
 )
 

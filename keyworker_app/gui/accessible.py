@@ -171,17 +171,24 @@ def focus_into(widget: QWidget) -> None:
 
 
 class ClosableTabs(QTabWidget):
-    """Tabs with close buttons a screen reader can name ("Close KW-0301"), and a tab list
-    named even while it holds no tabs."""
+    """Tabs with close buttons a screen reader can name ("Close KW-0301"); the tab list is
+    hidden while it holds no tabs (a screen reader names a tab list by its current tab, so
+    an empty one would be a control with no name)."""
 
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName(name)
         self.tabBar().setAccessibleName(name)
         self.setTabsClosable(True)
+        self.tabBar().setVisible(False)
+
+    def tabRemoved(self, index: int) -> None:  # noqa: N802
+        super().tabRemoved(index)
+        self.tabBar().setVisible(self.count() > 0)
 
     def tabInserted(self, index: int) -> None:  # noqa: N802
         super().tabInserted(index)
+        self.tabBar().setVisible(True)
         for i in range(self.count()):
             button = self.tabBar().tabButton(i, QTabBar.ButtonPosition.RightSide)
             if button is not None:

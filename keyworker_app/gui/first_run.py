@@ -94,7 +94,7 @@ class OwnerPage(QWizardPage):
         if edit is not None:  # the typing part is a control of its own to a screen reader
             edit.setAccessibleName("Your organisation")
         form = QFormLayout(self)
-        for text, widget in (("Your &name", self.name), ("&Role", self.role),
+        for text, widget in (("Your na&me", self.name), ("&Role", self.role),
                              ("&Organisation", self.organisation)):
             label = QLabel(text)
             label.setBuddy(widget)
@@ -176,7 +176,7 @@ class RecoveryPage(QWizardPage):
         self.save_button.setAccessibleDescription("Save the recovery key to a protected file")
         self.print_button = QPushButton("&Print…")
         self.print_button.setAccessibleDescription("Print the recovery key")
-        self.given = QCheckBox("I have &given this to my information-governance officer")
+        self.given = QCheckBox("I have given this to my information-governance &officer")
         self.given.setAccessibleName("I have given this to my information-governance officer")
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
@@ -241,6 +241,8 @@ class FirstRunWizard(QWizard):
         self.setAccessibleName("Set up Keyworker")
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButton, True)
+        # Alt+F is the File menu and Alt+N "Next": Finish takes a letter of its own.
+        self.setButtonText(QWizard.WizardButton.FinishButton, "F&inish")
         self._store = store
         self.session: Session | None = None
         self._recovery_key = ""

@@ -468,6 +468,10 @@ class MeetingEditor(QDialog):
                 self.sub_dialogs.remove(dialog)
             if self.open_part is not None and self.open_part[1] is dialog:
                 self.open_part = None
+            # The keyboard goes back to the "Add …" button, ready for the next row.
+            button = self.buttons.get(part)
+            if button is not None and self.isVisible():
+                button.setFocus(Qt.FocusReason.OtherFocusReason)
 
         dialog.finished.connect(closed)
         dialog.open()

@@ -258,6 +258,9 @@ class TafPages(QObject):
         self.editors.append(editor)
         editor.finished.connect(lambda _c: self.editors.remove(editor)
                                 if editor in self.editors else None)
+        # Closed, the keyboard is back on the meetings table it was opened from.
+        editor.finished.connect(lambda _c: self.meeting_table.setFocus(
+            Qt.FocusReason.OtherFocusReason) if self.meeting_table.isVisible() else None)
         editor.open()
         editor.reopen_part()  # a row dialog a lock closed comes back on top of its editor
         return editor

@@ -16,11 +16,11 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox, QWidget
 
 from keyworker_app.domain.taf import Action, Meeting, MeetingType
+from keyworker_app.gui.attention import attention_background
 from keyworker_app.gui.form_dialog import FormDialog
 from keyworker_app.gui.lock import LockSettings
 from keyworker_app.gui.main_window import MainWindow
 from keyworker_app.gui.meeting_editor import MeetingEditor
-from keyworker_app.gui.taf_pages import HIGHLIGHT
 from tests.gui.conftest import FakeClock, Planted, flush_deletes
 from tests.gui.ui_scan import all_ui_text
 from tests.taf_session import shipped_policy
@@ -237,7 +237,8 @@ def test_meeting_recorded_entirely_by_keyboard(qtbot: Any, planted: Planted, win
 
     day.day = date(2025, 3, 19)
     assert plan.is_highlighted(0) and plan.index(0, 2).data() == "Overdue"
-    assert plan.index(0, 0).data(Qt.ItemDataRole.BackgroundRole).color() == HIGHLIGHT
+    assert plan.index(0, 0).data(Qt.ItemDataRole.BackgroundRole).color() == (
+        attention_background().color())
     key(qtbot, Qt.Key.Key_1, CTRL)
     assert today.action_model.index(0, 1).data() == "Overdue by 1 day"
     assert today.action_model.is_highlighted(0)
