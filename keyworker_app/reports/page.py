@@ -81,10 +81,10 @@ class _MarkedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
             # Reading order is the order of the page's drawing operations (the file is not
             # tagged): the top furniture goes before the body, the bottom after it, so text
             # reads top to bottom.
-            body = self._code
-            self._code = []
+            body: list[str] = self.__dict__["_code"]  # the page's drawing operations
+            self.__dict__["_code"] = []
             self._furniture(number, total, bottom=False)
-            self._code = [*self._code, *body]
+            self.__dict__["_code"] = [*self.__dict__["_code"], *body]
             self._furniture(number, total, bottom=True)
             super().showPage()
         super().save()
