@@ -100,7 +100,7 @@ def result_columns(names: Names) -> tuple[tuple[str, Callable[[OutcomeResult], s
     )
 
 
-# One colour per child in the absence chart (the threshold line and its label: the palette's error colour).
+# One colour per child in the absence chart (the threshold line: the palette's error colour).
 CHILD_COLOURS = (QColor("#2f6f9f"), QColor("#6b8e23"), QColor("#8e5ea2"), QColor("#c17d11"),
                  QColor("#3c8d8d"), QColor("#7a7a7a"))
 
