@@ -37,6 +37,7 @@ from keyworker_app.domain.dates import format_date
 from keyworker_app.domain.disclosure import FurtherDisclosureError
 from keyworker_app.domain.handover import BundleKind, Contact, ContactCard
 from keyworker_app.errors import UserFacingError
+from keyworker_app.gui.accessible import style_error
 from keyworker_app.gui.discard_prompt import ask_discard
 from keyworker_app.gui.errors import show_error
 from keyworker_app.gui.form_dialog import DraftRegistry, fit_wrapped_text
@@ -58,7 +59,7 @@ HANDOVER_FORM = "handover-send"  # the draft kind of Hand overâ€¦ / Send a copyâ
 def _problem_label() -> QLabel:
     label = QLabel()
     label.setWordWrap(True)
-    label.setStyleSheet("color: #b00020; font-weight: bold")
+    style_error(label)  # from the palette in force, readable light or dark
     label.setVisible(False)
     return label
 
