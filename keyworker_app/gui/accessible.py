@@ -243,3 +243,19 @@ def readable_palette(palette: QPalette) -> QPalette:
         if contrast_ratio(selected, highlight) < TEXT_CONTRAST:
             out.setColor(group, QPalette.ColorRole.Highlight, readable(highlight, selected))
     return out
+
+
+def keep_on_screen(window: QWidget) -> None:
+    """Move ``window`` (a dialog just shown) so that all of it lies on its screen, and make
+    it no larger than the screen's available area."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return
+    area = screen.availableGeometry()
+    if window.width() > area.width() or window.height() > area.height():
+        window.resize(min(window.width(), area.width()), min(window.height(), area.height()))
+    frame = window.frameGeometry()
+    x = min(max(frame.x(), area.x()), area.right() + 1 - frame.width())
+    y = min(max(frame.y(), area.y()), area.bottom() + 1 - frame.height())
+    if (x, y) != (frame.x(), frame.y()):
+        window.move(max(x, area.x()), max(y, area.y()))

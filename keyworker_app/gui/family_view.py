@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -122,10 +123,13 @@ class FamilyView(QWidget):
         self.export_button = self._button("E&xport…", "Export a report", self.open_export_dialog)
         self.export_button.setEnabled(policy is not None)
         top.addLayout(text, 1)
-        top.addWidget(self.sources_button, 0, Qt.AlignmentFlag.AlignTop)
-        top.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignTop)
-        top.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignTop)
-        top.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        # Two by two, so the record fits beside the caseload on a 1024-pixel-wide screen.
+        actions = QGridLayout()
+        actions.setAlignment(Qt.AlignmentFlag.AlignTop)
+        for i, button in enumerate((self.sources_button, self.export_button,
+                                    self.details_button, self.close_button)):
+            actions.addWidget(button, i // 2, i % 2)
+        top.addLayout(actions)
 
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Parts of the family record")

@@ -31,7 +31,13 @@ from PySide6.QtWidgets import (
 
 from keyworker_app.domain.draft_payload import fields_fit
 from keyworker_app.errors import UserFacingError, ValidationError
-from keyworker_app.gui.accessible import announce, describe_problem, style_error, style_hint
+from keyworker_app.gui.accessible import (
+    announce,
+    describe_problem,
+    keep_on_screen,
+    style_error,
+    style_hint,
+)
 from keyworker_app.gui.choice_widgets import TickList, refill, wrap_choices
 from keyworker_app.gui.errors import show_error
 
@@ -312,6 +318,7 @@ class FormDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
         fit_wrapped_text(self, shrink=True)  # a long hint wraps from the start
+        keep_on_screen(self)  # a tall form on a small or scaled screen
 
     def try_save(self) -> bool:
         self.clear_problems()
