@@ -15,12 +15,13 @@ import time
 from collections.abc import Callable, Iterable
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QDialog,
+    QFileDialog,
     QMenu,
     QMessageBox,
     QPushButton,
@@ -121,10 +122,36 @@ def alive(widget: QWidget) -> bool:
     return shiboken6.isValid(widget) and widget.isVisible()
 
 
-def new_windows_after(act: Callable[[], object], before: list[QWidget]) -> list[QWidget]:
-    act()
-    settle(0.05)
-    return [w for w in open_windows() if w not in before]
+def new_windows_after(act: Callable[[], object], before: list[QWidget],
+                      visit: Visit | None = None, label: str = "") -> list[QWidget]:
+    """Windows ``act()`` opened. A window it opens *blocking* (``exec()``, a file chooser)
+    is handled while ``act`` waits on it: a file or print chooser (Qt's own) is cancelled,
+    any other is visited, then closed as Cancel would."""
+    handled: list[QWidget] = []
+
+    def watchdog() -> None:
+        modal = QApplication.activeModalWidget()
+        if modal is None or modal in before or modal in handled or not modal.isVisible():
+            return
+        handled.append(modal)
+        if isinstance(modal, QFileDialog) or "Print" in type(modal).__name__:
+            modal.reject()
+            return
+        if visit is not None:
+            visit(f"{label} › {_title(modal)}", modal)
+        close_window(modal)
+
+    timer = QTimer()
+    timer.setInterval(50)
+    timer.timeout.connect(watchdog)
+    timer.start()
+    try:
+        act()
+        settle(0.05)
+    finally:
+        timer.stop()
+    return [w for w in open_windows() if w not in before and w not in handled
+            and shiboken6.isValid(w)]
 
 
 def press_buttons(label: str, page: QWidget, visit: Visit, *, deep: bool = True,
@@ -137,7 +164,8 @@ def press_buttons(label: str, page: QWidget, visit: Visit, *, deep: bool = True,
         if not shiboken6.isValid(button) or not button.isVisible() or not button.isEnabled():
             continue  # an earlier press changed the page
         before = open_windows()
-        for window in new_windows_after(button.click, before):
+        for window in new_windows_after(button.click, before, visit,
+                                        f"{label} › {plain(button.text())}"):
             where = f"{label} › {plain(button.text())} › {_title(window)}"
             visit_with_tabs(where, window, visit)
             if deep and alive(window) and not isinstance(window, QMessageBox):
@@ -184,7 +212,7 @@ def tour_unlocked(window: MainWindow, family_id: int, visit: Visit) -> None:
     for action in menu_actions(window):
         before = open_windows()
         page_before = window.family_tabs.currentWidget()
-        new = new_windows_after(action.trigger, before)
+        new = new_windows_after(action.trigger, before, visit, plain(action.text()))
         where = plain(action.text()).rstrip("…")
         for opened in new:
             visit_with_tabs(where, opened, visit)
