@@ -143,11 +143,16 @@ class PartnerDataView(QWidget):
         layout.addWidget(intro)
         layout.addWidget(log_label)
         layout.addWidget(self.log_table, 1)
-        row = button_row([self.import_button, self.match_button, self.review_button,
-                          self.create_button, self.finish_button])
+        # Two rows, so the page fits beside the caseload on a 1024-pixel-wide screen.
+        row = button_row([self.import_button])
         row.insertWidget(0, self.exchange)
         row.insertWidget(0, exchange_label)
+        self.exchange.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.exchange.setMinimumContentsLength(16)
         layout.addLayout(row)
+        layout.addLayout(button_row([self.match_button, self.review_button,
+                                     self.create_button, self.finish_button]))
         layout.addWidget(self.summary)
         layout.addWidget(results_label)
         layout.addWidget(self.results, 2)
