@@ -40,7 +40,6 @@ class BreachClock(QObject):
         super().__init__(parent)
         self.label = label
         self.label.setObjectName("breachClock")
-        self.label.setAccessibleName("Breach clock")
         self.label.hide()
         self._now = now
         self._read: Callable[[], list[tuple[float, datetime, bool]]] | None = None

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -129,6 +130,10 @@ class ReviewDialog(QDialog):
                                             "Postcode", "Data set"])
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)
+        # The row headings make Qt show its corner "select all" button: it has no text.
+        corner = self.table.findChild(QAbstractButton)
+        if corner is not None:
+            corner.setAccessibleName("Select both records")
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.evidence = QLabel()
         self.evidence.setWordWrap(True)

@@ -180,11 +180,20 @@ class PartnerDataView(QWidget):
         self.summary.setText(" ".join(parts))
 
     # -- importing -----------------------------------------------------------------------
-    def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import a partner's file", "",
-                                              "Partner files (*.csv *.xlsx)")
-        if path:
-            self.open_import(str(self.exchange.currentData()), {PATH_KEY: path})
+    def choose_file(self) -> QFileDialog:
+        """The file chooser, opened without blocking (not exec()): a lock closes it, and no
+        platform file-dialog service can hold the window."""
+        dialog = QFileDialog(self, "Import a partner's file", "",
+                             "Partner files (*.csv *.xlsx)")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+        exchange_id = str(self.exchange.currentData())
+        dialog.fileSelected.connect(
+            lambda name: self.open_import(exchange_id, {PATH_KEY: name}))
+        dialog.finished.connect(lambda _c: setattr(self, "file_dialog", None))
+        self.file_dialog: QFileDialog | None = dialog
+        dialog.open()
+        return dialog
 
     def open_import(self, exchange_id: str, values: dict[str, str],
                     restored: bool = False) -> FormDialog | None:
