@@ -24,9 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from keyworker_app.domain.changes import Changes, RecordKind
-from keyworker_app.domain.dates import as_utc, format_datetime
-from keyworker_app.domain.draft import Draft
-from keyworker_app.domain.draft_payload import DraftUnreadable, key_id, typed_text
+from keyworker_app.domain.dates import as_utc
 from keyworker_app.domain.handling import Recipient
 from keyworker_app.domain.policy import Policy
 from keyworker_app.domain.progress import Progress
@@ -35,6 +33,7 @@ from keyworker_app.gui.accessible import ClosableTabs, fit_to_screen, focus_into
 from keyworker_app.gui.caseload import BackgroundCriteria, CaseloadView
 from keyworker_app.gui.changes import ChangeBroadcast
 from keyworker_app.gui.clipboard import ClipboardGuard
+from keyworker_app.gui.draft_offers import DraftOffers
 from keyworker_app.gui.errors import show_error
 from keyworker_app.gui.file_actions import FileActions
 from keyworker_app.gui.lock import LockController, LockSettings
@@ -55,7 +54,7 @@ if TYPE_CHECKING:
     from keyworker_app.gui.draft_kinds import DraftKinds
     from keyworker_app.gui.family_view import FamilyView
     from keyworker_app.gui.first_run import FirstRunWizard
-    from keyworker_app.gui.kept_drafts import KeptDraftsDialog, KeptEntry
+    from keyworker_app.gui.kept_drafts import KeptDraftsDialog
     from keyworker_app.gui.new_family_dialog import NewFamilyDialog
     from keyworker_app.gui.partner_view import PartnerDataView
     from keyworker_app.gui.programme_export_dialog import ProgrammeExportDialog
@@ -107,8 +106,6 @@ class MainWindow(QMainWindow):
         self._now = now
         self.breach_clock: BreachClock | None = None  # made at the first unlock
         self._session: Session | None = None
-        self.draft_prompt: QMessageBox | None = None
-        self.kept_dialog: KeptDraftsDialog | None = None
         self._draft_kinds: DraftKinds | None = None
         # What each committed operation changed, once, to every open page (gui.changes).
         self.changes = ChangeBroadcast(self)
@@ -116,6 +113,8 @@ class MainWindow(QMainWindow):
         # Whole-store work (the PbR claim) off the GUI thread, stopped first by a lock.
         self.store_work = StoreWork(self)
         self.clipboard = ClipboardGuard(settings.clipboard_clear_seconds, self)
+        self.draft_offers = DraftOffers(self, lambda: self, lambda: self._session,
+                                        lambda: self.draft_kinds, self.clipboard.copy)
         self.lock = LockController(self, settings, self.clipboard, system_idle=system_idle,
                                    clock=clock, parent=self, encode=self._encode_draft)
         self.lock.store_work = self.store_work
@@ -666,115 +665,21 @@ class MainWindow(QMainWindow):
                 except UserFacingError as exc:
                     show_error(self, exc)
 
-    # -- drafts ---------------------------------------------------------------------------
+    # -- drafts (gui.draft_offers) ---------------------------------------------------------
     def offer_drafts(self) -> None:
-        """After unlock: offer back the work a lock kept. Drafts that fit their forms are
-        reopened on Restore; any that cannot be (or whose record is gone) are set aside and
-        listed with what was typed (``gui.kept_drafts``), never dropped or raised."""
-        if self._session is None:
-            return
-        try:
-            drafts = self._session.drafts()
-            fresh = [d for d in drafts if self.draft_kinds.problem(d) is None]
-            reasons = {d.id: self.draft_kinds.problem(d) or "" for d in drafts
-                       if d not in fresh}
-            for draft in drafts:
-                if draft not in fresh and not self.draft_kinds.is_kept(draft):
-                    self._session.set_aside_draft(draft.id)
-        except UserFacingError as exc:
-            show_error(self, exc)
-            return
-        if not fresh:
-            self.show_kept_drafts(reasons, only_if_any=True)
-            return
-        box = QMessageBox(self)
-        box.setWindowTitle(PRODUCT_NAME)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setText("You have unsaved work from before the screen locked.")
-        box.setInformativeText("Restore it to carry on, or discard it.")
-        box.setAccessibleName("Unsaved work from before the screen locked")
-        restore = box.addButton("&Restore", QMessageBox.ButtonRole.AcceptRole)
-        discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(restore)
-
-        def answered(_code: int) -> None:
-            clicked = box.clickedButton()
-            if clicked is restore or clicked is discard:
-                self._drafts_answered(fresh, clicked is restore, reasons)
-            else:  # closed unanswered: everything stays for the next unlock
-                self.draft_prompt = None
-
-        box.finished.connect(answered)
-        self.draft_prompt = box
-        box.open()
-
-    def _drafts_answered(self, drafts: list[Draft], restore: bool,
-                         reasons: dict[int, str]) -> None:
-        self.draft_prompt = None
-        session = self._session
-        if session is None:
-            return
-        for draft in drafts:
-            try:
-                reason = self.draft_kinds.reopen(self, draft) if restore else None
-                if reason is None:  # handed to its form (or discarded): saving ends it
-                    session.discard_draft(draft.id)
-                else:
-                    reasons[draft.id] = reason
-                    session.set_aside_draft(draft.id)
-            except UserFacingError as exc:
-                show_error(self, exc)
-        self.show_kept_drafts(reasons, only_if_any=True)
+        self.draft_offers.offer()
 
     def show_kept_drafts(self, reasons: dict[int, str] | None = None, *,
                          only_if_any: bool = False) -> KeptDraftsDialog | None:
-        """File → Unsaved work kept: drafts set aside, each readable as text until dismissed."""
-        from keyworker_app.gui.kept_drafts import KeptDraftsDialog
+        return self.draft_offers.show_kept(reasons, only_if_any=only_if_any)
 
-        session = self._session
-        if session is None:
-            return None
-        try:
-            kept = [d for d in session.drafts() if self.draft_kinds.is_kept(d)]
-            entries = [self._kept_entry(d, (reasons or {}).get(d.id)) for d in kept]
-        except UserFacingError as exc:
-            show_error(self, exc)
-            return None
-        if not entries and only_if_any:
-            return None
-        if self.kept_dialog is not None:
-            self.kept_dialog.close()
+    @property
+    def draft_prompt(self) -> QMessageBox | None:
+        return self.draft_offers.prompt
 
-        def dismiss(draft_id: int) -> bool:
-            try:
-                session.discard_draft(draft_id)
-            except UserFacingError as exc:
-                show_error(self, exc)
-                return False
-            return True
-
-        dialog = KeptDraftsDialog(entries, dismiss=dismiss, copy=self.clipboard.copy,
-                                  parent=self)
-        dialog.finished.connect(lambda _c: setattr(self, "kept_dialog", None))
-        self.kept_dialog = dialog
-        dialog.open()
-        return dialog
-
-    def _kept_entry(self, draft: Draft, reason: str | None) -> KeptEntry:
-        from keyworker_app.gui.draft_kinds import GONE
-        from keyworker_app.gui.kept_drafts import KeptEntry
-
-        heading = self.draft_kinds.title(draft)
-        try:
-            family = key_id(draft.record_key, "family")
-        except DraftUnreadable:
-            family = None
-        if family is not None and self._session is not None:
-            found = self._session.summaries([family])
-            heading += f" — family {found[0].reference}" if found else " — a family"
-        return KeptEntry(draft.id, heading, format_datetime(draft.saved_at),
-                         reason or self.draft_kinds.problem(draft) or GONE,
-                         typed_text(draft.payload))
+    @property
+    def kept_dialog(self) -> KeptDraftsDialog | None:
+        return self.draft_offers.kept_dialog
 
     # -- LockTarget -----------------------------------------------------------------------
     def current_session(self) -> Session | None:
@@ -785,8 +690,7 @@ class MainWindow(QMainWindow):
         if self.breach_clock is not None:
             self.breach_clock.stop()
         self.setWindowTitle(LOCKED_TITLE)
-        self.draft_prompt = None
-        self.kept_dialog = None  # closed with every other window
+        self.draft_offers.forget()
         while self.family_tabs.count():
             self.close_family_tab(0)
         self.caseload.clear()
