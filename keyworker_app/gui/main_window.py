@@ -142,6 +142,9 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.lock_screen)
         self.stack.addWidget(self.work)
         self.setCentralWidget(self.stack)
+        # The status bar is there from the start, so the lock screen sits in one place
+        # before the first unlock and after every lock (its messages go at each lock).
+        self.statusBar().setSizeGripEnabled(False)
         self._build_menus()
         fit_to_screen(self)
         self.session_notifications: SessionNotifications | None = None
@@ -691,6 +694,7 @@ class MainWindow(QMainWindow):
             self.breach_clock.stop()
         self.setWindowTitle(LOCKED_TITLE)
         self.draft_offers.forget()
+        self.statusBar().clearMessage()
         while self.family_tabs.count():
             self.close_family_tab(0)
         self.caseload.clear()
