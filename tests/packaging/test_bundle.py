@@ -267,9 +267,13 @@ def test_bundle_holds_nothing_personal_or_machine_specific(
     # /opt/rh/gcc-toolset-14/root/ inside a wheel's library is the wheel builder's compiler,
     # and /root/.cargo/registry/ in a Rust extension's panic messages is the wheel builder's
     # crate cache, fixed when the wheel was built on another machine.
-    pattern = re.compile(b"|".join(
-        [(rb"(?<![\w.-])" if m.startswith(b"/") else b"") + re.escape(m) for m in markers]
-        + [rb"(?<![\w.-])/root/(?!\.cargo/registry/)"]))
+    def as_pattern(marker: bytes) -> bytes:
+        if not marker.startswith(b"/"):
+            return re.escape(marker)
+        return rb"(?<![\w.-])" + re.escape(marker) + (
+            rb"(?!\.cargo/registry/)" if marker.endswith(b"/") else b"")
+
+    pattern = re.compile(b"|".join(as_pattern(m) for m in [*markers, b"/root/"]))
     hits = []
     for name in bundle:
         if (BUNDLE / name).is_symlink():
