@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from keyworker_app.cli.common import AddCommand, Out, day_argument, unlock
+from keyworker_app.domain.wording import plural
 from keyworker_app.errors import UserFacingError, ValidationError
 
 
@@ -115,8 +116,9 @@ def cmd_receive(args: argparse.Namespace, out: Out) -> int:
             f"{'deleted' if opened.header.kind.value == 'copy' else 'to be received by'} "
             f"{format_date(opened.header.expires_on)}.")
         for r in opened.records:
-            out(f"  {r.reference}: {len(r.family.members)} members, {len(r.meetings)} "
-                f"meetings, {len(r.family.notes)} case notes, {len(r.all_shared())} shared items")
+            out(f"  {r.reference}: " + ", ".join(plural(n, noun) for n, noun in (
+                (len(r.family.members), "member"), (len(r.meetings), "meeting"),
+                (len(r.family.notes), "case note"), (len(r.all_shared()), "shared item"))))
         for merge in opened.merges:
             out(f"  {merge.reference} is already in your store; merging would change:")
             for line in merge.differences or ("nothing",):
@@ -127,7 +129,7 @@ def cmd_receive(args: argparse.Namespace, out: Out) -> int:
         service.receive(opened)
     finally:
         session.lock()
-    out(f"Imported {len(opened.records)} families.")
+    out(f"Imported {plural(len(opened.records), 'family')}.")
     return 0
 
 

@@ -24,6 +24,7 @@ from keyworker_app.cli.common import (
 )
 from keyworker_app.domain.audit import Actor, Role
 from keyworker_app.domain.dates import format_datetime
+from keyworker_app.domain.wording import plural
 from keyworker_app.errors import UserFacingError, ValidationError
 
 
@@ -108,7 +109,7 @@ def cmd_import(args: argparse.Namespace, out: Out) -> int:
         session.import_families(families, path.name)
     finally:
         session.lock()
-    out(f"Imported {len(families)} families from {path.name}.")
+    out(f"Imported {plural(len(families), 'family')} from {path.name}.")
     unknown = sum(unknown_sources(f) for f in families)
     if unknown:
         out(f"{unknown} record{'' if unknown == 1 else 's'} came without a source: each "
