@@ -6,44 +6,28 @@ disabled while it is locked); the dialogs behind them load when first opened.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QProgressDialog, QStatusBar, QWidget
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QProgressDialog, QWidget
 
 from keyworker_app.errors import UserFacingError
 from keyworker_app.gui.errors import show_error
+from keyworker_app.gui.window_host import WindowHost
 from keyworker_app.gui.worker import run_in_background
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from datetime import date
 
-    from keyworker_app.domain.policy import Policy
-    from keyworker_app.gui.form_dialog import DraftRegistry
     from keyworker_app.gui.new_family_dialog import NewFamilyDialog
     from keyworker_app.gui.store_dialogs import StoreTaskDialog
-    from keyworker_app.services.api import CaseStoreService, Session
-
-
-class FileHost(Protocol):
-    """The main window, as these actions need it."""
-
-    policy: Policy | None
-
-    @property
-    def lock(self) -> DraftRegistry: ...
-
-    def current_session(self) -> Session | None: ...
-
-    def open_family(self, family_id: int) -> object | None: ...
-
-    def statusBar(self) -> QStatusBar: ...  # noqa: N802
+    from keyworker_app.services.api import CaseStoreService
 
 
 class FileActions:
-    def __init__(self, window: QWidget, host: FileHost, today: Callable[[], date],
+    def __init__(self, window: QWidget, host: WindowHost, today: Callable[[], date],
                  store: CaseStoreService) -> None:
         self._window = window
         self._store = store

@@ -6,41 +6,27 @@ use, so the app starts without them.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QStatusBar, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from keyworker_app.domain.handover import BundleKind
 from keyworker_app.errors import UserFacingError
 from keyworker_app.gui.errors import show_error
+from keyworker_app.gui.window_host import WindowHost
 from keyworker_app.gui.worker import run_in_background
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog
 
-    from keyworker_app.domain.policy import Policy
-    from keyworker_app.gui.form_dialog import DraftRegistry
     from keyworker_app.gui.handover_dialogs import ContactsDialog, ReceiveDialog, SendDialog
     from keyworker_app.services.api import Session
     from keyworker_app.services.handover import HandoverService
 
 
-class HandoverHost(Protocol):
-    policy: Policy | None
-
-    @property
-    def lock(self) -> DraftRegistry: ...
-
-    def current_session(self) -> Session | None: ...
-
-    def open_family(self, family_id: int) -> object | None: ...
-
-    def statusBar(self) -> QStatusBar: ...  # noqa: N802
-
-
 class HandoverActions:
-    def __init__(self, window: QWidget, host: HandoverHost) -> None:
+    def __init__(self, window: QWidget, host: WindowHost) -> None:
         self._window = window
         self._host = host
         self.dialog: QDialog | None = None
