@@ -134,24 +134,39 @@ def programme_stored(tmp_path: Path) -> tuple[Any, int]:
     return populate(tmp_path)
 
 
-@pytest.fixture
-def programme_window(qtbot: Any, programme_stored: tuple[Any, int],
-                     clock: FakeClock) -> Iterator[MainWindow]:
-    """The main window with the shipped policy, unlocked, at the default 1280 x 800."""
+def open_programme_window(qtbot: Any, store: Any, clock: FakeClock) -> MainWindow:
+    """The main window over ``store`` with the shipped policy, at the programme samples' day,
+    unlocked, with no kept-work prompt in the way. Close it with ``close_window``."""
     from tests.gui.programme_samples import NOW, TODAY
     from tests.taf_session import PASSPHRASE as TAF_PASSPHRASE
     from tests.taf_session import shipped_policy
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    win = MainWindow(programme_stored[0].store, LockSettings(300), clock=clock,
-                     watch_desktop=False, today=lambda: TODAY,
-                     now=lambda: NOW.replace(tzinfo=None), policy=shipped_policy())
+    win = MainWindow(store, LockSettings(300), clock=clock, watch_desktop=False,
+                     today=lambda: TODAY, now=lambda: NOW.replace(tzinfo=None),
+                     policy=shipped_policy())
     qtbot.addWidget(win)
     win.lock.install(app)
     win.start()
     win.show()
     unlock(qtbot, win, TAF_PASSPHRASE)
-    yield win
+    if win.draft_prompt is not None:
+        win.draft_prompt.reject()
+    return win
+
+
+def close_window(win: MainWindow) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
     app.removeEventFilter(win.lock)
     win.lock.lock("teardown")
+
+
+@pytest.fixture
+def programme_window(qtbot: Any, programme_stored: tuple[Any, int],
+                     clock: FakeClock) -> Iterator[MainWindow]:
+    """The main window with the shipped policy, unlocked, at the default 1280 x 800."""
+    win = open_programme_window(qtbot, programme_stored[0].store, clock)
+    yield win
+    close_window(win)

@@ -14,16 +14,15 @@ from typing import Any
 import pytest
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QMessageBox, QPlainTextEdit, QWidget
 
 from keyworker_app.gui.caseload import CRITERIA_COLUMN
-from keyworker_app.gui.lock import LockSettings
 from keyworker_app.gui.main_window import MainWindow
 from keyworker_app.reports.protect import is_protected
-from tests.gui.conftest import FakeClock, flush_deletes
+from tests.gui.conftest import FakeClock, close_window, flush_deletes, open_programme_window
 from tests.gui.programme_samples import NOW, TODAY, populate
 from tests.gui.ui_scan import all_ui_text
-from tests.taf_session import PASSPHRASE, TafStore, shipped_policy
+from tests.taf_session import TafStore, shipped_policy
 
 STRONG = "Tr4m-Lantern-91"
 SHOTS = os.environ.get("KEYWORKER_SHOTS", "")
@@ -36,23 +35,9 @@ def stored(tmp_path: Path) -> tuple[TafStore, int]:
 
 @pytest.fixture
 def window(qtbot: Any, stored: tuple[TafStore, int], clock: FakeClock) -> Iterator[MainWindow]:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    win = MainWindow(stored[0].store, LockSettings(300), clock=clock, watch_desktop=False,
-                     today=lambda: TODAY, now=lambda: NOW.replace(tzinfo=None),
-                     policy=shipped_policy())
-    qtbot.addWidget(win)
-    win.lock.install(app)
-    win.start()
-    win.show()
-    win.lock_screen.passphrase.setText(PASSPHRASE)
-    win.lock_screen.unlock_button.click()
-    qtbot.waitUntil(lambda: not win.lock.is_locked, timeout=5000)
-    if win.draft_prompt is not None:
-        win.draft_prompt.reject()
+    win = open_programme_window(qtbot, stored[0].store, clock)
     yield win
-    app.removeEventFilter(win.lock)
-    win.lock.lock("teardown")
+    close_window(win)
 
 
 def gone(dialog: QWidget) -> bool:

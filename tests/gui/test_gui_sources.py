@@ -14,17 +14,15 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from keyworker_app.domain.sources import unknown_sources
-from keyworker_app.gui.lock import LockSettings
 from keyworker_app.gui.main_window import MainWindow
 from keyworker_app.reports import case_summary
 from keyworker_app.reports.meta import ReportMeta
 from keyworker_app.services.family_import import parse_families_json
-from tests.gui.conftest import FakeClock
-from tests.gui.programme_samples import NOW, TODAY
-from tests.taf_session import PASSPHRASE, TafStore, open_taf_store, shipped_policy
+from tests.gui.conftest import FakeClock, close_window, open_programme_window
+from tests.gui.programme_samples import TODAY
+from tests.taf_session import TafStore, open_taf_store
 
 POLICE = "Leicestershire Police"
 DWP = "Department for Work and Pensions (Jobcentre Plus)"
@@ -70,31 +68,17 @@ def imported(tmp_path: Path, version: int) -> tuple[TafStore, int]:
 
 @pytest.fixture
 def window(qtbot: Any, clock: FakeClock) -> Iterator[MainWindow]:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
     holder: dict[str, Any] = {}
 
     def make(taf: TafStore) -> MainWindow:
         taf.session.lock()
-        win = MainWindow(taf.store, LockSettings(300), clock=clock, watch_desktop=False,
-                         today=lambda: TODAY, now=lambda: NOW.replace(tzinfo=None),
-                         policy=shipped_policy())
-        qtbot.addWidget(win)
-        win.lock.install(app)
-        win.start()
-        win.show()
-        win.lock_screen.passphrase.setText(PASSPHRASE)
-        win.lock_screen.unlock_button.click()
-        qtbot.waitUntil(lambda: not win.lock.is_locked, timeout=5000)
-        if win.draft_prompt is not None:
-            win.draft_prompt.reject()
+        win = open_programme_window(qtbot, taf.store, clock)
         holder["win"] = win
         return win
 
     yield make  # type: ignore[misc]
     if "win" in holder:
-        app.removeEventFilter(holder["win"].lock)
-        holder["win"].lock.lock("teardown")
+        close_window(holder["win"])
 
 
 def column(table: Any, header: str) -> list[str]:
